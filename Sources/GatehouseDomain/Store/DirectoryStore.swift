@@ -1,0 +1,94 @@
+import Foundation
+
+/// The persistence the façade needs, as transactions. Implemented with SQLite (GRDB) now and
+/// PostgreSQL later; the domain never sees SQL.
+///
+/// Every `write` is one transaction: the façade performs a change and appends its audit event in
+/// the same body, so either both are stored or neither is.
+public protocol DirectoryStore: Sendable {
+    func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T
+    func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T
+}
+
+/// Reads inside a transaction. Lists are paged; nothing loads a whole table.
+public protocol DirectoryReader {
+    /// True when no organization exists yet (first run).
+    func isEmpty() throws -> Bool
+
+    // Organizations: a deployment has few, so they are listed whole.
+    func organizations() throws -> [Organization]
+    func organization(_ id: OrganizationID) throws -> Organization?
+    func organization(named name: String) throws -> Organization?
+    func organizationIDs(ofUser id: UserID) throws -> [OrganizationID]
+
+    // Users
+    func user(_ id: UserID) throws -> User?
+    /// Case-insensitive.
+    func user(login: String) throws -> User?
+    func users(_ query: UserQuery, page: PageRequest) throws -> Page<User>
+    func count(_ query: UserQuery) throws -> Int
+
+    // Groups and membership
+    func group(_ id: GroupID) throws -> SecurityGroup?
+    func group(named name: String, in organization: OrganizationID) throws -> SecurityGroup?
+    func groups(_ query: GroupQuery, page: PageRequest) throws -> Page<SecurityGroup>
+    func count(_ query: GroupQuery) throws -> Int
+    func members(of group: GroupID) throws -> [GroupMember]
+    /// The groups that contain this member directly.
+    func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
+    func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]
+
+    // Tokens
+    func token(_ id: TokenID) throws -> PersonalAccessToken?
+    func token(digest: TokenDigest) throws -> PersonalAccessToken?
+    func retiredSecret(digest: TokenDigest) throws -> RetiredSecret?
+    func tokens(_ query: TokenQuery, now: Date, page: PageRequest) throws -> Page<PersonalAccessToken>
+    func count(_ query: TokenQuery, now: Date) throws -> Int
+    /// Whether the owner has an active (not revoked, not expired) token of that name, other than `excluding`.
+    func activeTokenExists(owner: UserID, named name: String, now: Date, excluding: TokenID?) throws -> Bool
+
+    // SSH keys
+    func sshKeys(of user: UserID) throws -> [RegisteredSSHKey]
+    func sshKey(_ id: SSHKeyID) throws -> RegisteredSSHKey?
+    func sshKey(fingerprint: String) throws -> RegisteredSSHKey?
+
+    // Policies
+    func policies(of organization: OrganizationID) throws -> OrganizationPolicies
+
+    // Audit
+    func auditEvents(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEvent>
+    func count(_ query: AuditQuery) throws -> Int
+}
+
+/// Writes inside a transaction. Updates carry the version the caller read and fail with
+/// `GatehouseError.staleVersion` when the row changed since: nothing is silently overwritten.
+public protocol DirectoryWriter: DirectoryReader {
+    func insert(_ organization: Organization) throws
+    func addMember(_ user: UserID, toOrganization organization: OrganizationID) throws
+
+    func insert(_ user: User) throws
+    /// Returns the user as stored, with its new version.
+    func update(_ user: User) throws -> User
+    func delete(user id: UserID) throws
+
+    func insert(_ group: SecurityGroup) throws
+    func update(_ group: SecurityGroup) throws -> SecurityGroup
+    func delete(group id: GroupID) throws
+    func addMember(_ member: GroupMember, to group: GroupID) throws
+    func removeMember(_ member: GroupMember, from group: GroupID) throws
+    func setPermission(_ permission: Permission, to setting: PermissionSetting, for group: GroupID) throws
+
+    func insert(_ token: PersonalAccessToken) throws
+    func update(_ token: PersonalAccessToken) throws -> PersonalAccessToken
+    /// Cheap "last used" stamp; not versioned, not audited.
+    func recordUse(of token: TokenID, at date: Date) throws
+    func insert(_ retired: RetiredSecret) throws
+
+    func insert(_ key: RegisteredSSHKey) throws
+    func delete(sshKey id: SSHKeyID) throws
+
+    func save(_ policies: OrganizationPolicies) throws -> OrganizationPolicies
+
+    @discardableResult
+    func append(_ event: AuditEvent) throws -> Int64
+}

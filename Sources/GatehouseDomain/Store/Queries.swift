@@ -1,0 +1,132 @@
+import Foundation
+
+/// Text matching for list filters: a prefix match uses an index; a substring match scans, bounded by LIMIT.
+public struct TextSearch: Hashable, Sendable {
+    public enum Mode: Hashable, Sendable { case prefix, substring }
+    public let text: String
+    public let mode: Mode
+
+    public init(_ text: String, mode: Mode = .substring) {
+        self.text = text
+        self.mode = mode
+    }
+
+    public var isEmpty: Bool { text.isEmpty }
+}
+
+public struct UserQuery: Hashable, Sendable {
+    public enum Sort: String, Hashable, Sendable, CaseIterable { case displayName, loginName, createdAt }
+
+    /// Matches display name, login or email.
+    public var search: TextSearch?
+    public var kinds: Set<AccountKind> = []
+    public var statuses: Set<AccountStatus> = []
+    public var identitySources: Set<IdentitySource> = []
+    public var organizationID: OrganizationID?
+    public var sort: Sort = .displayName
+    public var descending = false
+
+    public init(search: TextSearch? = nil, kinds: Set<AccountKind> = [], statuses: Set<AccountStatus> = [],
+                identitySources: Set<IdentitySource> = [], organizationID: OrganizationID? = nil,
+                sort: Sort = .displayName, descending: Bool = false) {
+        self.search = search
+        self.kinds = kinds
+        self.statuses = statuses
+        self.identitySources = identitySources
+        self.organizationID = organizationID
+        self.sort = sort
+        self.descending = descending
+    }
+}
+
+public struct GroupQuery: Hashable, Sendable {
+    public var search: TextSearch?
+    public var organizationID: OrganizationID?
+
+    public init(search: TextSearch? = nil, organizationID: OrganizationID? = nil) {
+        self.search = search
+        self.organizationID = organizationID
+    }
+}
+
+/// A policy turned into a query: which tokens of an organization break it today.
+public struct NonComplianceRule: Hashable, Sendable {
+    public let organizationID: OrganizationID
+    public let kind: PolicyKind
+    public let maximumLifespanDays: Int
+    public let packagingOnly: Bool
+    public let exemptUserIDs: Set<UserID>
+    /// Members of these groups, directly or through nesting, are exempt.
+    public let exemptGroupIDs: Set<GroupID>
+
+    public init(organizationID: OrganizationID, policy: TokenPolicy) {
+        self.organizationID = organizationID
+        self.kind = policy.kind
+        self.maximumLifespanDays = policy.maximumLifespanDays
+        self.packagingOnly = policy.packagingOnly
+        var users = Set<UserID>()
+        var groups = Set<GroupID>()
+        for exemption in policy.exemptions {
+            switch exemption {
+            case let .user(id): users.insert(id)
+            case let .group(id): groups.insert(id)
+            }
+        }
+        self.exemptUserIDs = users
+        self.exemptGroupIDs = groups
+    }
+}
+
+public struct TokenQuery: Hashable, Sendable {
+    public enum Sort: String, Hashable, Sendable, CaseIterable { case validTo, displayName, createdAt, lastUsedAt }
+
+    /// Matches the token name or handle, or the owner's login.
+    public var search: TextSearch?
+    public var ownerID: UserID?
+    /// Tokens that target this organization (global tokens match the organizations of their owner).
+    public var organizationID: OrganizationID?
+    public var statuses: Set<TokenStatus> = []
+    /// Active and expiring before `now + expiringWithin`.
+    public var expiringWithin: TimeInterval?
+    public var fullAccessOnly = false
+    public var highPrivilegeOnly = false
+    public var globalOnly = false
+    public var neverUsedOnly = false
+    /// Not used (or never used and created) for this long.
+    public var unusedFor: TimeInterval?
+    public var disabledOwnerOnly = false
+    /// Non-empty: only active tokens that break at least one of these rules.
+    public var nonCompliantWith: [NonComplianceRule] = []
+    public var sort: Sort = .validTo
+    public var descending = false
+
+    public init(search: TextSearch? = nil, ownerID: UserID? = nil, organizationID: OrganizationID? = nil,
+                statuses: Set<TokenStatus> = [], sort: Sort = .validTo, descending: Bool = false) {
+        self.search = search
+        self.ownerID = ownerID
+        self.organizationID = organizationID
+        self.statuses = statuses
+        self.sort = sort
+        self.descending = descending
+    }
+}
+
+public struct AuditQuery: Hashable, Sendable {
+    public var actorLogin: String?
+    public var actions: Set<AuditAction> = []
+    /// Matches the target's name.
+    public var target: TextSearch?
+    public var since: Date?
+    public var until: Date?
+    public var organizationID: OrganizationID?
+
+    public init(actorLogin: String? = nil, actions: Set<AuditAction> = [], target: TextSearch? = nil,
+                since: Date? = nil, until: Date? = nil, organizationID: OrganizationID? = nil) {
+        self.actorLogin = actorLogin
+        self.actions = actions
+        self.target = target
+        self.since = since
+        self.until = until
+        self.organizationID = organizationID
+    }
+}

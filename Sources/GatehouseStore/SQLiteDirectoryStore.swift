@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import GatehouseDomain
+
+/// The embedded default store: one SQLite file in WAL mode, foreign keys on, versioned migrations,
+/// created 0600 in a 0700 folder. Readers never block the writer, so the console stays responsive
+/// while a script writes.
+public final class SQLiteDirectoryStore: DirectoryStore {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws(GatehouseError) {
+        self.path = path
+        try DatabaseLocation.prepare(path: path)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Another gatehouse process may hold the write lock briefly (a cron job, a second admin).
+        configuration.busyMode = .timeout(5)
+        configuration.label = "gatehouse"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .storage("cannot open \(path) as a Gatehouse database (\(Self.describe(error)))")
+        }
+        try migrate()
+    }
+
+    private func migrate() throws(GatehouseError) {
+        let migrator = Schema.migrator
+        do {
+            let superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
+            if superseded {
+                throw GatehouseError.storage("\(path) was written by a newer version of Gatehouse; upgrade gatehouse to open it")
+            }
+            try migrator.migrate(pool)
+        } catch let error as GatehouseError {
+            throw error
+        } catch {
+            throw .storage("cannot prepare \(path) (\(Self.describe(error))); is it a Gatehouse database?")
+        }
+    }
+
+    /// The migrations applied to this database, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try Schema.migrator.appliedMigrations($0) }
+    }
+
+    public func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteTransaction(db)) }
+    }
+
+    public func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLiteTransaction(db)) }
+    }
+
+    /// Flushes the WAL into the main file; used before copying the database (the demo does).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        }
+        return String(describing: error)
+    }
+}

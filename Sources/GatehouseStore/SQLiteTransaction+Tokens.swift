@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import GatehouseDomain
+
+extension SQLiteTransaction {
+    func token(_ id: TokenID) throws -> PersonalAccessToken? {
+        try Row.fetchOne(db, sql: "SELECT * FROM token WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.token)
+    }
+
+    /// The verification lookup: one probe of the unique digest index.
+    func token(digest: TokenDigest) throws -> PersonalAccessToken? {
+        try Row.fetchOne(db, sql: "SELECT * FROM token WHERE digest = ?", arguments: [Data(digest.bytes)]).map(RowDecoding.token)
+    }
+
+    func retiredSecret(digest: TokenDigest) throws -> RetiredSecret? {
+        try Row.fetchOne(db, sql: "SELECT * FROM retired_secret WHERE digest = ?", arguments: [Data(digest.bytes)]).map { row in
+            RetiredSecret(digest: digest, tokenID: try RowDecoding.id(row, "token_id"), generation: row["generation"],
+                          retiredAt: RowDecoding.date(row["retired_at"]))
+        }
+    }
+
+    func tokens(_ query: TokenQuery, now: Date, page: PageRequest) throws -> Page<PersonalAccessToken> {
+        try tokenList(query, now: now).page(db, select: "*", request: page, cursorKey: Self.sortKey, decode: RowDecoding.token)
+    }
+
+    func count(_ query: TokenQuery, now: Date) throws -> Int {
+        try tokenList(query, now: now).count(db)
+    }
+
+    func activeTokenExists(owner: UserID, named name: String, now: Date, excluding: TokenID?) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM token WHERE owner_id = ? AND display_name = ? AND revoked_at IS NULL AND valid_to > ? AND id IS NOT ?)
+            """, arguments: [owner.uuid, name, now.timeIntervalSince1970, excluding?.uuid]) ?? false
+    }
+
+    private func tokenList(_ query: TokenQuery, now: Date) -> KeysetQuery {
+        let sort: String = switch query.sort {
+        case .validTo: "valid_to"
+        case .displayName: "display_name"
+        case .createdAt: "created_at"
+        case .lastUsedAt: "IFNULL(last_used_at, 0)"
+        }
+        var list = KeysetQuery(from: "token", sortExpression: sort, idColumn: "id", descending: query.descending)
+        let nowValue = now.timeIntervalSince1970
+        if let search = query.search, !search.isEmpty {
+            let pattern = Self.likePattern(search)
+            list.filter("""
+                display_name LIKE ? ESCAPE '\\' OR handle LIKE ? ESCAPE '\\'
+                OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
+                """, pattern, pattern, Self.likePattern(TextSearch(search.text, mode: .prefix)))
+        }
+        if let owner = query.ownerID {
+            list.filter("owner_id = ?", owner.uuid)
+        }
+        if let organization = query.organizationID {
+            list.filter(Self.inOrganization, organization.uuid, organization.uuid)
+        }
+        if !query.statuses.isEmpty {
+            let clauses = query.statuses.sorted { $0.rawValue < $1.rawValue }.map { status in
+                switch status {
+                case .active: "(revoked_at IS NULL AND valid_to > ?)"
+                case .expired: "(revoked_at IS NULL AND valid_to <= ?)"
+                case .revoked: "(revoked_at IS NOT NULL AND ? IS NOT NULL)"
+                }
+            }
+            list.filter(clauses.joined(separator: " OR "))
+            list.arguments += Array(repeating: nowValue, count: clauses.count)
+        }
+        if let within = query.expiringWithin {
+            list.filter("revoked_at IS NULL AND valid_to > ? AND valid_to <= ?", nowValue, nowValue + within)
+        }
+        if query.fullAccessOnly { list.filter("is_full_access = 1") }
+        if query.highPrivilegeOnly { list.filter("is_high_privilege = 1") }
+        if query.globalOnly { list.filter("target_organization_id IS NULL") }
+        if query.neverUsedOnly { list.filter("last_used_at IS NULL") }
+        if let unused = query.unusedFor {
+            list.filter("IFNULL(last_used_at, created_at) <= ?", nowValue - unused)
+        }
+        if query.disabledOwnerOnly {
+            list.filter("owner_id IN (SELECT id FROM user WHERE status = 'disabled')")
+        }
+        if !query.nonCompliantWith.isEmpty {
+            var clauses: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            for rule in query.nonCompliantWith {
+                let (clause, values) = Self.violation(of: rule)
+                clauses.append(clause)
+                arguments += values
+            }
+            list.filter("revoked_at IS NULL AND valid_to > ?", nowValue)
+            list.conditions.append(clauses.joined(separator: " OR "))
+            list.arguments += arguments
+        }
+        return list
+    }
+
+    /// A token works in an organization when it targets it, or is global and its owner is a member.
+    static let inOrganization = """
+        target_organization_id = ? OR (target_organization_id IS NULL
+            AND owner_id IN (SELECT user_id FROM organization_member WHERE organization_id = ?))
+        """
+
+    /// SQL for "breaks this rule": in the rule's organization, owner not exempt, settings in violation.
+    static func violation(of rule: NonComplianceRule) -> (String, [(any DatabaseValueConvertible)?]) {
+        var arguments: [(any DatabaseValueConvertible)?] = [rule.organizationID.uuid, rule.organizationID.uuid]
+        var parts = ["(\(inOrganization))"]
+        switch rule.kind {
+        case .restrictGlobalTokens: parts.append("target_organization_id IS NULL")
+        case .restrictFullScopedTokens: parts.append("is_full_access = 1")
+        case .maximumLifespan:
+            parts.append("valid_to - valid_from > ?")
+            arguments.append(Double(rule.maximumLifespanDays) * 86_400)
+        case .restrictCreation: parts.append(rule.packagingOnly ? "is_packaging_only = 0" : "1")
+        case .autoRevokeLeakedTokens: parts.append("0")
+        }
+        if !rule.exemptUserIDs.isEmpty {
+            parts.append("owner_id NOT IN (\(placeholders(rule.exemptUserIDs.count)))")
+            arguments += rule.exemptUserIDs.map { $0.uuid as (any DatabaseValueConvertible)? }
+        }
+        if !rule.exemptGroupIDs.isEmpty {
+            // Members of the exempt groups, through any depth of nesting.
+            parts.append("""
+                owner_id NOT IN (
+                    WITH RECURSIVE exempt(id) AS (
+                        VALUES \(Array(repeating: "(?)", count: rule.exemptGroupIDs.count).joined(separator: ", "))
+                        UNION SELECT member_group_id FROM group_member JOIN exempt ON group_member.group_id = exempt.id
+                        WHERE member_group_id IS NOT NULL
+                    )
+                    SELECT member_user_id FROM group_member WHERE group_id IN exempt AND member_user_id IS NOT NULL)
+                """)
+            arguments += rule.exemptGroupIDs.map { $0.uuid as (any DatabaseValueConvertible)? }
+        }
+        return ("(" + parts.joined(separator: " AND ") + ")", arguments)
+    }
+
+    func insert(_ token: PersonalAccessToken) throws {
+        try db.execute(sql: """
+            INSERT INTO token (id, display_name, owner_id, created_by_id, target_organization_id, scopes, is_full_access,
+                is_high_privilege, is_packaging_only, valid_from, valid_to, created_at, last_used_at, revoked_at, revoked_reason,
+                revoked_by_id, handle, digest, generation, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments(tokenColumns(token) + [token.version]))
+    }
+
+    func update(_ token: PersonalAccessToken) throws -> PersonalAccessToken {
+        let columns = tokenColumns(token)
+        try versionedUpdate("""
+            UPDATE token SET display_name = ?, owner_id = ?, created_by_id = ?, target_organization_id = ?, scopes = ?,
+                is_full_access = ?, is_high_privilege = ?, is_packaging_only = ?, valid_from = ?, valid_to = ?, created_at = ?,
+                last_used_at = ?, revoked_at = ?, revoked_reason = ?, revoked_by_id = ?, handle = ?, digest = ?, generation = ?,
+                version = version + 1
+            WHERE id = ? AND version = ?
+            """, StatementArguments(Array(columns.dropFirst()) + [token.id.uuid, token.version]), kind: .token, name: token.displayName)
+        var stored = token
+        stored.version += 1
+        return stored
+    }
+
+    private func tokenColumns(_ token: PersonalAccessToken) -> [(any DatabaseValueConvertible)?] {
+        [
+            token.id.uuid, token.displayName, token.ownerID.uuid, token.createdByID.uuid, token.target.organizationID?.uuid,
+            token.scopes.storageText, token.scopes.isFullAccess, token.isHighPrivilege, token.scopes.isPackagingOnly,
+            token.validFrom.timeIntervalSince1970, token.validTo.timeIntervalSince1970, token.createdAt.timeIntervalSince1970,
+            token.lastUsedAt?.timeIntervalSince1970, token.revocation?.at.timeIntervalSince1970, token.revocation?.reason,
+            token.revocation?.byUserID.uuid, token.handle, Data(token.digest.bytes), token.generation,
+        ]
+    }
+
+    func recordUse(of token: TokenID, at date: Date) throws {
+        try db.execute(sql: "UPDATE token SET last_used_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, token.uuid])
+    }
+
+    func insert(_ retired: RetiredSecret) throws {
+        try db.execute(sql: "INSERT INTO retired_secret (digest, token_id, generation, retired_at) VALUES (?, ?, ?, ?)",
+                       arguments: [Data(retired.digest.bytes), retired.tokenID.uuid, retired.generation, retired.retiredAt.timeIntervalSince1970])
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import GRDB
+import GatehouseDomain
+
+/// The reader and writer of one SQLite transaction. Lives only inside `pool.read`/`pool.write`.
+struct SQLiteTransaction: DirectoryWriter {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    func isEmpty() throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") == 0
+    }
+
+    /// Updates guarded by version: zero rows changed means someone else changed it first.
+    func versionedUpdate(_ sql: String, _ arguments: StatementArguments, kind: ObjectKind, name: String) throws {
+        try db.execute(sql: sql, arguments: arguments)
+        guard db.changesCount == 1 else { throw GatehouseError.staleVersion(kind: kind, name: name) }
+    }
+
+    /// `%` and `_` typed by a user are literal characters, not wildcards.
+    static func likePattern(_ search: TextSearch) -> String {
+        let escaped = search.text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return search.mode == .prefix ? escaped + "%" : "%" + escaped + "%"
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+// MARK: Organizations
+
+extension SQLiteTransaction {
+    func organizations() throws -> [Organization] {
+        try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name").map(RowDecoding.organization)
+    }
+
+    func organization(_ id: OrganizationID) throws -> Organization? {
+        try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.organization)
+    }
+
+    func organization(named name: String) throws -> Organization? {
+        try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE name = ?", arguments: [name]).map(RowDecoding.organization)
+    }
+
+    func organizationIDs(ofUser id: UserID) throws -> [OrganizationID] {
+        try UUID.fetchAll(db, sql: "SELECT organization_id FROM organization_member WHERE user_id = ?", arguments: [id.uuid]).map { OrganizationID($0) }
+    }
+
+    func insert(_ organization: Organization) throws {
+        try db.execute(sql: "INSERT INTO organization (id, name, created_at) VALUES (?, ?, ?)",
+                       arguments: [organization.id.uuid, organization.name, organization.createdAt.timeIntervalSince1970])
+    }
+
+    func addMember(_ user: UserID, toOrganization organization: OrganizationID) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO organization_member (organization_id, user_id) VALUES (?, ?)",
+                       arguments: [organization.uuid, user.uuid])
+    }
+}
+
+// MARK: Users
+
+extension SQLiteTransaction {
+    func user(_ id: UserID) throws -> User? {
+        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.user)
+    }
+
+    func user(login: String) throws -> User? {
+        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE login_name = ?", arguments: [login]).map(RowDecoding.user)
+    }
+
+    private func userList(_ query: UserQuery) -> KeysetQuery {
+        let sort: String = switch query.sort {
+        case .displayName: "display_name"
+        case .loginName: "login_name"
+        case .createdAt: "created_at"
+        }
+        var list = KeysetQuery(from: "user", sortExpression: sort, idColumn: "id", descending: query.descending)
+        if let search = query.search, !search.isEmpty {
+            let pattern = Self.likePattern(search)
+            list.filter("display_name LIKE ? ESCAPE '\\' OR login_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'", pattern, pattern, pattern)
+        }
+        if !query.kinds.isEmpty {
+            list.filter("kind IN (\(Self.placeholders(query.kinds.count)))")
+            list.arguments += query.kinds.map(\.rawValue).sorted()
+        }
+        if !query.statuses.isEmpty {
+            list.filter("status IN (\(Self.placeholders(query.statuses.count)))")
+            list.arguments += query.statuses.map(\.rawValue).sorted()
+        }
+        if !query.identitySources.isEmpty {
+            list.filter("identity_source IN (\(Self.placeholders(query.identitySources.count)))")
+            list.arguments += query.identitySources.map(\.rawValue).sorted()
+        }
+        if let organization = query.organizationID {
+            list.filter("id IN (SELECT user_id FROM organization_member WHERE organization_id = ?)", organization.uuid)
+        }
+        return list
+    }
+
+    func users(_ query: UserQuery, page: PageRequest) throws -> Page<User> {
+        try userList(query).page(db, select: "*", request: page, cursorKey: Self.sortKey, decode: RowDecoding.user)
+    }
+
+    func count(_ query: UserQuery) throws -> Int {
+        try userList(query).count(db)
+    }
+
+    static func sortKey(_ row: Row) -> PageCursor.Key {
+        switch row["sort_key"] as DatabaseValue {
+        case let value where value.storage.isText: .text(String.fromDatabaseValue(value) ?? "")
+        case let value:
+            if case let .int64(number) = value.storage { .integer(number) } else { .number(Double.fromDatabaseValue(value) ?? 0) }
+        }
+    }
+
+    func insert(_ user: User) throws {
+        try db.execute(sql: """
+            INSERT INTO user (id, display_name, login_name, email, kind, identity_source, access_level, status, created_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [user.id.uuid, user.displayName, user.loginName, user.email, user.kind.rawValue, user.identitySource.rawValue,
+                             user.accessLevel.rawValue, user.status.rawValue, user.createdAt.timeIntervalSince1970, user.version])
+    }
+
+    func update(_ user: User) throws -> User {
+        try versionedUpdate("""
+            UPDATE user SET display_name = ?, login_name = ?, email = ?, kind = ?, identity_source = ?, access_level = ?,
+                status = ?, version = version + 1
+            WHERE id = ? AND version = ?
+            """, [user.displayName, user.loginName, user.email, user.kind.rawValue, user.identitySource.rawValue,
+                  user.accessLevel.rawValue, user.status.rawValue, user.id.uuid, user.version], kind: .user, name: user.loginName)
+        var stored = user
+        stored.version += 1
+        return stored
+    }
+
+    func delete(user id: UserID) throws {
+        try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [id.uuid])
+    }
+}
+
+extension DatabaseValue.Storage {
+    var isText: Bool { if case .string = self { true } else { false } }
+}
+
+// MARK: Groups
+
+extension SQLiteTransaction {
+    func group(_ id: GroupID) throws -> SecurityGroup? {
+        try Row.fetchOne(db, sql: "SELECT * FROM security_group WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.group)
+    }
+
+    func group(named name: String, in organization: OrganizationID) throws -> SecurityGroup? {
+        try Row.fetchOne(db, sql: "SELECT * FROM security_group WHERE organization_id = ? AND name = ?",
+                         arguments: [organization.uuid, name]).map(RowDecoding.group)
+    }
+
+    private func groupList(_ query: GroupQuery) -> KeysetQuery {
+        var list = KeysetQuery(from: "security_group", sortExpression: "name", idColumn: "id")
+        if let search = query.search, !search.isEmpty {
+            let pattern = Self.likePattern(search)
+            list.filter("name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\'", pattern, pattern)
+        }
+        if let organization = query.organizationID {
+            list.filter("organization_id = ?", organization.uuid)
+        }
+        return list
+    }
+
+    func groups(_ query: GroupQuery, page: PageRequest) throws -> Page<SecurityGroup> {
+        try groupList(query).page(db, select: "*", request: page, cursorKey: Self.sortKey, decode: RowDecoding.group)
+    }
+
+    func count(_ query: GroupQuery) throws -> Int {
+        try groupList(query).count(db)
+    }
+
+    func members(of group: GroupID) throws -> [GroupMember] {
+        try Row.fetchAll(db, sql: "SELECT member_user_id, member_group_id FROM group_member WHERE group_id = ?", arguments: [group.uuid])
+            .compactMap { row in
+                if let user = row["member_user_id"] as UUID? { return .user(UserID(user)) }
+                if let group = row["member_group_id"] as UUID? { return .group(GroupID(group)) }
+                return nil
+            }
+    }
+
+    func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup] {
+        let (column, id) = Self.memberColumn(member)
+        return try Row.fetchAll(db, sql: """
+            SELECT security_group.* FROM group_member JOIN security_group ON security_group.id = group_member.group_id
+            WHERE group_member.\(column) = ?
+            """, arguments: [id]).map(RowDecoding.group)
+    }
+
+    static func memberColumn(_ member: GroupMember) -> (String, UUID) {
+        switch member {
+        case let .user(id): ("member_user_id", id.uuid)
+        case let .group(id): ("member_group_id", id.uuid)
+        }
+    }
+
+    func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting] {
+        var settings: [Permission: PermissionSetting] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT permission, setting FROM group_permission WHERE group_id = ?", arguments: [group.uuid]) {
+            if let permission = Permission(rawValue: row["permission"]), let setting = PermissionSetting(rawValue: row["setting"]) {
+                settings[permission] = setting
+            }
+        }
+        return settings
+    }
+
+    func insert(_ group: SecurityGroup) throws {
+        try db.execute(sql: """
+            INSERT INTO security_group (id, organization_id, name, description, default_role, created_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [group.id.uuid, group.organizationID.uuid, group.name, group.description, group.defaultRole?.rawValue,
+                             group.createdAt.timeIntervalSince1970, group.version])
+    }
+
+    func update(_ group: SecurityGroup) throws -> SecurityGroup {
+        try versionedUpdate("UPDATE security_group SET name = ?, description = ?, version = version + 1 WHERE id = ? AND version = ?",
+                            [group.name, group.description, group.id.uuid, group.version], kind: .group, name: group.name)
+        var stored = group
+        stored.version += 1
+        return stored
+    }
+
+    func delete(group id: GroupID) throws {
+        try db.execute(sql: "DELETE FROM security_group WHERE id = ?", arguments: [id.uuid])
+    }
+
+    func addMember(_ member: GroupMember, to group: GroupID) throws {
+        let (column, id) = Self.memberColumn(member)
+        try db.execute(sql: "INSERT INTO group_member (group_id, \(column)) VALUES (?, ?)", arguments: [group.uuid, id])
+    }
+
+    func removeMember(_ member: GroupMember, from group: GroupID) throws {
+        let (column, id) = Self.memberColumn(member)
+        try db.execute(sql: "DELETE FROM group_member WHERE group_id = ? AND \(column) = ?", arguments: [group.uuid, id])
+    }
+
+    func setPermission(_ permission: Permission, to setting: PermissionSetting, for group: GroupID) throws {
+        if setting == .notSet {
+            try db.execute(sql: "DELETE FROM group_permission WHERE group_id = ? AND permission = ?", arguments: [group.uuid, permission.rawValue])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO group_permission (group_id, permission, setting) VALUES (?, ?, ?)
+                ON CONFLICT (group_id, permission) DO UPDATE SET setting = excluded.setting
+                """, arguments: [group.uuid, permission.rawValue, setting.rawValue])
+        }
+    }
+}
+
+// MARK: SSH keys
+
+extension SQLiteTransaction {
+    func sshKeys(of user: UserID) throws -> [RegisteredSSHKey] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ssh_key WHERE user_id = ? ORDER BY added_at", arguments: [user.uuid]).map(RowDecoding.sshKey)
+    }
+
+    func sshKey(_ id: SSHKeyID) throws -> RegisteredSSHKey? {
+        try Row.fetchOne(db, sql: "SELECT * FROM ssh_key WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.sshKey)
+    }
+
+    func sshKey(fingerprint: String) throws -> RegisteredSSHKey? {
+        try Row.fetchOne(db, sql: "SELECT * FROM ssh_key WHERE fingerprint = ?", arguments: [fingerprint]).map(RowDecoding.sshKey)
+    }
+
+    func insert(_ key: RegisteredSSHKey) throws {
+        try db.execute(sql: "INSERT INTO ssh_key (id, user_id, public_line, fingerprint, added_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [key.id.uuid, key.userID.uuid, key.key.openSSHLine, key.fingerprint, key.addedAt.timeIntervalSince1970])
+    }
+
+    func delete(sshKey id: SSHKeyID) throws {
+        try db.execute(sql: "DELETE FROM ssh_key WHERE id = ?", arguments: [id.uuid])
+    }
+}

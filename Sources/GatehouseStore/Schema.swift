@@ -1,0 +1,174 @@
+import GRDB
+
+/// Versioned migrations. Each is applied once, in order, in its own transaction; a released
+/// migration is never edited, only followed by a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-directory", migrate: createDirectory)
+        return migrator
+    }
+
+    private static func createDirectory(_ db: Database) throws {
+        // Dates are REAL seconds since 1970 (cheap to compare); ids are 16-byte UUID blobs.
+        try db.execute(sql: """
+            CREATE TABLE organization (
+                id BLOB PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                created_at REAL NOT NULL,
+                policies_version INTEGER NOT NULL DEFAULT 1
+            );
+            CREATE TABLE user (
+                id BLOB PRIMARY KEY NOT NULL,
+                display_name TEXT NOT NULL COLLATE NOCASE,
+                login_name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                email TEXT NOT NULL COLLATE NOCASE,
+                kind TEXT NOT NULL,
+                identity_source TEXT NOT NULL,
+                access_level TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+                created_at REAL NOT NULL,
+                version INTEGER NOT NULL
+            );
+            CREATE INDEX user_by_display_name ON user(display_name, id);
+            CREATE INDEX user_by_email ON user(email);
+            CREATE INDEX user_by_created ON user(created_at, id);
+            CREATE INDEX user_by_status ON user(status, display_name, id);
+            CREATE INDEX user_by_kind ON user(kind, display_name, id);
+            CREATE INDEX user_by_source ON user(identity_source, display_name, id);
+
+            CREATE TABLE organization_member (
+                organization_id BLOB NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                user_id BLOB NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                PRIMARY KEY (organization_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX organization_member_by_user ON organization_member(user_id);
+
+            CREATE TABLE security_group (
+                id BLOB PRIMARY KEY NOT NULL,
+                organization_id BLOB NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                name TEXT NOT NULL COLLATE NOCASE,
+                description TEXT NOT NULL,
+                default_role TEXT,
+                created_at REAL NOT NULL,
+                version INTEGER NOT NULL,
+                UNIQUE (organization_id, name)
+            );
+            CREATE INDEX security_group_by_name ON security_group(name, id);
+
+            CREATE TABLE group_member (
+                group_id BLOB NOT NULL REFERENCES security_group(id) ON DELETE CASCADE,
+                member_user_id BLOB REFERENCES user(id) ON DELETE CASCADE,
+                member_group_id BLOB REFERENCES security_group(id) ON DELETE CASCADE,
+                CHECK ((member_user_id IS NULL) <> (member_group_id IS NULL)),
+                CHECK (member_group_id IS NULL OR member_group_id <> group_id)
+            );
+            CREATE UNIQUE INDEX group_member_user ON group_member(group_id, member_user_id) WHERE member_user_id IS NOT NULL;
+            CREATE UNIQUE INDEX group_member_group ON group_member(group_id, member_group_id) WHERE member_group_id IS NOT NULL;
+            CREATE INDEX group_member_by_user ON group_member(member_user_id) WHERE member_user_id IS NOT NULL;
+            CREATE INDEX group_member_by_group ON group_member(member_group_id) WHERE member_group_id IS NOT NULL;
+
+            CREATE TABLE group_permission (
+                group_id BLOB NOT NULL REFERENCES security_group(id) ON DELETE CASCADE,
+                permission TEXT NOT NULL,
+                setting TEXT NOT NULL CHECK (setting IN ('allow', 'deny')),
+                PRIMARY KEY (group_id, permission)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE token (
+                id BLOB PRIMARY KEY NOT NULL,
+                display_name TEXT NOT NULL COLLATE NOCASE,
+                owner_id BLOB NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                created_by_id BLOB NOT NULL,
+                target_organization_id BLOB REFERENCES organization(id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                is_full_access INTEGER NOT NULL,
+                is_high_privilege INTEGER NOT NULL,
+                is_packaging_only INTEGER NOT NULL,
+                valid_from REAL NOT NULL,
+                valid_to REAL NOT NULL,
+                created_at REAL NOT NULL,
+                last_used_at REAL,
+                revoked_at REAL,
+                revoked_reason TEXT,
+                revoked_by_id BLOB,
+                handle TEXT NOT NULL COLLATE NOCASE,
+                digest BLOB NOT NULL UNIQUE,
+                generation INTEGER NOT NULL,
+                version INTEGER NOT NULL
+            );
+            CREATE INDEX token_by_valid_to ON token(valid_to, id);
+            CREATE INDEX token_by_name ON token(display_name, id);
+            CREATE INDEX token_by_created ON token(created_at, id);
+            CREATE INDEX token_by_last_used ON token(IFNULL(last_used_at, 0), id);
+            CREATE INDEX token_by_owner ON token(owner_id, valid_to, id);
+            CREATE INDEX token_by_target ON token(target_organization_id, valid_to, id);
+            CREATE INDEX token_active_by_valid_to ON token(valid_to, id) WHERE revoked_at IS NULL;
+            CREATE INDEX token_full_access ON token(valid_to, id) WHERE is_full_access = 1;
+            CREATE INDEX token_high_privilege ON token(valid_to, id) WHERE is_high_privilege = 1;
+            CREATE INDEX token_never_used ON token(valid_to, id) WHERE last_used_at IS NULL;
+            CREATE INDEX token_revoked ON token(valid_to, id) WHERE revoked_at IS NOT NULL;
+
+            CREATE TABLE retired_secret (
+                digest BLOB PRIMARY KEY NOT NULL,
+                token_id BLOB NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+                generation INTEGER NOT NULL,
+                retired_at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX retired_secret_by_token ON retired_secret(token_id);
+
+            CREATE TABLE ssh_key (
+                id BLOB PRIMARY KEY NOT NULL,
+                user_id BLOB NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                public_line TEXT NOT NULL,
+                fingerprint TEXT NOT NULL UNIQUE,
+                added_at REAL NOT NULL
+            );
+            CREATE INDEX ssh_key_by_user ON ssh_key(user_id);
+
+            CREATE TABLE organization_policy (
+                organization_id BLOB NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                is_enabled INTEGER NOT NULL,
+                maximum_lifespan_days INTEGER NOT NULL,
+                packaging_only INTEGER NOT NULL,
+                PRIMARY KEY (organization_id, kind)
+            ) WITHOUT ROWID;
+            CREATE TABLE policy_exemption (
+                organization_id BLOB NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                user_id BLOB REFERENCES user(id) ON DELETE CASCADE,
+                group_id BLOB REFERENCES security_group(id) ON DELETE CASCADE,
+                CHECK ((user_id IS NULL) <> (group_id IS NULL))
+            );
+            CREATE INDEX policy_exemption_by_policy ON policy_exemption(organization_id, kind);
+
+            CREATE TABLE audit_event (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                occurred_at REAL NOT NULL,
+                actor_id BLOB NOT NULL,
+                actor_login TEXT NOT NULL COLLATE NOCASE,
+                impersonator_id BLOB,
+                impersonator_login TEXT COLLATE NOCASE,
+                on_behalf_of_id BLOB,
+                on_behalf_of_login TEXT COLLATE NOCASE,
+                action TEXT NOT NULL,
+                target_kind TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                target_name TEXT NOT NULL COLLATE NOCASE,
+                organization_id BLOB,
+                details TEXT NOT NULL
+            );
+            CREATE INDEX audit_by_actor ON audit_event(actor_login, id);
+            CREATE INDEX audit_by_impersonator ON audit_event(impersonator_login, id) WHERE impersonator_login IS NOT NULL;
+            CREATE INDEX audit_by_action ON audit_event(action, id);
+            CREATE INDEX audit_by_time ON audit_event(occurred_at);
+            CREATE INDEX audit_by_target ON audit_event(target_id, id);
+            -- The audit log is append-only: nothing rewrites history, whatever the code above it does.
+            CREATE TRIGGER audit_event_is_append_only_update BEFORE UPDATE ON audit_event
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_event_is_append_only_delete BEFORE DELETE ON audit_event
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """)
+    }
+}
