@@ -24,11 +24,17 @@ let package = Package(
             name: "GatehouseStore",
             dependencies: ["GatehouseDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The seeded organization `gatehouse demo` opens, replayed through the façade.
+        .target(
+            name: "GatehouseDemo",
+            dependencies: ["GatehouseDomain"]
+        ),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
                 "GatehouseDomain",
                 "GatehouseStore",
+                "GatehouseDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -36,6 +42,10 @@ let package = Package(
         .testTarget(
             name: "GatehouseDomainTests",
             dependencies: ["GatehouseDomain", "GatehouseStore"]
+        ),
+        .testTarget(
+            name: "GatehouseDemoTests",
+            dependencies: ["GatehouseDemo", "GatehouseDomain", "GatehouseStore"]
         ),
     ]
 )
