@@ -29,8 +29,9 @@ let package = Package(
             name: "GatehouseDemo",
             dependencies: ["GatehouseDomain"]
         ),
-        .executableTarget(
-            name: "gatehouse",
+        // The commands: the console (default), the demo and the scripting CLI.
+        .target(
+            name: "GatehouseCLI",
             dependencies: [
                 "GatehouseDomain",
                 "GatehouseStore",
@@ -39,9 +40,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Thin: parses the command line and runs it.
+        .executableTarget(
+            name: "gatehouse",
+            dependencies: ["GatehouseCLI"]
+        ),
         .testTarget(
             name: "GatehouseDomainTests",
             dependencies: ["GatehouseDomain", "GatehouseStore"]
+        ),
+        .testTarget(
+            name: "GatehouseCLITests",
+            dependencies: ["GatehouseCLI", "GatehouseDomain", "GatehouseStore"]
         ),
         .testTarget(
             name: "GatehouseDemoTests",

@@ -1,1 +1,3 @@
-print("hi")
+import GatehouseCLI
+
+await GatehouseCommand.main()

@@ -209,17 +209,20 @@ struct DirectorySnapshot: Equatable {
 
 // MARK: Expecting errors
 
-/// Runs `body`, records an issue if it does not throw, and returns the error it threw.
+/// Runs `body`, records an issue if it does not throw a `GatehouseError`, and returns that error.
 @discardableResult
 func expectError<T>(
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws(GatehouseError) -> T
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T
 ) -> GatehouseError? {
     do {
         _ = try body()
         Issue.record("expected a GatehouseError, but the call succeeded", sourceLocation: sourceLocation)
         return nil
-    } catch {
+    } catch let error as GatehouseError {
         return error
+    } catch {
+        Issue.record("expected a GatehouseError, got \(error)", sourceLocation: sourceLocation)
+        return nil
     }
 }
 

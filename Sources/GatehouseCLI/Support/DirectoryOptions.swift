@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GatehouseDomain
+import GatehouseStore
+
+/// Options every command that opens the directory takes.
+struct DirectoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The directory database (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another user (needs Manage users; audited as \"you as LOGIN\").", valueName: "login"))
+    var asLogin: String?
+}
+
+/// An open directory and the acting user: what every command works with.
+struct DirectoryContext {
+    let service: AccessService
+    let actor: Actor
+    let store: SQLiteDirectoryStore
+    let resources: ResourceLocator
+
+    /// Opens the database, bootstrapping an empty one with the OS login as first administrator.
+    static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil) throws(GatehouseError) -> DirectoryContext {
+        let resources = try ResourceLocator.locate()
+        let catalog = try resources.scopeCatalog()
+        let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
+        let store = try SQLiteDirectoryStore(path: path)
+        let service = AccessService(store: store, catalog: catalog)
+        let login = OperatingSystemLogin.current()
+        if try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
+            output.note("Created a new directory at \(path) with \(login) as its first administrator.")
+        }
+        let actor = try service.resolveActor(login: login, asLogin: options.asLogin, anyoneMayImpersonate: anyoneMayImpersonate)
+        return DirectoryContext(service: service, actor: actor, store: store, resources: resources)
+    }
+}
+
+/// The OS login the acting user is mapped from: the effective user's passwd entry, which `su`
+/// and `sudo -u` change and an environment variable cannot fake.
+enum OperatingSystemLogin {
+    static func current() -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    }
+}
