@@ -24,6 +24,24 @@ let package = Package(
             name: "GatehouseStore",
             dependencies: ["GatehouseDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // ncursesw as a Swift module: a module map and tiny shims for what Swift cannot import.
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Sources/CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The terminal layer: cell buffer, widgets, key decoding, ncurses and in-memory backends.
+        // Knows nothing of users or tokens.
+        .target(
+            name: "TerminalKit",
+            dependencies: ["CNcursesw"]
+        ),
+        // Panes, details, forms, the New Token wizard: state + update + render over TerminalKit.
+        .target(
+            name: "GatehouseConsole",
+            dependencies: ["GatehouseDomain", "TerminalKit"]
+        ),
         // The seeded organization `gatehouse demo` opens, replayed through the façade.
         .target(
             name: "GatehouseDemo",
@@ -36,6 +54,8 @@ let package = Package(
                 "GatehouseDomain",
                 "GatehouseStore",
                 "GatehouseDemo",
+                "GatehouseConsole",
+                "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +72,14 @@ let package = Package(
         .testTarget(
             name: "GatehouseCLITests",
             dependencies: ["GatehouseCLI", "GatehouseDomain", "GatehouseStore"]
+        ),
+        .testTarget(
+            name: "TerminalKitTests",
+            dependencies: ["TerminalKit"]
+        ),
+        .testTarget(
+            name: "GatehouseConsoleTests",
+            dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "TerminalKit"]
         ),
         .testTarget(
             name: "GatehouseDemoTests",

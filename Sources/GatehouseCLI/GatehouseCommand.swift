@@ -3,6 +3,7 @@ import Foundation
 import GatehouseDomain
 
 /// `gatehouse`: the console by default; subcommands for the demo and for scripting.
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
 public struct GatehouseCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gatehouse",
@@ -13,7 +14,8 @@ public struct GatehouseCommand: AsyncParsableCommand {
             3 invalid or refused by policy, 4 not found, 5 conflict, 6 permission denied, 7 token does not verify, \
             64 usage error.
             """,
-        subcommands: [])
+        subcommands: [ConsoleCommand.self, DemoCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self],
+        defaultSubcommand: ConsoleCommand.self)
 
     public init() {}
 

@@ -42,6 +42,10 @@ struct KeysetQuery {
             backwards = false
             conditions.append("(\(sortExpression), \(idColumn)) \(descending ? "<" : ">") (?, ?)")
             arguments += [cursor.key.databaseValue, cursor.idValue]
+        case let .from(cursor):
+            backwards = false
+            conditions.append("(\(sortExpression), \(idColumn)) \(descending ? "<=" : ">=") (?, ?)")
+            arguments += [cursor.key.databaseValue, cursor.idValue]
         case let .before(cursor):
             backwards = true
             conditions.append("(\(sortExpression), \(idColumn)) \(descending ? ">" : "<") (?, ?)")

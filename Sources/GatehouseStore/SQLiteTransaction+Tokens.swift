@@ -76,13 +76,21 @@ extension SQLiteTransaction {
         if let unused = query.unusedFor {
             list.filter("IFNULL(last_used_at, created_at) <= ?", nowValue - unused)
         }
+        if let prefix = query.idPrefix {
+            // Text that cannot start an id matches nothing (never everything).
+            if let (low, high) = Self.idRange(prefix: prefix) {
+                list.filter("id BETWEEN ? AND ?", low, high)
+            } else {
+                list.filter("0")
+            }
+        }
         if query.disabledOwnerOnly {
             list.filter("owner_id IN (SELECT id FROM user WHERE status = 'disabled')")
         }
-        if !query.nonCompliantWith.isEmpty {
-            var clauses: [String] = []
+        if let rules = query.nonCompliantWith {
+            var clauses: [String] = rules.isEmpty ? ["0"] : []
             var arguments: [(any DatabaseValueConvertible)?] = []
-            for rule in query.nonCompliantWith {
+            for rule in rules {
                 let (clause, values) = Self.violation(of: rule)
                 clauses.append(clause)
                 arguments += values
@@ -92,6 +100,25 @@ extension SQLiteTransaction {
             list.arguments += arguments
         }
         return list
+    }
+
+    /// The smallest and largest 16-byte ids that start with these hex digits (dashes ignored);
+    /// nil when the text is not hex or longer than an id.
+    static func idRange(prefix: String) -> (Data, Data)? {
+        let digits = prefix.lowercased().filter { $0 != "-" }
+        guard !digits.isEmpty, digits.count <= 32, digits.allSatisfy(\.isHexDigit) else { return nil }
+        func bytes(_ hex: String) -> Data {
+            var data = Data(capacity: 16)
+            var index = hex.startIndex
+            while index < hex.endIndex {
+                let next = hex.index(index, offsetBy: 2)
+                data.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+                index = next
+            }
+            return data
+        }
+        let padding = 32 - digits.count
+        return (bytes(digits + String(repeating: "0", count: padding)), bytes(digits + String(repeating: "f", count: padding)))
     }
 
     /// A token works in an organization when it targets it, or is global and its owner is a member.

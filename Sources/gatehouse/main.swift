@@ -1,3 +1,8 @@
 import GatehouseCLI
 
-await GatehouseCommand.main()
+// The async entry point, so the console's run loop (and every async command) runs properly.
+// Called from an async function: in top-level code `await GatehouseCommand.main(nil)` binds to
+// ParsableCommand's synchronous `main`, which stops with "Asynchronous root command needs
+// availability annotation" on Linux.
+func runGatehouse() async { await GatehouseCommand.main(nil) }
+await runGatehouse()

@@ -25,7 +25,7 @@ struct DirectoryContext {
         let catalog = try resources.scopeCatalog()
         let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
         let store = try SQLiteDirectoryStore(path: path)
-        let service = AccessService(store: store, catalog: catalog)
+        let service = AccessService(store: store, catalog: catalog, clock: CLIEnvironment.current.clock)
         let login = OperatingSystemLogin.current()
         if try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
             output.note("Created a new directory at \(path) with \(login) as its first administrator.")

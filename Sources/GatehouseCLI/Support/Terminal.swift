@@ -21,6 +21,13 @@ public final class CommandOutput: @unchecked Sendable {
         lock.withLock { writeOut(secret.reveal() + "\n") }
     }
 
+    /// `tokens create --json` and `tokens regenerate --json`: the token's JSON with its secret beside
+    /// it, `{"secret": "gpat_…", "token": {…}}`. Printed once, like `printSecret`.
+    func printSecret(_ secret: TokenSecret, with token: JSONValue) {
+        let document = JSONValue.object(["secret": .string(secret.reveal()), "token": token])
+        lock.withLock { writeOut(document.encoded() + "\n") }
+    }
+
     /// Text from the directory is made inert before it reaches a terminal or a log.
     func line(_ text: String) {
         lock.withLock { writeOut(OutputSanitizer.inert(text) + "\n") }

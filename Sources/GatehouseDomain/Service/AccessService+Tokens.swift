@@ -51,6 +51,12 @@ extension AccessService {
         }
     }
 
+    /// Whether the owner already has an active token with this name (names are unique among a
+    /// person's active tokens), for forms that validate as you type.
+    public func activeTokenNameExists(owner: UserID, name: String, excluding: TokenID? = nil) throws(GatehouseError) -> Bool {
+        try read { try $0.activeTokenExists(owner: owner, named: name.trimmingCharacters(in: .whitespaces), now: clock.now, excluding: excluding) }
+    }
+
     /// The longest lifespan, in days, policies allow the owner for this target.
     public func maximumLifespanDays(for ownerID: UserID, target: TokenTarget) throws(GatehouseError) -> Int {
         try read { reader in
@@ -70,6 +76,8 @@ extension AccessService {
     /// Creates a token and returns its secret, which exists nowhere else: show it once, then drop it.
     public func createToken(_ request: TokenRequest, by actor: Actor) throws(GatehouseError) -> IssuedToken {
         let name = try InputRules.tokenName(request.displayName)
+        var request = request
+        request.scopes = try checkedScopes(request.scopes)
         return try write { writer in
             let acting = try currentActor(actor, writer)
             let now = clock.now
@@ -147,6 +155,8 @@ extension AccessService {
     @discardableResult
     public func updateToken(_ id: TokenID, _ changes: TokenChanges, expectedVersion: Int, by actor: Actor) throws(GatehouseError) -> PersonalAccessToken {
         let name = try changes.displayName.map { name throws(GatehouseError) in try InputRules.tokenName(name) }
+        var changes = changes
+        if let scopes = changes.scopes { changes.scopes = try checkedScopes(scopes) }
         return try write { writer in
             let acting = try currentActor(actor, writer)
             var token = try actionableToken(id, acting: acting, action: "edit other users' tokens", writer)
@@ -270,9 +280,20 @@ extension AccessService {
                 return .alreadyInactive(token)
             }
             let organizations = try organizationsInScope(of: token.target, ownerID: token.ownerID, writer)
-            let autoRevoke = try organizations.contains { try writer.policies(of: $0)[.autoRevokeLeakedTokens].isEnabled }
+            // The policy's allow-list counts here as for the other policies: an exempt owner's token is reported only.
+            var policyEnabled = false
+            var autoRevoke = false
+            for organization in organizations {
+                let policy = try writer.policies(of: organization)[.autoRevokeLeakedTokens]
+                guard policy.isEnabled else { continue }
+                policyEnabled = true
+                if try !isExempt(token.ownerID, from: policy, in: organization, writer) { autoRevoke = true }
+            }
+            let outcome = autoRevoke ? "revoked by policy"
+                : policyEnabled ? "not revoked: the owner is exempt from the auto-revoke policy"
+                : "not revoked: the auto-revoke policy is off"
             try audit(writer, actor, .tokenLeakReported, .token(token), organization: token.target.organizationID, onBehalfOf: owner,
-                      details: [AuditDetail("outcome", autoRevoke ? "revoked by policy" : "not revoked: the auto-revoke policy is off")])
+                      details: [AuditDetail("outcome", outcome)])
             guard autoRevoke else { return .reportedOnly(token) }
             return .revoked(try revoke(token, reason: "reported as leaked", actor: actor, acting: acting, writer))
         }
@@ -320,6 +341,13 @@ extension AccessService {
             let name = try reader.organization(id)?.name ?? id.description
             throw GatehouseError.invalidInput(field: "Organization", problem: "\(owner.loginName) does not belong to \(name); choose one of their organizations.")
         }
+    }
+
+    /// A custom selection built without the catalog (`.custom([...])`) is checked like typed input:
+    /// unknown identifiers, two levels of one area and an empty set are refused.
+    func checkedScopes(_ scopes: ScopeSelection) throws(GatehouseError) -> ScopeSelection {
+        guard case let .custom(identifiers) = scopes else { return scopes }
+        return try ScopeSelection.custom(identifiers, catalog: catalog)
     }
 
     func validateExpiry(_ validTo: Date, now: Date) throws {

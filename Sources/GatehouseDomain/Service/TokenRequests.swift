@@ -68,7 +68,7 @@ public struct BulkRevocation: Sendable {
 /// What happened to a token reported as leaked.
 public enum LeakReportOutcome: Equatable, Sendable {
     case revoked(PersonalAccessToken)
-    /// The auto-revoke policy is off where the token works; the report is in the audit log.
+    /// The auto-revoke policy is off where the token works (or its owner is exempt); the report is in the audit log.
     case reportedOnly(PersonalAccessToken)
     case alreadyInactive(PersonalAccessToken)
     case notFound(VerificationFailure)

@@ -26,6 +26,8 @@ public struct PageRequest: Hashable, Sendable {
         /// The last rows in sort order (the `End` key).
         case last
         case after(PageCursor)
+        /// At or after the cursor: reloading a window in place, even if its first row is gone.
+        case from(PageCursor)
         case before(PageCursor)
     }
 

@@ -95,8 +95,12 @@ public struct TokenQuery: Hashable, Sendable {
     /// Not used (or never used and created) for this long.
     public var unusedFor: TimeInterval?
     public var disabledOwnerOnly = false
-    /// Non-empty: only active tokens that break at least one of these rules.
-    public var nonCompliantWith: [NonComplianceRule] = []
+    /// The first hex digits of the token's id (dashes ignored), as scripts abbreviate it: "3f2a9c1d".
+    /// Matched on the primary key, so resolving a prefix is one index range scan.
+    public var idPrefix: String?
+    /// Only active tokens that break at least one of these rules (`AccessService.nonComplianceRules()`);
+    /// an empty list matches nothing (no policy is on, so nothing breaks one). nil: no such filter.
+    public var nonCompliantWith: [NonComplianceRule]?
     public var sort: Sort = .validTo
     public var descending = false
 

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import GatehouseDomain
+
+/// `gatehouse audit …`: the append-only log of every change.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Read and export the audit log (needs View audit log).",
+        subcommands: [List.self, Export.self])
+
+    struct FilterOptions: ParsableArguments {
+        @Option(help: ArgumentHelp("Only events by this login (as actor or as the one acting with --as).", valueName: "login")) var actor: String?
+        @Option(help: ArgumentHelp("Only this action, e.g. token.revoke (repeatable).", valueName: "action")) var action: [AuditAction] = []
+        @Option(help: ArgumentHelp("Only events whose target's name contains this text.", valueName: "text")) var target: String?
+        @Option(help: ArgumentHelp("From this moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or an age such as 7d.", valueName: "when")) var since: String?
+        @Option(help: ArgumentHelp("Before this moment (same forms).", valueName: "when")) var until: String?
+        @Option(help: ArgumentHelp("Only events of this organization.", valueName: "name")) var org: String?
+
+        func query(_ invocation: Invocation) throws(GatehouseError) -> AuditQuery {
+            var query = AuditQuery(actorLogin: actor, actions: Set(action), target: target.map { TextSearch($0) })
+            query.since = try since.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
+            query.until = try until.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
+            if let org { query.organizationID = try invocation.organization(org).id }
+            return query
+        }
+    }
+
+    struct List: DirectoryCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List audit events, newest first.",
+            discussion: "Actions: \(AuditAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+
+        @OptionGroup var filter: FilterOptions
+        @Option(help: "At most this many events (default 50; 0 for all).") var limit: Int = 50
+        @OptionGroup var directory: DirectoryOptions
+        @OptionGroup var format: OutputOptions
+
+        func execute(_ invocation: Invocation) throws(GatehouseError) {
+            let query = try filter.query(invocation)
+            let events = try invocation.collect(limit: limit > 0 ? limit : nil) { page throws(GatehouseError) in
+                try invocation.service.auditEvents(query, page: page, by: invocation.actor)
+            }
+            let names = NameCache(invocation.service)
+            if invocation.json {
+                invocation.print(.array(events.map { JSONShapes.auditEvent($0, names: names) }))
+                return
+            }
+            var table = TextTable([.fixed("WHEN"), .fixed("ACTOR"), .fixed("ACTION"), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
+            for event in events {
+                var actor = event.actorText
+                if let onBehalf = event.onBehalfOf { actor += " for \(onBehalf.login)" }
+                table.append([TextFormat.dateTime(event.occurredAt), actor, event.action.rawValue, event.target.name,
+                              event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; ")])
+            }
+            invocation.print(table, empty: "No audit events match.")
+            if limit > 0, events.count == limit {
+                let total = try invocation.service.count(query, by: invocation.actor)
+                if total > limit { invocation.output.note("Showing the newest \(limit) of \(total) events; use --limit N (0 for all) or `audit export`.") }
+            }
+        }
+    }
+
+    struct Export: DirectoryCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export audit events as JSON lines, oldest first (one event object per line).",
+            discussion: "For a SIEM or an archive: gatehouse audit export --since 1d >> audit.jsonl")
+
+        @OptionGroup var filter: FilterOptions
+        @OptionGroup var directory: DirectoryOptions
+        @OptionGroup var format: OutputOptions
+
+        func execute(_ invocation: Invocation) throws(GatehouseError) {
+            let query = try filter.query(invocation)
+            let names = NameCache(invocation.service)
+            // The log pages newest first; walk it from its end so lines come out oldest first, page by page.
+            var request = PageRequest(.last, limit: 500)
+            while true {
+                let page = try invocation.service.auditEvents(query, page: request, by: invocation.actor)
+                for event in page.items.reversed() { invocation.output.json(JSONShapes.auditEvent(event, names: names).encoded(pretty: false)) }
+                guard page.hasMoreBefore, let first = page.firstCursor else { return }
+                request = PageRequest(.before(first), limit: 500)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// An aligned table that fits a width: columns shrink, widest flexible one first, and cells that no
+/// longer fit end in "…". Text is made inert (no escapes) before it is measured.
+struct TextTable {
+    struct Column {
+        let title: String
+        /// May be shortened to fit (names, descriptions); identifiers and dates are not.
+        var flexible = false
+        var alignRight = false
+        /// A flexible column is never narrowed below this (or its title).
+        var minimumWidth = 8
+
+        static func fixed(_ title: String, alignRight: Bool = false) -> Column { Column(title: title, flexible: false, alignRight: alignRight) }
+        static func flexible(_ title: String, minimum: Int = 8) -> Column { Column(title: title, flexible: true, minimumWidth: minimum) }
+    }
+
+    let columns: [Column]
+    private(set) var rows: [[String]] = []
+    static let gap = "  "
+
+    init(_ columns: [Column]) { self.columns = columns }
+
+    mutating func append(_ cells: [String]) {
+        rows.append(cells.map { OutputSanitizer.inert($0).replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ") })
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// The lines to print, header first.
+    func render(width: Int) -> [String] {
+        var widths = columns.indices.map { index in
+            rows.reduce(columns[index].title.count) { max($0, index < $1.count ? $1[index].count : 0) }
+        }
+        let total = { widths.reduce(0, +) + Self.gap.count * max(0, widths.count - 1) }
+        while total() > width {
+            let candidates = columns.indices.filter { index in
+                columns[index].flexible && widths[index] > max(columns[index].minimumWidth, columns[index].title.count)
+            }
+            guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[widest] -= 1
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for index in columns.indices {
+                let cell = Self.fit(index < cells.count ? cells[index] : "", to: widths[index])
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                let isLast = index == columns.count - 1
+                parts.append(columns[index].alignRight ? padding + cell : (isLast ? cell : cell + padding))
+            }
+            let joined = parts.joined(separator: Self.gap)
+            return String(joined.reversed().drop { $0 == " " }.reversed())
+        }
+        return [line(columns.map(\.title))] + rows.map(line)
+    }
+
+    static func fit(_ text: String, to width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.prefix(width)) }
+        return String(text.prefix(width - 1)) + "\u{2026}"
+    }
+}
+
+/// "Label   value" lines for `show` commands.
+struct FieldList {
+    private(set) var fields: [(String, String)] = []
+
+    mutating func add(_ label: String, _ value: String) { fields.append((label, value)) }
+
+    func render() -> [String] {
+        let width = fields.map(\.0.count).max() ?? 0
+        return fields.map { label, value in
+            let clean = OutputSanitizer.inert(value).replacingOccurrences(of: "\n", with: " ")
+            return label + String(repeating: " ", count: width - label.count) + "  " + clean
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+
+/// Runs the console: on a real terminal (ncursesw), or on an in-memory backend in tests.
+/// Both go through `step`, so what tests drive is what admins get.
+@MainActor
+public enum ConsoleApp {
+    /// Opens the terminal, runs until the user quits, and restores the terminal (also on errors
+    /// and signals). Throws `TerminalError` (exit status 2) when there is no usable terminal.
+    public static func run(service: AccessService, actor: Actor, options: TerminalOptions) async throws {
+        try await NcursesBackend.run(options: options) { terminal in
+            let console = Console(service: service, actor: actor)
+            await runLoop(backend: terminal, tickMilliseconds: 250, render: { buffer in
+                console.render(into: &buffer, theme: terminal.theme)
+            }, handle: { event in
+                let action = step(console, event: event, size: terminal.size)
+                if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
+                return action
+            })
+        }
+    }
+
+    static func step(_ console: Console, event: LoopEvent, size: Size) -> LoopAction {
+        let changed: Bool
+        switch event {
+        case let .key(key): changed = console.handle(key, size: size)
+        case .tick: changed = console.tick()
+        }
+        if console.isFinished { return .quit }
+        return changed ? .redraw : .keep
+    }
+}
+
+/// Drives a console in memory, for tests and benchmarks: send keys, read the frame.
+@MainActor
+public final class ConsoleDriver {
+    public let backend: MemoryBackend
+    let console: Console
+    /// Every text the console asked to put on the clipboard (OSC 52), in order.
+    public private(set) var clipboard: [String] = []
+
+    public init(service: AccessService, actor: Actor, width: Int = 80, height: Int = 24, theme: Theme = .color,
+                clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        backend = MemoryBackend(width: width, height: height, theme: theme)
+        console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant))
+        console.resize(to: backend.size)
+        draw()
+    }
+
+    public var isFinished: Bool { console.isFinished }
+
+    /// The last frame drawn.
+    public var frame: Buffer { backend.lastFrame ?? Buffer(size: backend.size) }
+
+    /// The frame as text, one line per row.
+    public var screen: String { frame.lines.joined(separator: "\n") }
+
+    public func send(_ keys: Key...) { send(keys) }
+
+    public func send(_ keys: [Key]) {
+        for key in keys {
+            _ = ConsoleApp.step(console, event: .key(key), size: backend.size)
+            if let text = console.takePendingClipboard() { clipboard.append(text) }
+            draw()
+        }
+    }
+
+    public func type(_ text: String) {
+        send(text.map { Key.character($0) })
+    }
+
+    public func tick() {
+        _ = ConsoleApp.step(console, event: .tick, size: backend.size)
+        draw()
+    }
+
+    public func resize(width: Int, height: Int) {
+        backend.resize(to: Size(width: width, height: height))
+        send(.resize)
+    }
+
+    public func draw() {
+        var buffer = Buffer(size: backend.size)
+        console.render(into: &buffer, theme: backend.theme)
+        backend.draw(buffer)
+    }
+}

@@ -1,0 +1,152 @@
+import GatehouseDomain
+import TerminalKit
+
+/// One account: its attributes, groups, effective permissions with the reason for each, and SSH keys.
+struct UserDetail: ConsoleScreen {
+    private var user: User
+    private var organizations: [Organization] = []
+    private var groups: [SecurityGroup] = []
+    private var permissionsOrganization = 0
+    private var permissions: [PermissionDecision] = []
+    private var keys: [RegisteredSSHKey] = []
+    private var keyList = ListState()
+    private var activeTokens = 0
+    private var loadError: String?
+
+    init(user: User, _ environment: ConsoleEnvironment) {
+        self.user = user
+        refresh(environment)
+    }
+
+    var breadcrumb: String { user.loginName }
+    var helpSummary: String { "Effective permissions: Deny in any group wins, else Allow, else not allowed; the reason names the deciding group and how the account reaches it. o shows another organization." }
+
+    mutating func refresh(_ environment: ConsoleEnvironment) {
+        do {
+            user = try environment.service.user(user.id)
+            organizations = try environment.service.organizations(of: user.id)
+            groups = try environment.service.groups(of: user.id)
+            keys = try environment.service.sshKeys(of: user.id)
+            activeTokens = try environment.service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: environment.actor)
+            permissionsOrganization = min(permissionsOrganization, max(0, organizations.count - 1))
+            permissions = organizations.isEmpty ? [] : try environment.service.effectivePermissions(of: user.id, in: organizations[permissionsOrganization].id)
+            keyList.clamp(rowCount: keys.count, pageHeight: 3)
+            loadError = nil
+        } catch {
+            loadError = error.description
+        }
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        let isSelf = user.id == environment.actor.user.id
+        let manage = environment.denial(of: .manageUsers, action: "manage users")
+        return [
+            ScreenKey("e", "Edit", disabledReason: manage), ScreenKey("x", user.isActive ? "Disable" : "Enable", disabledReason: manage),
+            ScreenKey("a", "Add SSH key", disabledReason: isSelf ? nil : manage),
+            ScreenKey("r", "Remove key", disabledReason: keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
+            ScreenKey("o", "Next org"), ScreenKey("t", "Tokens"), ScreenKey("d", "Delete", disabledReason: manage),
+        ]
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch key {
+        case .character("e"):
+            if let reason = environment.denial(of: .manageUsers, action: "edit users") { return [.flash(reason, .error)] }
+            return [.push(UserForm(editing: user, environment))]
+        case .character("x"):
+            return UserActions.toggleStatus(user, environment)
+        case .character("d"), .delete:
+            return UserActions.delete(user, environment)
+        case .character("a"):
+            return [.push(SSHKeyForm(user: user))]
+        case .character("r"):
+            guard keyList.selectedIndex < keys.count else { return [.flash("This account has no SSH keys.", .info)] }
+            let key = keys[keyList.selectedIndex]
+            let dialog = ConfirmDialog(title: "Remove SSH key?", message: "\(user.loginName) will no longer be able to sign in with this key.",
+                                       objectName: "\(key.key.displayType) \(key.fingerprint) \(key.key.comment)", confirmLabel: "Remove", isDestructive: true)
+            return [.confirm(PendingConfirmation(dialog: dialog) { environment in
+                do {
+                    try environment.service.removeSSHKey(key.id, by: environment.actor)
+                    return [.refreshAll, .flash("Removed key \(key.fingerprint)", .success)]
+                } catch {
+                    return [.failure(error)]
+                }
+            })]
+        case .character("o"):
+            guard !organizations.isEmpty else { return [] }
+            permissionsOrganization = (permissionsOrganization + 1) % organizations.count
+            refresh(environment)
+            return []
+        case .character("t"):
+            return [.push(TokensPane(environment, owner: user))]
+        case .up, .down, .character("j"), .character("k"), .home, .end:
+            _ = keyList.handle(key, rowCount: keys.count, pageHeight: 3)
+            return []
+        default:
+            return nil
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        if let loadError {
+            buffer.put(loadError, x: area.x + 1, y: area.y + 1, style: theme[.errorText], maxWidth: area.width - 2)
+            return
+        }
+        let sections = area.split(rows: [.fixed(7), .fixed(Permission.allCases.count + 2), .fill])
+        renderProfile(into: &buffer, area: sections[0], theme: theme)
+        renderPermissions(into: &buffer, area: sections[1], theme: theme)
+        renderKeys(into: &buffer, area: sections[2], theme: theme)
+    }
+
+    private func renderProfile(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let inner = Block(title: "\(user.displayName)", isFocused: false).render(into: &buffer, area: area, theme: theme)
+        let halves = inner.split(columns: [.fill, .fill])
+        let left: [(String, String, Role)] = [
+            ("Login", user.loginName, .normal), ("Email", user.email.isEmpty ? "—" : user.email, .normal),
+            ("Kind", user.kind.title, .normal), ("Source", user.identitySource.title, .normal), ("Access", user.accessLevel.title, .normal),
+        ]
+        let right: [(String, String, Role)] = [
+            ("Status", user.isActive ? "Active" : "Disabled: tokens do not verify", user.isActive ? .success : .danger),
+            ("Orgs", organizations.map(\.name).joined(separator: ", "), .normal),
+            ("Groups", groups.isEmpty ? "—" : groups.map(\.name).joined(separator: ", "), .normal),
+            ("Tokens", "\(activeTokens) active (t lists them)", .normal),
+            ("Added", TextFormat.date(user.createdAt), .muted),
+        ]
+        for (column, rows) in [(halves[0], left), (halves[1], right)] {
+            for (index, row) in rows.enumerated() where index < column.height {
+                buffer.put(row.0, x: column.x + 1, y: column.y + index, style: theme[.muted])
+                buffer.put(row.1, x: column.x + 8, y: column.y + index, style: theme[row.2], maxWidth: max(0, column.width - 9))
+            }
+        }
+    }
+
+    private func renderPermissions(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let organizationName = organizations.indices.contains(permissionsOrganization) ? organizations[permissionsOrganization].name : "no organization"
+        let more = organizations.count > 1 ? " (o: next of \(organizations.count))" : ""
+        let inner = Block(title: "Effective permissions in \(organizationName)\(more)").render(into: &buffer, area: area, theme: theme)
+        for (index, decision) in permissions.enumerated() where index < inner.height {
+            let y = inner.y + index
+            buffer.put(decision.permission.title, x: inner.x + 1, y: y, style: theme[.normal], maxWidth: 22)
+            let mark = decision.isAllowed ? "\u{2713} Allowed" : "\u{2717} Denied "
+            buffer.put(mark, x: inner.x + 24, y: y, style: theme[decision.isAllowed ? .success : .danger])
+            buffer.put(decision.reasonText, x: inner.x + 35, y: y, style: theme[.muted], maxWidth: max(0, inner.maxX - inner.x - 36))
+        }
+    }
+
+    private func renderKeys(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let inner = Block(title: "SSH keys (\(keys.count))").render(into: &buffer, area: area, theme: theme)
+        guard !keys.isEmpty else {
+            buffer.put("No SSH keys. Press a and paste a public key line (the .pub file).", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 2)
+            return
+        }
+        let range = keyList.visibleRange(rowCount: keys.count, pageHeight: inner.height)
+        for (row, index) in range.enumerated() {
+            let key = keys[index]
+            let style = index == keyList.selectedIndex ? theme[.selection] : theme[.normal]
+            let line = Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1)
+            if index == keyList.selectedIndex { buffer.fill(line, style: style) }
+            let text = "\(key.key.displayType) \(key.key.bitLength)  \(key.fingerprint)  \(key.key.comment)  added \(TextFormat.date(key.addedAt))"
+            buffer.put(text, x: inner.x + 1, y: line.y, style: style, maxWidth: inner.width - 2)
+        }
+    }
+}

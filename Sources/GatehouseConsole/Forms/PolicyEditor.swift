@@ -1,0 +1,138 @@
+import GatehouseDomain
+import TerminalKit
+
+/// One policy of one organization: on/off, its parameter, and its exemptions (users or groups,
+/// nested members included). Saved in one change, audited with the full new setting.
+struct PolicyEditor: ConsoleScreen {
+    private var policy: TokenPolicy
+    private let organization: Organization
+    private let version: Int
+    private var form: Form
+    private var exemptions: [(PolicyExemption, String)] = []
+    private var exemptionList = ListState()
+    private var exemptionsFocused = false
+
+    init(policy: TokenPolicy, organization: Organization, version: Int, _ environment: ConsoleEnvironment) {
+        self.policy = policy
+        self.organization = organization
+        self.version = version
+        var fields = [FormField(id: "enabled", label: "Enabled", input: .toggle(policy.isEnabled), hint: "Space toggles")]
+        if policy.kind == .maximumLifespan {
+            fields.append(FormField(id: "Maximum lifespan", label: "Maximum days", input: .text(TextField(text: String(policy.maximumLifespanDays), maxLength: 3)),
+                                    hint: "1 to \(TokenPolicy.absoluteMaximumLifespanDays)"))
+        }
+        if policy.kind == .restrictCreation {
+            fields.append(FormField(id: "packaging", label: "Packaging only", input: .toggle(policy.packagingOnly),
+                                    hint: "On: users who are not exempt may still create packaging-only tokens"))
+        }
+        form = Form(fields: fields, submitLabel: "Save policy")
+        exemptions = policy.exemptions.map { ($0, Self.name(of: $0, environment)) }.sorted { $0.1 < $1.1 }
+    }
+
+    static func name(of exemption: PolicyExemption, _ environment: ConsoleEnvironment) -> String {
+        switch exemption {
+        case let .user(id): "user  " + (environment.user(id)?.loginName ?? "(deleted)")
+        case let .group(id): "group " + ((try? environment.service.group(id).name) ?? "(deleted)")
+        }
+    }
+
+    var breadcrumb: String { policy.kind.title }
+    var capturesText: Bool { !exemptionsFocused && form.focusedFieldIsText }
+    var hasUnsavedInput: Bool { form.isDirty || Set(exemptions.map(\.0)) != policy.exemptions }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        var keys = [ScreenKey("Tab", exemptionsFocused ? "Settings" : "Exemptions"), ScreenKey("Ctrl-S", "Save"), ScreenKey("Esc", "Cancel")]
+        if exemptionsFocused {
+            keys += [ScreenKey("a", "Add exemption"), ScreenKey("r", "Remove", disabledReason: exemptions.isEmpty ? "Nobody is exempt." : nil)]
+        }
+        return keys
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        if key == .ctrl("s") { return save(environment) }
+        if key == .escape { return [.close] }
+        if exemptionsFocused {
+            switch key {
+            case .tab, .backTab:
+                exemptionsFocused = false
+            case .character("a"):
+                return [.push(MemberPicker(exemptionIn: organization.id, title: "Exempt a user or group from \u{201C}\(policy.kind.title)\u{201D}",
+                                           existing: Set(exemptions.map { Self.member($0.0) }), environment))]
+            case .character("r"), .delete:
+                if exemptionList.selectedIndex < exemptions.count { exemptions.remove(at: exemptionList.selectedIndex) }
+                exemptionList.clamp(rowCount: exemptions.count, pageHeight: 5)
+            default:
+                return exemptionList.handle(key, rowCount: exemptions.count, pageHeight: 5) == .ignored ? nil : []
+            }
+            return []
+        }
+        if key == .tab && form.focus == form.fields.count - 1 {
+            exemptionsFocused = true
+            return []
+        }
+        switch form.handle(key) {
+        case .submit: return save(environment)
+        case .cancel: return [.close]
+        default: return []
+        }
+    }
+
+    static func member(_ exemption: PolicyExemption) -> GroupMember {
+        switch exemption {
+        case let .user(id): .user(id)
+        case let .group(id): .group(id)
+        }
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .member(member) = result else { return [] }
+        let exemption: PolicyExemption = switch member {
+        case let .user(id): .user(id)
+        case let .group(id): .group(id)
+        }
+        if !exemptions.contains(where: { $0.0 == exemption }) {
+            exemptions.append((exemption, Self.name(of: exemption, environment)))
+            exemptions.sort { $0.1 < $1.1 }
+        }
+        return []
+    }
+
+    private mutating func save(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        form.clearErrors()
+        var updated = policy
+        updated.isEnabled = form["enabled"].isOn
+        if policy.kind == .maximumLifespan {
+            guard let days = Int(form["Maximum lifespan"].text.trimmingCharacters(in: .whitespaces)) else {
+                form.setError("type a number of days, 1 to \(TokenPolicy.absoluteMaximumLifespanDays)", on: "Maximum lifespan")
+                return []
+            }
+            updated.maximumLifespanDays = days
+        }
+        if policy.kind == .restrictCreation { updated.packagingOnly = form["packaging"].isOn }
+        updated.exemptions = Set(exemptions.map(\.0))
+        do {
+            try environment.service.updatePolicy(updated, in: organization.id, expectedVersion: version, by: environment.actor)
+            return [.pop, .refreshAll, .flash("Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)", .success)]
+        } catch {
+            if case let .invalidInput(field, problem) = error { form.setError(problem, on: field) } else { form.formError = error.description }
+            return []
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let split = area.split(rows: [.fixed(form.fields.count * 2 + 5), .fill])
+        form.render(into: &buffer, area: split[0], theme: theme, title: "\(policy.kind.title) \u{2014} \(organization.name)")
+        let inner = Block(title: "Exempt (\(exemptions.count)) \u{2014} a: add, r: remove", isFocused: exemptionsFocused).render(into: &buffer, area: split[1], theme: theme)
+        buffer.put(policy.kind.summary, x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 2)
+        if exemptions.isEmpty {
+            buffer.put("Nobody is exempt. Tab here, then a to add a user or group.", x: inner.x + 1, y: inner.y + 1, style: theme[.muted], maxWidth: inner.width - 2)
+        }
+        let listArea = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: max(0, inner.height - 1))
+        for (row, index) in exemptionList.visibleRange(rowCount: exemptions.count, pageHeight: listArea.height).enumerated() {
+            let line = listArea.row(row)
+            let selected = exemptionsFocused && index == exemptionList.selectedIndex
+            if selected { buffer.fill(line, style: theme[.selection]) }
+            buffer.put(exemptions[index].1, x: line.x + 1, y: line.y, style: theme[selected ? .selection : .normal], maxWidth: line.width - 2)
+        }
+    }
+}

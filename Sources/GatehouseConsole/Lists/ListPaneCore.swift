@@ -1,0 +1,136 @@
+import GatehouseDomain
+import TerminalKit
+
+/// The part every list pane shares: a paged list, the `/` filter, the table, the empty state.
+/// A pane supplies its query (as `count` and `fetch`), its columns and how an item reads.
+struct ListPaneCore<Item: Sendable> {
+    var list = PagedList<Item>()
+    var filter = FilterBar()
+    var columns: [TableColumn]
+    var sort: TableSort?
+    var emptyMessage: String
+    /// Shown instead of rows when the query failed (e.g. no permission to read the audit log).
+    var loadError: String?
+
+    init(columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String) {
+        self.columns = columns
+        self.sort = sort
+        self.emptyMessage = emptyMessage
+    }
+
+    enum KeyResult {
+        case handled
+        /// The filter text changed: the pane rebuilds its query and reloads.
+        case filterChanged
+        case activated(Item)
+        case ignored
+    }
+
+    static func tableArea(_ area: Rect) -> Rect {
+        Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 1))
+    }
+
+    static func pageHeight(_ area: Rect) -> Int { Table.bodyHeight(for: tableArea(area)) }
+
+    var capturesText: Bool { filter.isEditing }
+
+    mutating func handle(_ key: Key, area: Rect, fetch: PagedList<Item>.Fetch) -> KeyResult {
+        if filter.isEditing {
+            switch filter.handle(key) {
+            case .changed: return .filterChanged
+            case .finished, .cancelled: return .handled
+            case .ignored: return .handled
+            }
+        }
+        if key == .character("/") {
+            filter.begin()
+            return .handled
+        }
+        do {
+            switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch) {
+            case .moved, .unchanged: return .handled
+            case .activated:
+                if let item = list.selected { return .activated(item) }
+                return .handled
+            case .ignored: return .ignored
+            }
+        } catch {
+            loadError = error.description
+            return .handled
+        }
+    }
+
+    mutating func reload(area: Rect, count: () throws(GatehouseError) -> Int, fetch: PagedList<Item>.Fetch) {
+        do {
+            try list.reload(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch)
+            loadError = nil
+        } catch {
+            loadError = error.description
+        }
+    }
+
+    mutating func refresh(area: Rect, count: () throws(GatehouseError) -> Int, fetch: PagedList<Item>.Fetch) {
+        do {
+            try list.refresh(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch)
+            loadError = nil
+        } catch {
+            loadError = error.description
+        }
+    }
+
+    /// "12 of 3,400" plus the filter, for the title row.
+    func summary(extra: [String]) -> String {
+        var parts = ["\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))"]
+        if !filter.text.isEmpty { parts.append("filter \u{201C}\(filter.text)\u{201D}") }
+        parts += extra
+        return parts.joined(separator: " \u{00B7} ")
+    }
+
+    func render(
+        into buffer: inout Buffer, area: Rect, theme: Theme, title: String, summaryExtra: [String] = [],
+        row: (Item) -> [CellText]
+    ) {
+        filter.render(into: &buffer, area: area.row(0), theme: theme, title: title, summary: summary(extra: summaryExtra))
+        let tableArea = Self.tableArea(area)
+        if let loadError {
+            let lines = TextWrap.wrap(loadError, width: max(1, tableArea.width - 4))
+            for (index, line) in lines.enumerated() where index + 1 < tableArea.height {
+                buffer.put(line, x: tableArea.x + 2, y: tableArea.y + 1 + index, style: theme[.errorText])
+            }
+            return
+        }
+        let pageHeight = Table.bodyHeight(for: tableArea)
+        let visible = list.visibleItems(pageHeight: pageHeight)
+        let cells = visible.map { entry in entry.item.map(row) ?? [] }
+        let table = Table(columns: columns, sort: sort, emptyMessage: filter.text.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(filter.text)\u{201D}. Esc clears the filter.")
+        let source = TablePage(rowCount: list.count, firstRow: visible.first?.index ?? 0,
+                               rows: cells.map { $0.map(\.text) }, roles: cells.map { $0.map(\.role) })
+        table.render(into: &buffer, area: tableArea, theme: theme, state: list.state, source: source)
+    }
+}
+
+/// One table cell: text, and optionally a role that colors it (status, expiry).
+struct CellText: ExpressibleByStringLiteral {
+    let text: String
+    let role: Role?
+
+    init(_ text: String, _ role: Role? = nil) {
+        self.text = text
+        self.role = role
+    }
+
+    init(stringLiteral value: String) { self.init(value) }
+}
+
+/// Number and text formats of the console.
+enum Format {
+    static func count(_ value: Int) -> String {
+        var digits = String(value)
+        var result = ""
+        while digits.count > 3 {
+            result = "," + digits.suffix(3) + result
+            digits.removeLast(3)
+        }
+        return digits + result
+    }
+}

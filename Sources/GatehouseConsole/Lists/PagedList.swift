@@ -1,0 +1,106 @@
+import GatehouseDomain
+import TerminalKit
+
+/// A list too long to load whole: its total count, and a window of loaded rows around what is
+/// on screen, extended page by page by keyset as the selection moves. Moving by a row costs
+/// nothing; crossing the window's edge costs one indexed query; End jumps by reading backwards.
+struct PagedList<Item: Sendable> {
+    typealias Fetch = (PageRequest) throws(GatehouseError) -> Page<Item>
+
+    /// Rows kept in memory at most; the far side of the window is dropped beyond it.
+    static var windowLimit: Int { 400 }
+
+    private(set) var count = 0
+    /// Absolute index of `entries[0]`.
+    private(set) var windowStart = 0
+    private(set) var entries: [PageEntry<Item>] = []
+    var state = ListState()
+
+    var selectedIndex: Int { state.selectedIndex }
+
+    func item(at index: Int) -> Item? {
+        let local = index - windowStart
+        return local >= 0 && local < entries.count ? entries[local].item : nil
+    }
+
+    var selected: Item? { count == 0 ? nil : item(at: state.selectedIndex) }
+
+    /// Items currently in view, with their absolute indices, for rendering.
+    func visibleItems(pageHeight: Int) -> [(index: Int, item: Item?)] {
+        state.visibleRange(rowCount: count, pageHeight: pageHeight).map { ($0, item(at: $0)) }
+    }
+
+    /// Starts over at the top (a new filter or sort).
+    mutating func reload(count: Int, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
+        self.count = count
+        state = ListState()
+        let page = try fetch(PageRequest(.first, limit: pageHeight + Self.margin(pageHeight)))
+        entries = page.entries
+        windowStart = 0
+    }
+
+    /// Reloads in place after a change, keeping the selection where it was when possible.
+    mutating func refresh(count: Int, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
+        self.count = count
+        if let first = entries.first {
+            let page = try fetch(PageRequest(.from(first.cursor), limit: max(entries.count, pageHeight + Self.margin(pageHeight))))
+            entries = page.entries
+            if windowStart + entries.count > count { windowStart = max(0, count - entries.count) }
+        } else {
+            try reload(count: count, pageHeight: pageHeight, fetch: fetch)
+            return
+        }
+        state.clamp(rowCount: count, pageHeight: pageHeight)
+        try ensureLoaded(pageHeight: pageHeight, fetch: fetch)
+    }
+
+    /// Navigation keys (j/k, arrows, PgUp/PgDn, g/G, Home/End); loads what comes into view.
+    mutating func handle(_ key: Key, pageHeight: Int, fetch: Fetch) throws(GatehouseError) -> ListOutcome {
+        let outcome = state.handle(key, rowCount: count, pageHeight: pageHeight)
+        if outcome == .moved { try ensureLoaded(pageHeight: pageHeight, fetch: fetch) }
+        return outcome
+    }
+
+    /// Makes sure every row in view is in the window, fetching only what is missing.
+    mutating func ensureLoaded(pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
+        let range = state.visibleRange(rowCount: count, pageHeight: pageHeight)
+        guard !range.isEmpty else { return }
+        let windowEnd = windowStart + entries.count
+        if range.lowerBound >= windowStart && range.upperBound <= windowEnd { return }
+        let margin = Self.margin(pageHeight)
+        if let last = entries.last, range.lowerBound >= windowStart, range.lowerBound <= windowEnd + margin {
+            let page = try fetch(PageRequest(.after(last.cursor), limit: range.upperBound - windowEnd + margin))
+            entries += page.entries
+        } else if let first = entries.first, range.upperBound <= windowEnd, range.upperBound >= windowStart - margin {
+            let page = try fetch(PageRequest(.before(first.cursor), limit: windowStart - range.lowerBound + margin))
+            entries = page.entries + entries
+            windowStart -= page.entries.count
+        } else if range.lowerBound > count / 2 {
+            let page = try fetch(PageRequest(.last, limit: count - range.lowerBound + margin))
+            entries = page.entries
+            windowStart = max(0, count - entries.count)
+        } else {
+            // A jump far from the window toward the top: read from the start (bounded).
+            let page = try fetch(PageRequest(.first, limit: min(range.upperBound + margin, 1_000)))
+            entries = page.entries
+            windowStart = 0
+            if range.upperBound > entries.count { state.clamp(rowCount: entries.count, pageHeight: pageHeight) }
+        }
+        trim(keeping: range)
+    }
+
+    private mutating func trim(keeping range: Range<Int>) {
+        let excess = entries.count - Self.windowLimit
+        guard excess > 0 else { return }
+        let dropFront = min(excess, max(0, range.lowerBound - windowStart - 20))
+        if dropFront > 0 {
+            entries.removeFirst(dropFront)
+            windowStart += dropFront
+        }
+        let stillExcess = entries.count - Self.windowLimit
+        let dropBack = min(stillExcess, max(0, windowStart + entries.count - range.upperBound - 20))
+        if dropBack > 0 { entries.removeLast(dropBack) }
+    }
+
+    static func margin(_ pageHeight: Int) -> Int { max(pageHeight, 20) }
+}

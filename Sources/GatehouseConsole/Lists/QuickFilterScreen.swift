@@ -1,0 +1,60 @@
+import TerminalKit
+
+struct QuickFilterOption {
+    let id: String
+    let label: String
+    let group: String
+}
+
+/// A checklist of quick filters over the list it came from. Space toggles, Enter applies,
+/// `c` clears, Esc leaves the filters as they were.
+struct QuickFilterScreen: ConsoleScreen {
+    let title: String
+    let options: [QuickFilterOption]
+    private var checklist: MultiChoiceList
+
+    init(title: String, options: [QuickFilterOption], chosen: Set<String>) {
+        self.title = title
+        self.options = options
+        let checked = Set(options.indices.filter { chosen.contains(options[$0].id) })
+        // The group is named once, on its first option, so the list reads as sections.
+        checklist = MultiChoiceList(items: options.enumerated().map { index, option in
+            ChoiceItem(option.label, detail: index == 0 || options[index - 1].group != option.group ? "\u{2014} \(option.group)" : nil)
+        }, checked: checked)
+    }
+
+    var breadcrumb: String { title }
+    var helpSummary: String { "Tick the filters to apply; within a group any ticked value matches, across groups all must match." }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        [ScreenKey("Space", "Toggle"), ScreenKey("Enter", "Apply"), ScreenKey("c", "Clear all"), ScreenKey("Esc", "Cancel")]
+    }
+
+    private func listArea(_ area: Rect) -> Rect {
+        let box = area.centered(width: min(area.width, 56), height: min(area.height, options.count + 4))
+        return box.inset(by: Insets(horizontal: 2, vertical: 1))
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch key {
+        case .enter:
+            return [.popWith(.quickFilters(Set(checklist.checkedIndices.map { options[$0].id })))]
+        case .character("c"):
+            checklist = MultiChoiceList(items: checklist.items, checked: [])
+            return []
+        case .escape:
+            return [.pop]
+        default:
+            switch checklist.handle(key, visibleHeight: listArea(environment.contentArea).height) {
+            case .ignored: return key == .character("q") ? [.pop] : nil
+            default: return []
+            }
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let box = area.centered(width: min(area.width, 56), height: min(area.height, options.count + 4))
+        let inner = Block(title: title, isFocused: true, clearsBackground: true).render(into: &buffer, area: box, theme: theme)
+        checklist.render(into: &buffer, area: inner.inset(by: Insets(horizontal: 1, vertical: 1)), theme: theme)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+
+/// How tokens read in lists and details: relative expiry, status colors, scope summaries.
+enum TokenPresentation {
+    static func status(_ token: PersonalAccessToken, now: Date) -> CellText {
+        switch token.status(at: now) {
+        case .active:
+            return token.validTo.timeIntervalSince(now) < 7 * 86_400 ? CellText("Expiring", .warning) : CellText("Active", .success)
+        case .expired: return CellText("Expired", .muted)
+        case .revoked: return CellText("Revoked", .danger)
+        }
+    }
+
+    /// "in 5 days", "expired 3 days ago", "revoked".
+    static func expiry(_ token: PersonalAccessToken, now: Date) -> CellText {
+        if token.revocation != nil { return CellText("revoked", .muted) }
+        let relative = TextFormat.relative(token.validTo, from: now)
+        if token.validTo <= now { return CellText("expired \(relative)", .muted) }
+        return CellText(relative, token.validTo.timeIntervalSince(now) < 7 * 86_400 ? .warning : nil)
+    }
+
+    static func lastUsed(_ token: PersonalAccessToken, now: Date) -> CellText {
+        guard let used = token.lastUsedAt else { return CellText("never", .muted) }
+        return CellText(TextFormat.relative(used, from: now))
+    }
+
+    /// "Full access †", or the areas: "Code, Build †".
+    static func scopes(_ token: PersonalAccessToken, catalog: ScopeCatalog) -> CellText {
+        switch token.scopes {
+        case .fullAccess:
+            return CellText("Full access \u{2020}", .danger)
+        case let .custom(identifiers):
+            let areas = identifiers.compactMap { catalog.lookup($0)?.area.name }
+            let text = areas.joined(separator: ", ") + (token.isHighPrivilege ? " \u{2020}" : "")
+            return CellText(text, token.isHighPrivilege ? .warning : nil)
+        }
+    }
+
+    static func target(_ token: PersonalAccessToken, _ environment: ConsoleEnvironment) -> CellText {
+        switch token.target {
+        case let .organization(id): CellText(environment.organizationName(id))
+        case .allAccessibleOrganizations: CellText("All orgs (global)", .warning)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import GatehouseDomain
+import TerminalKit
+
+/// The Tokens pane: your tokens, or everyone's if you may manage others' tokens. Quick filters
+/// (`f`) combine into the admin risk view; `B` revokes everything the filters match, after a dry run.
+struct TokensPane: ConsoleScreen {
+    private var core = ListPaneCore<PersonalAccessToken>(
+        columns: [
+            TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
+            TableColumn("Owner", minWidth: 9, maxWidth: 18, weight: 1, priority: 8),
+            TableColumn("Organization", minWidth: 10, maxWidth: 18, weight: 1, priority: 4),
+            TableColumn("Scopes", minWidth: 10, weight: 2, priority: 5),
+            TableColumn("Expires", minWidth: 18, maxWidth: 22, weight: 0, priority: 7),
+            TableColumn("Status", minWidth: 8, maxWidth: 8, weight: 0, priority: 6),
+            TableColumn("Last used", minWidth: 9, maxWidth: 14, weight: 0, priority: 3),
+        ],
+        sort: TableSort(column: 4),
+        emptyMessage: "No tokens. Press n to create one.")
+    private var risks: Set<TokenRisk> = []
+    private var sort: TokenQuery.Sort = .validTo
+    private var descending = false
+    /// Set when opened from a user's detail: only that owner's tokens.
+    private let owner: User?
+    private var seesEveryone = false
+
+    /// Opens on the active tokens, soonest to expire first: what needs attention. `f` widens it.
+    init(_ environment: ConsoleEnvironment, owner: User? = nil, risks: Set<TokenRisk> = [.active]) {
+        self.owner = owner
+        self.risks = risks
+        reload(environment)
+    }
+
+    var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? "Tokens" }
+    var capturesText: Bool { core.capturesText }
+    var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} see all. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
+
+    private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
+        var query = TokenQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), ownerID: owner?.id,
+                               organizationID: environment.scope, sort: sort, descending: descending)
+        TokenRisk.apply(risks, to: &query) { (try? environment.service.nonComplianceRules()) ?? [] }
+        return query
+    }
+
+    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<PersonalAccessToken>.Fetch {
+        let query = query(environment)
+        return { request throws(GatehouseError) in try environment.service.tokens(query, page: request, by: environment.actor) }
+    }
+
+    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+        let query = query(environment)
+        return { () throws(GatehouseError) in try environment.service.count(query, by: environment.actor) }
+    }
+
+    mutating func reload(_ environment: ConsoleEnvironment) {
+        seesEveryone = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
+        environment.forgetCachedUsers()
+        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    mutating func refresh(_ environment: ConsoleEnvironment) {
+        seesEveryone = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
+        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] }
+        let create = environment.denial(of: .createTokens, action: "create tokens")
+        let selected = core.list.selected
+        let revoked = selected?.revocation != nil ? "This token is already revoked." : nil
+        return [
+            ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Risk filters"), ScreenKey("n", "New token", disabledReason: create),
+            ScreenKey("e", "Edit", disabledReason: revoked), ScreenKey("r", "Regenerate", disabledReason: revoked),
+            ScreenKey("d", "Revoke", disabledReason: revoked), ScreenKey("B", "Bulk revoke"), ScreenKey("s", "Sort"),
+        ]
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
+        case .handled: return []
+        case .filterChanged:
+            reload(environment)
+            return []
+        case let .activated(token):
+            return [.push(TokenDetail(token: token, environment))]
+        case .ignored: break
+        }
+        let selected = core.list.selected
+        switch key {
+        case .character("f"):
+            return [.push(QuickFilterScreen(title: "Risk filters", options: TokenRisk.options, chosen: Set(risks.map(\.rawValue))))]
+        case .character("s"):
+            let order: [TokenQuery.Sort] = [.validTo, .displayName, .createdAt, .lastUsedAt]
+            sort = order[((order.firstIndex(of: sort) ?? 0) + 1) % order.count]
+            core.sort = TableSort(column: sort.column, ascending: !descending)
+            reload(environment)
+            return [.flash("Sorted by \(sort.title)", .info)]
+        case .character("S"):
+            descending.toggle()
+            core.sort = TableSort(column: sort.column, ascending: !descending)
+            reload(environment)
+            return []
+        case .character("n"):
+            return TokenActions.newToken(environment, owner: owner)
+        case .character("e"):
+            guard let selected else { return [] }
+            return TokenActions.edit(selected, environment)
+        case .character("r"):
+            guard let selected else { return [] }
+            return TokenActions.regenerate(selected, environment)
+        case .character("d"), .delete:
+            guard let selected else { return [] }
+            return TokenActions.revoke(selected, environment)
+        case .character("B"):
+            return [.push(BulkRevokeScreen(query: query(environment), description: summary.joined(separator: " \u{00B7} "), environment))]
+        default:
+            return nil
+        }
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .quickFilters(chosen) = result else { return [] }
+        risks = Set(chosen.compactMap(TokenRisk.init(rawValue:)))
+        reload(environment)
+        return []
+    }
+
+    private var summary: [String] {
+        var parts: [String] = []
+        if !risks.isEmpty { parts.append(TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")) }
+        if !core.filter.text.isEmpty { parts.append("matching \u{201C}\(core.filter.text)\u{201D}") }
+        return parts.isEmpty ? ["all tokens"] : parts
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let now = environment.now
+        let scopeNote = seesEveryone ? "everyone's" : "yours only"
+        core.render(into: &buffer, area: area, theme: theme, title: owner.map { "Tokens of \($0.displayName)" } ?? "Tokens",
+                    summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { token in
+            [
+                CellText(token.displayName), CellText(environment.user(token.ownerID)?.loginName ?? "(deleted)", .muted),
+                TokenPresentation.target(token, environment), TokenPresentation.scopes(token, catalog: environment.catalog),
+                TokenPresentation.expiry(token, now: now), TokenPresentation.status(token, now: now), TokenPresentation.lastUsed(token, now: now),
+            ]
+        }
+    }
+}
+
+extension TokenQuery.Sort {
+    var title: String {
+        switch self {
+        case .validTo: "expiry"
+        case .displayName: "name"
+        case .createdAt: "creation date"
+        case .lastUsedAt: "last use"
+        }
+    }
+
+    var column: Int {
+        switch self {
+        case .validTo: 4
+        case .displayName: 0
+        case .createdAt: 4
+        case .lastUsedAt: 6
+        }
+    }
+}

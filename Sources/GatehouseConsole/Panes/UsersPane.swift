@@ -1,0 +1,214 @@
+import GatehouseDomain
+import TerminalKit
+
+/// A user with the counts the list shows.
+struct UserRow: Sendable {
+    let user: User
+    let groupCount: Int
+    let tokenCount: Int
+}
+
+/// The Users pane: every account, filtered as you type, with quick filters by kind, status and source.
+struct UsersPane: ConsoleScreen {
+    private var core = ListPaneCore<UserRow>(
+        columns: [
+            TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
+            TableColumn("Login", minWidth: 10, weight: 2, priority: 8),
+            TableColumn("Kind", minWidth: 11, maxWidth: 17, weight: 1, priority: 6),
+            TableColumn("Source", minWidth: 8, maxWidth: 9, weight: 0, priority: 3),
+            TableColumn("Access", minWidth: 11, maxWidth: 18, weight: 0, priority: 2),
+            TableColumn("Status", minWidth: 8, maxWidth: 8, weight: 0, priority: 7),
+            TableColumn("Groups", minWidth: 6, maxWidth: 6, weight: 0, alignment: .right, priority: 1),
+            TableColumn("Tokens", minWidth: 6, maxWidth: 6, weight: 0, alignment: .right, priority: 4),
+        ],
+        sort: TableSort(column: 0),
+        emptyMessage: "No users yet. Press n to add one.")
+    private var filters = UserFilters()
+    private var sort: UserQuery.Sort = .displayName
+    private var descending = false
+
+    init(_ environment: ConsoleEnvironment) {
+        reload(environment)
+    }
+
+    var breadcrumb: String { "Users" }
+    var capturesText: Bool { core.capturesText }
+    var helpSummary: String { "Every account in the directory: people, service accounts, service principals, job agents and third-party apps. / filters by name, login or email; f narrows by kind, status and identity source." }
+
+    private var query: UserQuery {
+        UserQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), kinds: filters.kinds,
+                  statuses: filters.statuses, identitySources: filters.sources, organizationID: nil, sort: sort, descending: descending)
+    }
+
+    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<UserRow>.Fetch {
+        var query = query
+        query.organizationID = environment.scope
+        let service = environment.service
+        let actor = environment.actor
+        return { request throws(GatehouseError) in
+            try service.users(query, page: request).map { user in
+                UserRow(user: user, groupCount: (try? service.groups(of: user.id).count) ?? 0,
+                        tokenCount: (try? service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: actor)) ?? 0)
+            }
+        }
+    }
+
+    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+        var query = query
+        query.organizationID = environment.scope
+        return { () throws(GatehouseError) in try environment.service.count(query) }
+    }
+
+    mutating func reload(_ environment: ConsoleEnvironment) {
+        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    mutating func refresh(_ environment: ConsoleEnvironment) {
+        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] }
+        let manage = environment.denial(of: .manageUsers, action: "manage users")
+        return [
+            ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Quick filters"), ScreenKey("s", "Sort"),
+            ScreenKey("n", "New", disabledReason: manage), ScreenKey("e", "Edit", disabledReason: manage),
+            ScreenKey("x", core.list.selected?.user.isActive == false ? "Enable" : "Disable", disabledReason: manage),
+            ScreenKey("d", "Delete", disabledReason: manage),
+        ]
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
+        case .handled: return []
+        case .filterChanged:
+            reload(environment)
+            return []
+        case let .activated(row):
+            return [.push(UserDetail(user: row.user, environment))]
+        case .ignored: break
+        }
+        let selected = core.list.selected?.user
+        switch key {
+        case .character("f"):
+            return [.push(QuickFilterScreen(title: "Filter users", options: UserFilters.options, chosen: filters.chosen))]
+        case .character("s"):
+            let all = UserQuery.Sort.allCases
+            sort = all[(all.firstIndex(of: sort).map { $0 + 1 } ?? 0) % all.count]
+            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
+            reload(environment)
+            return [.flash("Sorted by \(sort.title)", .info)]
+        case .character("S"):
+            descending.toggle()
+            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
+            reload(environment)
+            return []
+        case .character("n"):
+            if let reason = environment.denial(of: .manageUsers, action: "add users") { return [.flash(reason, .error)] }
+            return [.push(UserForm(creating: environment))]
+        case .character("e"):
+            guard let selected else { return [] }
+            if let reason = environment.denial(of: .manageUsers, action: "edit users") { return [.flash(reason, .error)] }
+            return [.push(UserForm(editing: selected, environment))]
+        case .character("x"):
+            guard let selected else { return [] }
+            return UserActions.toggleStatus(selected, environment)
+        case .character("d"), .delete:
+            guard let selected else { return [] }
+            return UserActions.delete(selected, environment)
+        default:
+            return nil
+        }
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .quickFilters(chosen) = result else { return [] }
+        filters = UserFilters(chosen: chosen)
+        reload(environment)
+        return []
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        core.render(into: &buffer, area: area, theme: theme, title: "Users", summaryExtra: filters.summary) { row in
+            let user = row.user
+            return [
+                CellText(user.displayName), CellText(user.loginName, .muted), CellText(user.kind.shortTitle),
+                CellText(user.identitySource.shortTitle), CellText(user.accessLevel.shortTitle),
+                user.isActive ? CellText("Active", .success) : CellText("Disabled", .danger),
+                CellText(String(row.groupCount)), CellText(String(row.tokenCount)),
+            ]
+        }
+    }
+}
+
+extension AccountKind {
+    /// Fits a narrow column: "Service acct", "Job agent".
+    var shortTitle: String {
+        switch self {
+        case .user: "User"
+        case .serviceAccount: "Service acct"
+        case .servicePrincipal: "Principal"
+        case .jobAgent: "Job agent"
+        case .thirdPartyApp: "3rd-party app"
+        }
+    }
+}
+
+extension AccessLevel {
+    var shortTitle: String {
+        switch self {
+        case .stakeholder: "Stakeholder"
+        case .basic: "Basic"
+        case .basicPlusTestPlans: "Basic+Tests"
+        }
+    }
+}
+
+extension UserQuery.Sort {
+    var title: String {
+        switch self {
+        case .displayName: "name"
+        case .loginName: "login"
+        case .createdAt: "date added"
+        }
+    }
+}
+
+/// The Users pane's quick filters: kinds, statuses, identity sources (any of each group).
+struct UserFilters {
+    var kinds: Set<AccountKind> = []
+    var statuses: Set<AccountStatus> = []
+    var sources: Set<IdentitySource> = []
+
+    static let options: [QuickFilterOption] =
+        AccountStatus.allCases.map { QuickFilterOption(id: "status:\($0.rawValue)", label: $0.title, group: "Status") }
+        + AccountKind.allCases.map { QuickFilterOption(id: "kind:\($0.rawValue)", label: $0.title, group: "Kind") }
+        + IdentitySource.allCases.map { QuickFilterOption(id: "source:\($0.rawValue)", label: $0.title, group: "Identity source") }
+
+    init() {}
+
+    init(chosen: Set<String>) {
+        for id in chosen {
+            let parts = id.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "status": AccountStatus(rawValue: parts[1]).map { statuses.insert($0) }
+            case "kind": AccountKind(rawValue: parts[1]).map { kinds.insert($0) }
+            case "source": IdentitySource(rawValue: parts[1]).map { sources.insert($0) }
+            default: break
+            }
+        }
+    }
+
+    var chosen: Set<String> {
+        Set(statuses.map { "status:\($0.rawValue)" } + kinds.map { "kind:\($0.rawValue)" } + sources.map { "source:\($0.rawValue)" })
+    }
+
+    var summary: [String] {
+        var parts: [String] = []
+        if !statuses.isEmpty { parts.append(statuses.map(\.title).sorted().joined(separator: "/")) }
+        if !kinds.isEmpty { parts.append(kinds.map(\.title).sorted().joined(separator: "/")) }
+        if !sources.isEmpty { parts.append(sources.map(\.shortTitle).sorted().joined(separator: "/")) }
+        return parts
+    }
+}

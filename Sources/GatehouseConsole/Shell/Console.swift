@@ -1,0 +1,319 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+
+/// The shell around the screens: header, pane tabs, footer, flash, `:` command line, `?` help,
+/// confirmation dialogs, and one navigation stack per pane (switching panes keeps your place).
+public final class Console {
+    /// Below this the layout cannot show a useful table; a "terminal too small" view says so.
+    public static let minimumSize = Size(width: 60, height: 16)
+
+    let environment: ConsoleEnvironment
+    private(set) var pane: Pane = .users
+    private var stacks: [Pane: [any ConsoleScreen]] = [:]
+    private var confirmation: PendingConfirmation?
+    private var help: HelpOverlay?
+    private var commandLine: CommandLine?
+    private(set) var flash: Flash?
+    private(set) var isFinished = false
+    /// Written to the terminal by the runner (OSC 52); the console never touches the terminal.
+    private(set) var pendingClipboard: String?
+    private var size = Size(width: 80, height: 24)
+
+    init(environment: ConsoleEnvironment, startPane: Pane = .users) {
+        self.environment = environment
+        self.pane = startPane
+        environment.contentArea = Self.contentArea(for: size)
+        stacks = [
+            .users: [UsersPane(environment)],
+            .groups: [GroupsPane(environment)],
+            .tokens: [TokensPane(environment)],
+            .audit: [AuditPane(environment)],
+            .policies: [PoliciesPane(environment)],
+        ]
+    }
+
+    public convenience init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock()) {
+        self.init(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock))
+    }
+
+    // MARK: Layout
+
+    static func contentArea(for size: Size) -> Rect {
+        Rect(x: 0, y: 2, width: size.width, height: max(0, size.height - 4))
+    }
+
+    /// Called before each key with the terminal's current size, so screens know their space.
+    func resize(to newSize: Size) {
+        guard newSize != size else { return }
+        size = newSize
+        environment.contentArea = Self.contentArea(for: newSize)
+        for pane in Pane.allCases {
+            guard var stack = stacks[pane] else { continue }
+            for index in stack.indices { stack[index].refresh(environment) }
+            stacks[pane] = stack
+        }
+    }
+
+    private var stack: [any ConsoleScreen] {
+        get { stacks[pane] ?? [] }
+        set { stacks[pane] = newValue }
+    }
+
+    var topScreen: (any ConsoleScreen)? { stack.last }
+
+    // MARK: Update
+
+    /// Handles one key; returns whether anything on screen may have changed.
+    @discardableResult
+    public func handle(_ key: Key, size: Size) -> Bool {
+        resize(to: size)
+        if key == .resize { return true }
+        if let expired = flash, expired.isExpired(at: environment.instant()) { flash = nil }
+        if help != nil { return handleHelp(key) }
+        if confirmation != nil { return handleConfirmation(key) }
+        if commandLine != nil { return handleCommandLine(key) }
+        if key == .ctrl("c") {
+            requestQuit()
+            return true
+        }
+        guard var screen = stack.popLast() else { return false }
+        let captures = screen.capturesText
+        let outcome = screen.handle(key, environment)
+        stack.append(screen)
+        if let actions = outcome {
+            apply(actions)
+            return true
+        }
+        if captures { return true }
+        return handleGlobal(key)
+    }
+
+    /// Periodic tick: expires flashes.
+    public func tick() -> Bool {
+        guard let current = flash, current.isExpired(at: environment.instant()) else { return false }
+        flash = nil
+        return true
+    }
+
+    private func handleGlobal(_ key: Key) -> Bool {
+        if let index = TabBar.index(for: key, current: pane.rawValue, count: Pane.allCases.count), let target = Pane(rawValue: index) {
+            pane = target
+            return true
+        }
+        switch key {
+        case .character("q"):
+            if stack.count > 1 { popScreen() } else { requestQuit() }
+        case .escape:
+            if stack.count > 1 { popScreen() }
+        case .character(":"):
+            commandLine = CommandLine()
+        case .character("?"), .function(1):
+            help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
+        case .ctrl("l"):
+            break
+        default:
+            return false
+        }
+        return true
+    }
+
+    private func popScreen() {
+        guard stack.count > 1, let top = topScreen else { return }
+        if top.hasUnsavedInput {
+            confirm(ConfirmDialog(title: "Discard changes?", message: "What you typed on this screen will be lost.",
+                                  confirmLabel: "Discard", isDestructive: true)) { _ in [.pop] }
+        } else {
+            stack.removeLast()
+        }
+    }
+
+    private func requestQuit() {
+        let unsaved = Pane.allCases.contains { (stacks[$0] ?? []).contains { $0.hasUnsavedInput } }
+        if unsaved {
+            confirm(ConfirmDialog(title: "Quit Gatehouse?", message: "A form still has input that was not saved; quitting discards it.",
+                                  confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }
+        } else {
+            isFinished = true
+        }
+    }
+
+    private func confirm(_ dialog: ConfirmDialog, onConfirm: @escaping (ConsoleEnvironment) -> [ConsoleAction]) {
+        confirmation = PendingConfirmation(dialog: dialog, onConfirm: onConfirm)
+    }
+
+    func apply(_ actions: [ConsoleAction]) {
+        for action in actions {
+            switch action {
+            case let .push(screen):
+                stack.append(screen)
+            case .pop:
+                if stack.count > 1 { stack.removeLast() }
+            case .close:
+                popScreen()
+            case let .popWith(result):
+                guard stack.count > 1 else { continue }
+                stack.removeLast()
+                guard var below = stack.popLast() else { continue }
+                let more = below.receive(result, environment)
+                stack.append(below)
+                apply(more)
+            case let .replace(screen):
+                if stack.count > 1 { stack.removeLast() }
+                stack.append(screen)
+            case let .confirm(pending):
+                confirmation = pending
+            case let .flash(message, level):
+                flash = Flash(message, level: level, now: environment.instant(), duration: level == .error ? .seconds(8) : .seconds(4))
+            case .refreshAll:
+                refreshAll()
+            case let .copyToClipboard(text):
+                pendingClipboard = text
+            case .quit:
+                isFinished = true
+            }
+        }
+    }
+
+    private func refreshAll() {
+        environment.reloadOrganizations()
+        for pane in Pane.allCases {
+            guard var stack = stacks[pane] else { continue }
+            for index in stack.indices { stack[index].refresh(environment) }
+            stacks[pane] = stack
+        }
+    }
+
+    /// The runner takes the clipboard text once it has written it to the terminal.
+    func takePendingClipboard() -> String? {
+        defer { pendingClipboard = nil }
+        return pendingClipboard
+    }
+
+    private func handleHelp(_ key: Key) -> Bool {
+        guard var overlay = help else { return false }
+        switch key {
+        case .escape, .character("q"), .character("?"), .enter, .function(1): help = nil
+        case .down, .character("j"): overlay.scrollOffset += 1
+        case .up, .character("k"): overlay.scrollOffset = max(0, overlay.scrollOffset - 1)
+        default: return false
+        }
+        if help != nil {
+            overlay.scrollOffset = min(overlay.scrollOffset, overlay.maxScrollOffset(in: Rect(origin: Point(x: 0, y: 0), size: size)))
+            help = overlay
+        }
+        return true
+    }
+
+    private func handleConfirmation(_ key: Key) -> Bool {
+        guard var pending = confirmation else { return false }
+        switch pending.dialog.handle(key) {
+        case .confirmed:
+            confirmation = nil
+            apply(pending.onConfirm(environment))
+        case .cancelled:
+            confirmation = nil
+        case .focusChanged:
+            confirmation = pending
+        case .ignored:
+            return false
+        }
+        return true
+    }
+
+    private func handleCommandLine(_ key: Key) -> Bool {
+        guard var line = commandLine else { return false }
+        switch line.handle(key, environment) {
+        case .editing:
+            commandLine = line
+        case .cancelled:
+            commandLine = nil
+        case let .run(command):
+            commandLine = nil
+            run(command)
+        }
+        return true
+    }
+
+    private func run(_ command: ConsoleCommand) {
+        switch command {
+        case let .showPane(target):
+            pane = target
+            while stack.count > 1 { stack.removeLast() }
+        case let .open(target, screen):
+            pane = target
+            stack.append(screen)
+        case let .scope(organization):
+            environment.scope = organization
+            refreshAll()
+            apply([.flash(organization == nil ? "Showing all organizations" : "Showing \(environment.organizationName(organization)) only", .info)])
+        case .help:
+            help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
+        case .quit:
+            requestQuit()
+        case let .failed(message):
+            apply([.flash(message, .error)])
+        }
+    }
+
+    // MARK: Render
+
+    public func render(into buffer: inout Buffer, theme: Theme) {
+        let area = buffer.area
+        if TooSmallView.isNeeded(required: Self.minimumSize, current: area.size) {
+            TooSmallView(required: Self.minimumSize, current: area.size).render(into: &buffer, area: area, theme: theme)
+            return
+        }
+        let crumbs = stack.map(\.breadcrumb)
+        let scope = environment.scope.map { environment.organizationName($0) } ?? "all organizations"
+        Header(appName: "Gatehouse", breadcrumbs: crumbs, context: "\(environment.actor.displayText) \u{00B7} \(scope)")
+            .render(into: &buffer, area: area.row(0), theme: theme)
+        TabBar(titles: Pane.allCases.map(\.title), selectedIndex: pane.rawValue).render(into: &buffer, area: area.row(1), theme: theme)
+        let content = Self.contentArea(for: area.size)
+        topScreen?.render(into: &buffer, area: content, theme: theme, environment: environment)
+        let messageRow = area.row(area.height - 2)
+        if let commandLine {
+            commandLine.render(into: &buffer, area: messageRow, theme: theme)
+        } else if let flash = Flash.active(flash, at: environment.instant()) {
+            flash.render(into: &buffer, area: messageRow, theme: theme)
+        }
+        Footer(hints: footerKeys().map { KeyHint($0.key, $0.label, isEnabled: $0.disabledReason == nil) })
+            .render(into: &buffer, area: area.row(area.height - 1), theme: theme)
+        if let help {
+            help.render(into: &buffer, area: area, theme: theme)
+        }
+        if let confirmation {
+            confirmation.dialog.render(into: &buffer, area: area, theme: theme)
+        }
+    }
+
+    private func footerKeys() -> [ScreenKey] {
+        if help != nil { return [ScreenKey("Esc", "Close help"), ScreenKey("↑↓", "Scroll")] }
+        if confirmation != nil { return [ScreenKey("Tab", "Switch button"), ScreenKey("Enter", "Choose"), ScreenKey("Esc", "Cancel")] }
+        if commandLine != nil { return [ScreenKey("Enter", "Run"), ScreenKey("Tab", "Complete"), ScreenKey("Esc", "Cancel")] }
+        var keys = topScreen?.keys(environment) ?? []
+        if topScreen?.capturesText == true { return keys }
+        if stack.count > 1 && !keys.contains(where: { $0.key == "Esc" }) { keys.append(ScreenKey("Esc", "Back")) }
+        keys += [ScreenKey("?", "Help"), ScreenKey(":", "Command")]
+        if stack.count <= 1 { keys.append(ScreenKey("q", "Quit")) }
+        return keys
+    }
+
+    private func helpSections() -> [HelpSection] {
+        var sections: [HelpSection] = []
+        if let top = topScreen {
+            let here = top.keys(environment).map { KeyHint($0.key, $0.disabledReason.map { "\($0)" } ?? $0.label) }
+            sections.append(HelpSection(top.breadcrumb, here))
+            if !top.helpSummary.isEmpty { sections.append(HelpSection("About this screen", [KeyHint("", top.helpSummary)])) }
+        }
+        sections.append(HelpSection("Lists", [
+            KeyHint("j/k ↑/↓", "Move"), KeyHint("PgUp/PgDn", "Page"), KeyHint("g/G Home/End", "First / last"),
+            KeyHint("Enter", "Open"), KeyHint("/", "Filter as you type (Esc clears)"),
+        ]))
+        sections.append(HelpSection("Everywhere", [
+            KeyHint("1–5 Tab", "Switch pane"), KeyHint("Esc", "Back"), KeyHint(":", "Command line (:users, :user NAME, :token NAME, :org NAME, :quit)"),
+            KeyHint("?", "This help"), KeyHint("q", "Quit (from a pane's list)"), KeyHint("Ctrl-C", "Quit"),
+        ]))
+        return sections
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+
+/// What every screen works with: the façade, the acting user, time, and the space it has.
+/// Screens call the façade from their update functions (synchronously: it is in-process and
+/// every query is one page); rendering only reads state.
+final class ConsoleEnvironment {
+    let service: AccessService
+    let actor: Actor
+    let clock: any WallClock
+    /// Monotonic time for flashes, injectable so tests can expire them exactly.
+    let instant: () -> ContinuousClock.Instant
+    /// The rectangle screens draw in, known before each key is handled (from the terminal size).
+    var contentArea: Rect = Rect(x: 0, y: 3, width: 80, height: 19)
+    /// The organization the lists are narrowed to (`:org NAME`); nil shows every organization.
+    var scope: OrganizationID?
+    /// Organization names by id: a deployment has a handful; refreshed after changes.
+    private(set) var organizationNames: [OrganizationID: String] = [:]
+    private(set) var organizations: [Organization] = []
+    private var loginCache: [UserID: User] = [:]
+
+    init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.service = service
+        self.actor = actor
+        self.clock = clock
+        self.instant = instant
+        reloadOrganizations()
+    }
+
+    var now: Date { clock.now }
+    var catalog: ScopeCatalog { service.catalog }
+
+    func reloadOrganizations() {
+        organizations = (try? service.organizations()) ?? []
+        organizationNames = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
+        loginCache.removeAll()
+    }
+
+    func organizationName(_ id: OrganizationID?) -> String {
+        guard let id else { return "All organizations" }
+        return organizationNames[id] ?? "(deleted organization)"
+    }
+
+    /// A user by id for display; cached per refresh, since lists show owners row after row.
+    func user(_ id: UserID) -> User? {
+        if let user = loginCache[id] { return user }
+        let user = try? service.user(id)
+        if let user { loginCache[id] = user }
+        return user
+    }
+
+    func forgetCachedUsers() { loginCache.removeAll() }
+
+    /// The reason an action is unavailable to the acting user, or nil when it is allowed.
+    /// Allowed when the permission holds in at least one organization (the façade re-checks
+    /// against the object's own organization when the action runs).
+    func denial(of permission: Permission, action: String) -> String? {
+        let memberships = (try? service.organizations(of: actor.user.id)) ?? []
+        var firstDecision: (Organization, PermissionDecision)?
+        for organization in memberships {
+            guard let decision = try? service.decision(permission, in: organization.id, for: actor) else { continue }
+            if decision.isAllowed { return nil }
+            if firstDecision == nil { firstDecision = (organization, decision) }
+        }
+        let why = firstDecision.map { " (\($0.1.reasonText) in \($0.0.name))" } ?? ""
+        return "You may not \(action): it needs \u{201C}\(permission.title)\u{201D}\(why)."
+    }
+
+    /// The reason in an organization, or nil when allowed there.
+    func denial(of permission: Permission, in organization: OrganizationID, action: String) -> String? {
+        guard let decision = try? service.decision(permission, in: organization, for: actor) else {
+            return "You may not \(action)."
+        }
+        if decision.isAllowed { return nil }
+        return "You may not \(action) in \(organizationName(organization)): it needs \u{201C}\(permission.title)\u{201D} (\(decision.reasonText))."
+    }
+}

@@ -1,0 +1,39 @@
+import GatehouseDomain
+import TerminalKit
+
+/// One screen of the console: a pane's list, a detail view, a form, the wizard.
+/// State is a value; `handle` is the update function; `render` only reads.
+protocol ConsoleScreen {
+    /// The breadcrumb for the header ("Tokens", "ci-deploy").
+    var breadcrumb: String { get }
+    /// When true (a text field has the focus), keys go to the screen first, even `q`, `1`–`5`, `:`, `?`.
+    var capturesText: Bool { get }
+    /// Keys that work here, for the footer and `?`; the shell adds its own.
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey]
+    /// Extra help text for `?` (what this screen is for).
+    var helpSummary: String { get }
+    /// Whether leaving would lose typed input (the shell asks first).
+    var hasUnsavedInput: Bool { get }
+    /// The update function: nil when the key means nothing here (the shell then tries its own keys).
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]?
+    /// A result from a screen this one pushed (a picker's choice, a form's saved object).
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction]
+    /// Reload from the directory after a change elsewhere.
+    mutating func refresh(_ environment: ConsoleEnvironment)
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment)
+}
+
+extension ConsoleScreen {
+    var capturesText: Bool { false }
+    var helpSummary: String { "" }
+    var hasUnsavedInput: Bool { false }
+    mutating func refresh(_ environment: ConsoleEnvironment) {}
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
+}
+
+/// What a pushed screen hands back to the one below it.
+enum ScreenResult {
+    case member(GroupMember)
+    case quickFilters(Set<String>)
+    case scopes(ScopeSelection)
+}

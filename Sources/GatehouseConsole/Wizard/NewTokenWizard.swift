@@ -1,0 +1,345 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+
+/// "+ New Token", as the seed article's steps: Name ▸ Organization ▸ Expiration ▸ Scopes ▸
+/// Review ▸ Create, then the show-once screen. (An Owner step comes first for those who may
+/// create tokens for service accounts.) Enter accepts a step after validating it; Esc or
+/// Shift-Tab goes back, keeping everything typed.
+struct NewTokenWizard: ConsoleScreen {
+    enum Step: String, CaseIterable {
+        case owner = "Owner", name = "Name", organization = "Organization", expiration = "Expiration", scopes = "Scopes", review = "Review"
+    }
+
+    private let steps: [Step]
+    private var stepIndex = 0
+    private var message: String?
+
+    // Owner
+    private var owner: User
+    private var ownerChoices: [User] = []
+    private var ownerFilter = TextField(placeholder: "type to find a service account, principal or job agent", maxLength: 60)
+    private var ownerList = ListState()
+
+    // Name
+    private var name = TextField(placeholder: "e.g. CI deploy to staging", maxLength: 100)
+
+    // Organization
+    private var organizations: [Organization] = []
+    private var organizationChoice = ChoiceList(items: [])
+
+    // Expiration
+    private static let presetDays = [30, 60, 90]
+    private var expirationChoice = ChoiceList(items: [])
+    private var customDate = DateField()
+    private var maximumDays = TokenPolicy.absoluteMaximumLifespanDays
+
+    // Scopes
+    private var scopes: ScopeSelector
+
+    // Review
+    private var checks: [PolicyCheck] = []
+
+    init(_ environment: ConsoleEnvironment, owner preset: User? = nil) {
+        let mayDelegate = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
+        steps = mayDelegate ? Step.allCases : Step.allCases.filter { $0 != .owner }
+        owner = preset.flatMap { $0.kind.acceptsDelegatedTokens || $0.id == environment.actor.user.id ? $0 : nil } ?? environment.actor.user
+        scopes = ScopeSelector(catalog: environment.catalog)
+        if mayDelegate { searchOwners(environment) }
+        prepareOrganizations(environment)
+    }
+
+    var breadcrumb: String { "New token" }
+    var capturesText: Bool { true }
+    var hasUnsavedInput: Bool { !name.text.isEmpty || stepIndex > 0 }
+    var helpSummary: String { "Enter accepts a step, Esc or Shift-Tab goes back (nothing typed is lost). The token is shown once at the end: copy it then." }
+
+    private var step: Step { steps[stepIndex] }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        var keys = [ScreenKey("Enter", step == .review ? "Create token" : "Next"), ScreenKey("Esc", stepIndex == 0 ? "Cancel" : "Back")]
+        switch step {
+        case .owner: keys.append(ScreenKey("↑/↓", "Choose owner"))
+        case .organization, .expiration: keys.append(ScreenKey("↑/↓", "Choose"))
+        case .scopes: keys += [ScreenKey("↑/↓", "Area"), ScreenKey("←/→", "Level"), ScreenKey("Space", "On/off"), ScreenKey("F", "Full access")]
+        default: break
+        }
+        return keys
+    }
+
+    // MARK: Steps' data
+
+    private mutating func searchOwners(_ environment: ConsoleEnvironment) {
+        let query = UserQuery(search: ownerFilter.text.isEmpty ? nil : TextSearch(ownerFilter.text),
+                              kinds: [.serviceAccount, .servicePrincipal, .jobAgent], statuses: [.active])
+        let others = (try? environment.service.users(query, page: .first(30)).items) ?? []
+        ownerChoices = [environment.actor.user] + others
+        ownerList.clamp(rowCount: ownerChoices.count, pageHeight: 10)
+    }
+
+    private mutating func prepareOrganizations(_ environment: ConsoleEnvironment) {
+        organizations = (try? environment.service.organizations(of: owner.id)) ?? []
+        var items = organizations.map { ChoiceItem($0.name) }
+        let globalRequest = TokenRequest(displayName: "probe", ownerID: owner.id, target: .allAccessibleOrganizations, scopes: .custom([]), expiration: .days(30))
+        let globalBlocked = ((try? environment.service.policyChecks(for: globalRequest, by: environment.actor)) ?? [])
+            .first { $0.kind == .restrictGlobalTokens && $0.violation != nil }
+        items.append(ChoiceItem("All accessible organizations", detail: "a global token",
+                                disabledReason: globalBlocked.map { "Not allowed: \u{201C}Restrict global tokens\u{201D} is on in \($0.organizationName)" }))
+        let preferred = organizations.firstIndex { $0.id == environment.scope } ?? 0
+        organizationChoice = ChoiceList(items: items, selectedIndex: organizations.isEmpty ? nil : preferred)
+    }
+
+    private var target: TokenTarget? {
+        guard let index = organizationChoice.selectedIndex else { return nil }
+        return index < organizations.count ? .organization(organizations[index].id) : .allAccessibleOrganizations
+    }
+
+    private mutating func prepareExpiration(_ environment: ConsoleEnvironment) {
+        maximumDays = target.flatMap { try? environment.service.maximumLifespanDays(for: owner.id, target: $0) } ?? TokenPolicy.absoluteMaximumLifespanDays
+        let now = environment.now
+        var items = Self.presetDays.map { days in
+            ChoiceItem("\(days) days", detail: "until \(TextFormat.date(now.addingTimeInterval(Double(days) * 86_400)))",
+                       disabledReason: days > maximumDays ? "Over the \(maximumDays)-day maximum of the lifespan policy" : nil)
+        }
+        items.append(ChoiceItem("Custom date", detail: "at most \(maximumDays) days from today"))
+        let previous = expirationChoice.selectedIndex
+        let firstAllowed = items.firstIndex { $0.isEnabled } ?? items.count - 1
+        expirationChoice = ChoiceList(items: items, selectedIndex: previous.flatMap { items[$0].isEnabled ? $0 : nil } ?? firstAllowed)
+        let today = CalendarDate(parsing: TextFormat.date(now))
+        customDate.minimum = today
+        customDate.maximum = today?.adding(days: maximumDays - 1)
+    }
+
+    private var expiration: TokenExpiration? {
+        guard let index = expirationChoice.selectedIndex else { return nil }
+        if index < Self.presetDays.count { return .days(Self.presetDays[index]) }
+        return customDate.date.flatMap { TextFormat.parseDay($0.description) }.map(TokenExpiration.endOfDay)
+    }
+
+    private var isCustomDate: Bool { expirationChoice.selectedIndex == Self.presetDays.count }
+
+    private var request: TokenRequest? {
+        guard let target, let expiration, let selection = scopes.selection else { return nil }
+        return TokenRequest(displayName: name.text, ownerID: owner.id, target: target, scopes: selection, expiration: expiration)
+    }
+
+    // MARK: Update
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch key {
+        case .escape, .backTab:
+            message = nil
+            if stepIndex == 0 { return [.close] }
+            stepIndex -= 1
+            return []
+        case .enter:
+            return advance(environment)
+        default:
+            break
+        }
+        let height = max(1, environment.contentArea.height - 8)
+        switch step {
+        case .owner:
+            if [.up, .down, .pageUp, .pageDown].contains(key) {
+                _ = ownerList.handle(key, rowCount: ownerChoices.count, pageHeight: height)
+            } else {
+                let before = ownerFilter.text
+                _ = ownerFilter.handle(key)
+                if ownerFilter.text != before { ownerList = ListState(); searchOwners(environment) }
+            }
+        case .name:
+            if case let .refused(reason) = name.handle(key) { message = reason } else { message = nil }
+        case .organization:
+            message = Self.follow(&organizationChoice, key: key, height: height)
+        case .expiration:
+            if isCustomDate, !(key == .up || key == .down) {
+                _ = customDate.handle(key)
+                message = nil
+            } else {
+                message = Self.follow(&expirationChoice, key: key, height: height)
+            }
+        case .scopes:
+            _ = scopes.handle(key, pageHeight: max(1, environment.contentArea.height - 9))
+            message = nil
+        case .review:
+            return nil
+        }
+        return []
+    }
+
+    /// Radio choices follow the highlight, as in a wizard: moving picks. A disabled item stays
+    /// highlighted but unpicked, and its reason is shown in full.
+    private static func follow(_ choice: inout ChoiceList, key: Key, height: Int) -> String? {
+        if case let .refused(reason) = choice.handle(key, visibleHeight: height) { return reason }
+        let highlighted = choice.items[choice.highlightedIndex]
+        if let reason = highlighted.disabledReason { return reason }
+        if choice.selectedIndex != choice.highlightedIndex { _ = choice.select(choice.highlightedIndex) }
+        return nil
+    }
+
+    /// Validates the current step on the spot; moves on only when it is right.
+    private mutating func advance(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        message = nil
+        switch step {
+        case .owner:
+            guard ownerList.selectedIndex < ownerChoices.count else { return [] }
+            let chosen = ownerChoices[ownerList.selectedIndex]
+            if chosen.id != owner.id {
+                owner = chosen
+                prepareOrganizations(environment)
+            }
+        case .name:
+            let trimmed = name.text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { message = "Give the token a name, so you recognize it later (e.g. what uses it)."; return [] }
+            if (try? environment.service.activeTokenNameExists(owner: owner.id, name: trimmed)) == true {
+                message = "\(owner.id == environment.actor.user.id ? "You already have" : "\(owner.loginName) already has") an active token named \u{201C}\(trimmed)\u{201D}; choose another name."
+                return []
+            }
+        case .organization:
+            guard target != nil else { message = "\(owner.loginName) belongs to no organization, so a token would work nowhere."; return [] }
+            prepareExpiration(environment)
+        case .expiration:
+            if isCustomDate, let problem = customDate.validationMessage ?? (customDate.date == nil ? "Type the date as YYYY-MM-DD." : nil) {
+                message = problem
+                return []
+            }
+            guard expiration != nil else { message = "Choose when the token expires."; return [] }
+            scopes.fullAccessDisabledReason = fullAccessBlocked(environment)
+        case .scopes:
+            if let problem = scopes.validationMessage { message = problem; return [] }
+            checks = request.flatMap { try? environment.service.policyChecks(for: $0, by: environment.actor) } ?? []
+        case .review:
+            return create(environment)
+        }
+        stepIndex += 1
+        return []
+    }
+
+    private func fullAccessBlocked(_ environment: ConsoleEnvironment) -> String? {
+        guard let target, let expiration else { return nil }
+        let probe = TokenRequest(displayName: "probe", ownerID: owner.id, target: target, scopes: .fullAccess, expiration: expiration)
+        let failing = ((try? environment.service.policyChecks(for: probe, by: environment.actor)) ?? []).first { $0.kind == .restrictFullScopedTokens && $0.violation != nil }
+        return failing.map { "Full access is not allowed: \u{201C}Restrict full-scoped tokens\u{201D} is on in \($0.organizationName). Choose custom scopes." }
+    }
+
+    private mutating func create(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard let request else { return [] }
+        if let failing = checks.compactMap(\.violation).first {
+            message = "\(failing.description) Go back with Esc to change it."
+            return []
+        }
+        do {
+            let issued = try environment.service.createToken(request, by: environment.actor)
+            return [.replace(ShowOnceScreen(issued: issued, environment, regenerated: false)), .refreshAll]
+        } catch {
+            message = error.description
+            return []
+        }
+    }
+
+    // MARK: Render
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let inner = Block(title: "New personal access token", isFocused: true, clearsBackground: true).render(into: &buffer, area: area, theme: theme)
+        guard inner.height >= 6 else { return }
+        renderSteps(into: &buffer, row: inner.row(0), theme: theme)
+        let body = Rect(x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, height: inner.height - 4)
+        switch step {
+        case .owner: renderOwner(into: &buffer, area: body, theme: theme)
+        case .name: renderName(into: &buffer, area: body, theme: theme, environment: environment)
+        case .organization:
+            buffer.put("Where may \(owner.id == environment.actor.user.id ? "the token" : "\(owner.loginName)'s token") be used?", x: body.x, y: body.y, style: theme[.normal])
+            organizationChoice.render(into: &buffer, area: Rect(x: body.x, y: body.y + 2, width: body.width, height: body.height - 2), theme: theme)
+        case .expiration: renderExpiration(into: &buffer, area: body, theme: theme, environment: environment)
+        case .scopes:
+            scopes.render(into: &buffer, area: body, theme: theme)
+        case .review: renderReview(into: &buffer, area: body, theme: theme, environment: environment)
+        }
+        if let message {
+            let row = inner.row(inner.height - 1)
+            buffer.put(theme.lineDrawing.errorMark + " " + message, x: row.x + 1, y: row.y, style: theme[.errorText], maxWidth: row.width - 2)
+        }
+    }
+
+    private func renderSteps(into buffer: inout Buffer, row: Rect, theme: Theme) {
+        var x = row.x + 1
+        for (index, each) in steps.enumerated() {
+            let role: Role = index == stepIndex ? .activeTab : (index < stepIndex ? .success : .muted)
+            x += buffer.put(" \(each.rawValue) ", x: x, y: row.y, style: theme[role], maxWidth: max(0, row.maxX - x - 1))
+            if index < steps.count - 1 { x += buffer.put("\u{25B8}", x: x, y: row.y, style: theme[.muted], maxWidth: max(0, row.maxX - x - 1)) }
+        }
+    }
+
+    private func renderOwner(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        Paragraph("Who will own the token? Yourself, or a service account, service principal or job agent (audited as created on its behalf).")
+            .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 2), theme: theme)
+        ownerFilter.render(into: &buffer, area: Rect(x: area.x, y: area.y + 2, width: min(area.width, 60), height: 1), theme: theme)
+        let listArea = Rect(x: area.x, y: area.y + 4, width: area.width, height: max(0, area.height - 4))
+        for (row, index) in ownerList.visibleRange(rowCount: ownerChoices.count, pageHeight: listArea.height).enumerated() {
+            let user = ownerChoices[index]
+            let line = listArea.row(row)
+            let selected = index == ownerList.selectedIndex
+            if selected { buffer.fill(line, style: theme[.selection]) }
+            let label = index == 0 ? "Myself (\(user.loginName))" : "\(user.displayName)  \(user.loginName)  \u{00B7} \(user.kind.title)"
+            buffer.put(label, x: line.x + 1, y: line.y, style: theme[selected ? .selection : .normal], maxWidth: line.width - 2)
+        }
+    }
+
+    private func renderName(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        Paragraph("Name the token after what will use it, so you recognize it in lists and the audit log.")
+            .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 2), theme: theme)
+        buffer.put("Name", x: area.x, y: area.y + 2, style: theme[.title])
+        name.render(into: &buffer, area: Rect(x: area.x + 8, y: area.y + 2, width: min(60, area.width - 8), height: 1), theme: theme)
+        buffer.put("1\u{2013}100 characters, unique among \(owner.id == environment.actor.user.id ? "your" : owner.loginName + "'s") active tokens.",
+                   x: area.x + 8, y: area.y + 3, style: theme[.muted], maxWidth: area.width - 8)
+        if owner.id != environment.actor.user.id {
+            buffer.put("Owner: \(owner.displayName) (\(owner.loginName), \(owner.kind.title.lowercased()))", x: area.x, y: area.y + 5, style: theme[.accent], maxWidth: area.width)
+        }
+    }
+
+    private func renderExpiration(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        Paragraph("How long should the token work? Shorter is safer; you can regenerate it later. Maximum here: \(maximumDays) days.")
+            .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 2), theme: theme)
+        expirationChoice.render(into: &buffer, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: 4), theme: theme)
+        if isCustomDate {
+            buffer.put("Date", x: area.x, y: area.y + 7, style: theme[.title])
+            customDate.render(into: &buffer, area: Rect(x: area.x + 8, y: area.y + 7, width: 24, height: 2), theme: theme)
+            if let date = expiration.map({ TextFormat.date(Self.end(of: $0, now: environment.now)) }) {
+                buffer.put("valid through \(date) (UTC)", x: area.x + 34, y: area.y + 7, style: theme[.muted], maxWidth: max(0, area.width - 34))
+            }
+        } else if let expiration {
+            buffer.put("The token expires on \(TextFormat.dateTime(Self.end(of: expiration, now: environment.now))).", x: area.x, y: area.y + 7, style: theme[.accent], maxWidth: area.width)
+        }
+    }
+
+    static func end(of expiration: TokenExpiration, now: Date) -> Date {
+        switch expiration {
+        case let .days(days): now.addingTimeInterval(Double(days) * 86_400)
+        case let .endOfDay(day): day.addingTimeInterval(86_399)
+        }
+    }
+
+    private func renderReview(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        var rows: [(String, String, Role)] = [
+            ("Name", name.text, .normal),
+            ("Owner", owner.id == environment.actor.user.id ? "you (\(owner.loginName))" : "\(owner.displayName) (\(owner.loginName)), created on its behalf by you", .normal),
+            ("Organization", target.map { $0.isGlobal ? "All accessible organizations (global)" : environment.organizationName($0.organizationID) } ?? "", target?.isGlobal == true ? .warning : .normal),
+            ("Expires", expiration.map { TextFormat.dateTime(Self.end(of: $0, now: environment.now)) } ?? "", .normal),
+            ("Scopes", scopes.summary, scopes.selection?.isHighPrivilege(in: environment.catalog) == true ? .warning : .normal),
+        ]
+        rows.append(("", "", .normal))
+        for check in checks {
+            let (text, role): (String, Role) = switch check.outcome {
+            case let .passed(detail): ("\u{2713} \(check.kind.title) (\(check.organizationName)): \(detail)", .success)
+            case .exempt: ("\u{2713} \(check.kind.title) (\(check.organizationName)): you are exempt", .success)
+            case .notEnabled: ("\u{00B7} \(check.kind.title) (\(check.organizationName)): off", .muted)
+            case let .failed(violation): ("\u{2717} \(violation.description)", .danger)
+            }
+            rows.append((rows.count == 6 ? "Policies" : "", text, role))
+        }
+        for (index, row) in rows.enumerated() where index < area.height {
+            buffer.put(row.0, x: area.x, y: area.y + index, style: theme[.muted], maxWidth: 13)
+            buffer.put(row.1, x: area.x + 14, y: area.y + index, style: theme[row.2], maxWidth: area.width - 14)
+        }
+    }
+}

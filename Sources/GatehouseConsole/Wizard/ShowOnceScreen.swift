@@ -1,0 +1,87 @@
+import GatehouseDomain
+import TerminalKit
+
+/// The one and only time a token's secret is shown: large, framed, with copy (OSC 52), hide for
+/// screen sharing, and an explicit acknowledgement before leaving. When this screen is popped
+/// its state, and with it the secret, is gone; the next frame overwrites its cells.
+struct ShowOnceScreen: ConsoleScreen {
+    private let token: PersonalAccessToken
+    private var secret: TokenSecret?
+    private let regenerated: Bool
+    private var hidden = false
+    private var copied = false
+    private var nagged = false
+    private let ownerText: String
+    private let organizationText: String
+    private let scopesText: String
+
+    init(issued: IssuedToken, _ environment: ConsoleEnvironment, regenerated: Bool) {
+        token = issued.token
+        secret = issued.secret
+        self.regenerated = regenerated
+        let owner = environment.user(issued.token.ownerID)
+        ownerText = owner.map { $0.id == environment.actor.user.id ? "you" : "\($0.displayName) (\($0.loginName))" } ?? ""
+        organizationText = TokenPresentation.target(issued.token, environment).text
+        scopesText = issued.token.scopes.summary(in: environment.catalog)
+    }
+
+    var breadcrumb: String { regenerated ? "New secret" : "Token created" }
+    /// Every key goes here: leaving takes the acknowledgement, not q, Esc or a pane switch.
+    var capturesText: Bool { true }
+    /// Quitting the console asks first: the secret would be lost without having been copied.
+    var hasUnsavedInput: Bool { secret != nil }
+    var helpSummary: String { "This is the only time the secret is shown; only its SHA-256 digest is stored. c copies it (OSC 52), h hides it while you share your screen, y confirms you have it and closes." }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        [ScreenKey("c", "Copy"), ScreenKey("h", hidden ? "Show" : "Hide"), ScreenKey("y", "I have copied the token")]
+    }
+
+    mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        guard let secret else { return [.pop] }
+        switch key {
+        case .character("c"):
+            copied = true
+            return [.copyToClipboard(secret.reveal()),
+                    .flash("Sent to the clipboard with OSC 52. Some terminals ignore it: if nothing pastes, select the token with the mouse.", .info)]
+        case .character("h"):
+            hidden.toggle()
+            return []
+        case .character("y"), .character("Y"):
+            self.secret = nil
+            return [.pop, .flash("Token \u{201C}\(token.displayName)\u{201D} (\(token.handle)) is ready. Its secret is no longer shown anywhere.", .success)]
+        case .ctrl("c"):
+            return nil
+        default:
+            nagged = true
+            return []
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let inner = Block(title: regenerated ? "New secret for \u{201C}\(token.displayName)\u{201D}" : "Your new personal access token",
+                          isFocused: true, borderRole: .warning, clearsBackground: true).render(into: &buffer, area: area, theme: theme)
+        guard let secret, inner.height >= 8 else { return }
+        var y = inner.y
+        buffer.put("Copy it now. It will not be shown again: Gatehouse keeps only a digest of it.", x: inner.x + 1, y: y, style: theme[.warning], maxWidth: inner.width - 2)
+        y += 2
+        let plaintext = secret.reveal()
+        let shown = hidden ? String(repeating: "\u{2022}", count: plaintext.count) : plaintext
+        let boxWidth = min(inner.width - 2, TextWidth.width(shown) + 4)
+        let box = Rect(x: inner.x + max(1, (inner.width - boxWidth) / 2), y: y, width: boxWidth, height: 3)
+        let tokenArea = Block(isFocused: true, borderRole: .accent).render(into: &buffer, area: box, theme: theme)
+        buffer.put(shown, in: tokenArea.inset(by: Insets(horizontal: 1, vertical: 0)), alignment: .center, style: theme[.accent])
+        y += 4
+        let facts: [(String, String)] = [
+            ("Name", token.displayName), ("Owner", ownerText), ("Organization", organizationText),
+            ("Scopes", scopesText), ("Expires", TextFormat.dateTime(token.validTo)), ("Handle", "\(token.handle) (how lists show it)"),
+        ]
+        for fact in facts where y < inner.maxY - 2 {
+            buffer.put(fact.0, x: inner.x + 2, y: y, style: theme[.muted], maxWidth: 13)
+            buffer.put(fact.1, x: inner.x + 16, y: y, style: theme[.normal], maxWidth: inner.width - 17)
+            y += 1
+        }
+        let prompt = copied ? "Copied? Press y to confirm you have stored the token and close this screen."
+            : "Press c to copy, then y once you have stored it (in a password manager or secret store)."
+        buffer.put(prompt, x: inner.x + 1, y: inner.maxY - 1, style: theme[nagged ? .warning : .title], maxWidth: inner.width - 2)
+    }
+}

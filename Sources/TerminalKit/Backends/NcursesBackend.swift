@@ -1,0 +1,263 @@
+import CNcursesw
+import Glibc
+
+/// The real terminal, through ncursesw. All curses state lives in this one main-actor object.
+///
+/// Start it with `run` (restores the terminal however the body ends) or `start`/`stop`:
+/// ```
+/// try await NcursesBackend.run(options: options) { terminal in
+///     await runLoop(backend: terminal, render: ..., handle: ...)
+/// }
+/// ```
+/// Frames are drawn with `werase` + cells + `wnoutrefresh` + `doupdate` (never `clear`), so
+/// curses sends only the cells that changed: moving a selection costs tens of bytes.
+@MainActor
+public final class NcursesBackend: Backend {
+    public let theme: Theme
+    /// False when the locale is not UTF-8: non-ASCII text is then shown as ASCII stand-ins.
+    public let isUnicode: Bool
+    public let options: TerminalOptions
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private var colorPairs: ColorPairs
+    private var cursorShown: Bool?
+    private var isStopped = false
+    private var pendingKeys: [Key] = []
+
+    /// Starts full-screen mode, or throws a `TerminalError` saying why it cannot.
+    /// The checks `start` makes before touching the terminal, for programs that want to refuse
+    /// early (before opening files or databases) when there is no usable terminal.
+    public static func preflight(options: TerminalOptions = TerminalOptions()) throws(TerminalError) {
+        guard isatty(STDIN_FILENO) == 1 else { throw .notATerminal(stream: "standard input") }
+        guard isatty(STDOUT_FILENO) == 1 else { throw .notATerminal(stream: "standard output") }
+        guard let term = options.environmentValue("TERM"), !term.isEmpty else { throw .terminalTypeUnset }
+        guard term != "dumb" else { throw .dumbTerminal }
+    }
+
+    public static func start(options: TerminalOptions = TerminalOptions()) throws(TerminalError) -> NcursesBackend {
+        // Locale first: without it curses mangles non-ASCII text and box characters.
+        setlocale(LC_ALL, "")
+        try preflight(options: options)
+        guard let term = options.environmentValue("TERM"), !term.isEmpty else { throw .terminalTypeUnset }
+        SignalGuard.saveTerminalModes()
+        // newterm, never initscr: initscr prints its own error and exits on an unknown TERM.
+        guard let screen = newterm(term, cn_stdout(), cn_stdin()) else { throw .unknownTerminal(term) }
+        return NcursesBackend(screen: screen, options: options)
+    }
+
+    private init(screen: OpaquePointer, options: TerminalOptions) {
+        self.screen = screen
+        self.options = options
+        set_term(screen)
+        window = cn_stdscr()
+        SignalGuard.install(restoreSequence: SignalGuard.restoreSequence(mouse: options.mouse, bracketedPaste: options.bracketedPaste))
+
+        raw()  // Ctrl-C, Ctrl-Z, Ctrl-S are keys, not signals or flow control
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(Int32(max(0, options.escapeDelayMilliseconds)))
+        wtimeout(window, 50)
+
+        isUnicode = cn_locale_is_utf8() != 0
+        let hasColors = has_colors()
+        theme = Theme.select(
+            environment: ["NO_COLOR": options.environmentValue("NO_COLOR") ?? ""],
+            noColorFlag: options.noColor, terminalHasColors: hasColors,
+            lineDrawing: isUnicode ? .unicode : .ascii)
+        var defaultColorsWork = false
+        if theme.usesColor {
+            start_color()
+            // Keep the terminal's own background (tmux themes, transparency).
+            defaultColorsWork = use_default_colors() == OK
+        }
+        colorPairs = ColorPairs(enabled: theme.usesColor, defaultColorsWork: defaultColorsWork)
+        if options.mouse {
+            mousemask(cn_ALL_MOUSE_EVENTS(), nil)
+        }
+        setCursorVisible(false)
+        if options.bracketedPaste { writeDirectly(BracketedPaste.enable) }
+    }
+
+    /// Leaves full-screen mode and gives the terminal back as it was. Safe to call twice.
+    public func stop() {
+        guard !isStopped else { return }
+        isStopped = true
+        if options.mouse { mousemask(0, nil) }
+        if options.bracketedPaste { writeDirectly(BracketedPaste.disable) }
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+        SignalGuard.uninstall()
+    }
+
+    /// Starts the terminal, runs `body`, and stops the terminal whether `body` returns or throws.
+    public static func run<T>(
+        options: TerminalOptions = TerminalOptions(), _ body: (NcursesBackend) async throws -> T
+    ) async throws -> T {
+        let terminal = try start(options: options)
+        do {
+            let result = try await body(terminal)
+            terminal.stop()
+            return result
+        } catch {
+            terminal.stop()
+            throw error
+        }
+    }
+
+    public var size: Size {
+        Size(width: Int(cn_getmaxx(window)), height: Int(cn_getmaxy(window)))
+    }
+
+    // MARK: - Drawing
+
+    public func draw(_ buffer: Buffer) {
+        guard !isStopped else { return }
+        let screenSize = size
+        werase(window)
+        var characters = [wchar_t](repeating: 0, count: Int(cn_CCHARW_MAX()) + 1)
+        var cell = cchar_t()
+        for y in 0..<min(buffer.height, screenSize.height) {
+            for x in 0..<min(buffer.width, screenSize.width) {
+                guard let source = buffer.cell(atX: x, y: y), !source.isContinuation else { continue }
+                if source.width == 2 && x + 1 >= screenSize.width { continue }
+                fillCharacters(&characters, from: source)
+                let pair = colorPairs.pair(foreground: source.style.foreground, background: source.style.background)
+                setcchar(&cell, characters, attributes(source.style.attributes), pair, nil)
+                mvwadd_wch(window, Int32(y), Int32(x), &cell)
+            }
+        }
+        if let cursor = buffer.cursor, cursor.x < screenSize.width, cursor.y < screenSize.height {
+            setCursorVisible(true)
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            setCursorVisible(false)
+        }
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    /// The spacing scalar of the grapheme plus its zero-width marks, as curses wants them.
+    private func fillCharacters(_ characters: inout [wchar_t], from cell: Cell) {
+        let limit = characters.count - 1
+        var count = 0
+        if !isUnicode, !cell.symbol.allSatisfy(\.isASCII) {
+            characters[0] = wchar_t(ASCIIFallback.character(for: cell.symbol).value)
+            count = 1
+        } else {
+            for scalar in cell.symbol.unicodeScalars where count < limit {
+                if count > 0 && TextWidth.width(ofScalar: scalar) != 0 { break }
+                characters[count] = wchar_t(bitPattern: scalar.value)
+                count += 1
+            }
+            if count == 0 {
+                characters[0] = 32
+                count = 1
+            }
+        }
+        characters[count] = 0
+    }
+
+    private func attributes(_ attributes: TextAttributes) -> attr_t {
+        var result = cn_A_NORMAL()
+        if attributes.contains(.bold) { result |= cn_A_BOLD() }
+        if attributes.contains(.dim) { result |= cn_A_DIM() }
+        if attributes.contains(.underline) { result |= cn_A_UNDERLINE() }
+        if attributes.contains(.reverse) { result |= cn_A_REVERSE() }
+        return result
+    }
+
+    private func setCursorVisible(_ visible: Bool) {
+        guard cursorShown != visible else { return }
+        cursorShown = visible
+        curs_set(visible ? 1 : 0)
+    }
+
+    // MARK: - Input
+
+    public func readKey(timeoutMilliseconds: Int) async -> Key? {
+        guard !isStopped else { return nil }
+        if !pendingKeys.isEmpty { return pendingKeys.removeFirst() }
+        wtimeout(window, Int32(min(max(0, timeoutMilliseconds), 1000)))
+        defer { wtimeout(window, 50) }
+        guard let raw = readRaw() else {
+            // Let other main-actor work (background results) run before the next read.
+            await Task.yield()
+            return nil
+        }
+        if raw == .keyCode(KEY_MOUSE) { return readMouse() }
+        guard raw == .character(27) else { return KeyDecoder.decode(raw) }
+        // Esc: curses already waited ESCDELAY for a known sequence. A character already waiting
+        // now was typed with Alt (terminals send Alt-x as Esc x).
+        wtimeout(window, 0)
+        guard let next = readRaw() else { return .escape }
+        if next == .keyCode(KEY_MOUSE) {
+            pendingKeys += readMouse().map { [$0] } ?? []
+            return .escape
+        }
+        if next == .character(0x5B), options.bracketedPaste {
+            return readAfterCSI()
+        }
+        return KeyDecoder.decode(escapeFollowedBy: next)
+    }
+
+    /// After `Esc [` that curses did not recognize: a bracketed paste (`Esc [200~`), or else
+    /// Alt-[ followed by whatever was read ahead.
+    private func readAfterCSI() -> Key? {
+        wtimeout(window, 10)
+        var lookahead: [RawInput] = []
+        for expected in BracketedPaste.startSuffix {
+            guard let raw = readRaw() else { break }
+            lookahead.append(raw)
+            if raw != .character(expected) { break }
+        }
+        guard lookahead == BracketedPaste.startSuffix.map({ .character($0) }) else {
+            pendingKeys += lookahead.compactMap { KeyDecoder.decode($0) }
+            return .alt("[")
+        }
+        // Paste: everything up to `Esc [201~` is text, however it looks.
+        wtimeout(window, 100)
+        var paste = BracketedPaste()
+        while !paste.isComplete, let raw = readRaw() {
+            if case .character(let code) = raw { paste.append(code) }
+        }
+        return .paste(paste.text)
+    }
+
+    private func readRaw() -> RawInput? {
+        var code: wint_t = 0
+        let status = wget_wch(window, &code)
+        switch status {
+        case OK: return .character(UInt32(code))
+        case KEY_CODE_YES: return .keyCode(Int32(bitPattern: UInt32(code)))
+        default: return nil
+        }
+    }
+
+    private func readMouse() -> Key? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        return KeyDecoder.decodeMouse(buttonState: UInt(event.bstate), x: Int(event.x), y: Int(event.y))
+    }
+
+    // MARK: - Clipboard
+
+    /// Copies text to the clipboard of the terminal the user sits at (over SSH too) with OSC 52.
+    /// Inside tmux the sequence is sent both as-is (for `set-clipboard on`) and wrapped for
+    /// passthrough (for `allow-passthrough on`). Terminals without OSC 52 ignore it.
+    public func copyToClipboard(_ text: String) {
+        guard !isStopped else { return }
+        let insideTmux = !(options.environmentValue("TMUX") ?? "").isEmpty
+        var sequences = [Clipboard.osc52Sequence(for: text, insideTmux: false)]
+        if insideTmux { sequences.append(Clipboard.osc52Sequence(for: text, insideTmux: true)) }
+        for sequence in sequences { writeDirectly(sequence) }
+    }
+
+    /// Writes straight to the tty, after curses has flushed its own output, so the two are not
+    /// interleaved. Only for sequences that do not move the cursor or change the screen.
+    private func writeDirectly(_ text: String) {
+        fflush(cn_stdout())
+        FileDescriptorOutput.write(text, to: STDOUT_FILENO)
+    }
+}

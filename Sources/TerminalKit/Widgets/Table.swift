@@ -1,0 +1,129 @@
+/// A table with a header row, adaptive column widths, virtual scrolling, a highlighted
+/// selection, a sort indicator and an empty-state message.
+///
+/// ```
+/// let table = Table(columns: [TableColumn("Name", weight: 2), TableColumn("Status")],
+///                   sort: TableSort(column: 0), emptyMessage: "No tokens match the filter")
+/// table.render(into: &buffer, area: area, theme: theme, state: state, source: page)
+/// ```
+public struct Table: Sendable {
+    public var columns: [TableColumn]
+    public var sort: TableSort?
+    public var emptyMessage: String
+    /// Unfocused tables show the selection in a quieter style.
+    public var isFocused: Bool
+    /// Columns are separated by this many spaces.
+    public var columnSpacing: Int
+
+    public init(
+        columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String = "Nothing to show",
+        isFocused: Bool = true, columnSpacing: Int = 2
+    ) {
+        self.columns = columns
+        self.sort = sort
+        self.emptyMessage = emptyMessage
+        self.isFocused = isFocused
+        self.columnSpacing = max(0, columnSpacing)
+    }
+
+    /// Rows available for data in `area` (the header takes one): the `pageHeight` for the state.
+    public static func bodyHeight(for area: Rect) -> Int { max(0, area.height - 1) }
+
+    /// The width of each column at a total width; nil for a column hidden because it did not fit.
+    public func columnWidths(for totalWidth: Int) -> [Int?] {
+        guard !columns.isEmpty, totalWidth > 0 else { return columns.map { _ in nil } }
+        var visible = Set(columns.indices)
+        func required() -> Int {
+            visible.reduce(0) { $0 + columns[$1].minWidth } + columnSpacing * max(0, visible.count - 1)
+        }
+        while required() > totalWidth && visible.count > 1 {
+            // Hide the least important column; among equals, the rightmost.
+            let victim = visible.min { a, b in
+                columns[a].priority != columns[b].priority ? columns[a].priority < columns[b].priority : a > b
+            }
+            if let victim { visible.remove(victim) }
+        }
+        var widths = columns.indices.map { visible.contains($0) ? columns[$0].minWidth : 0 }
+        var spare = totalWidth - required()
+        if spare < 0, let only = visible.first {
+            widths[only] = totalWidth  // a single column narrower than its minimum
+            spare = 0
+        }
+        // Share spare width by weight, respecting maximums, until nothing more can grow.
+        while spare > 0 {
+            let growable = visible.sorted().filter { index in
+                columns[index].weight > 0 && widths[index] < (columns[index].maxWidth ?? Int.max)
+            }
+            guard !growable.isEmpty else { break }
+            let weightSum = growable.reduce(0) { $0 + columns[$1].weight }
+            var given = 0
+            for index in growable {
+                let cap = (columns[index].maxWidth ?? Int.max) - widths[index]
+                let share = min(cap, spare * columns[index].weight / weightSum)
+                widths[index] += share
+                given += share
+            }
+            if given == 0 {
+                // Shares rounded to zero: hand out single cells, leftmost first.
+                for index in growable where spare - given > 0 {
+                    widths[index] += 1
+                    given += 1
+                }
+            }
+            spare -= given
+        }
+        return columns.indices.map { visible.contains($0) ? widths[$0] : nil }
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, theme: Theme, state: ListState, source: any TableDataSource) {
+        let area = area.intersection(buffer.area)
+        guard !area.isEmpty else { return }
+        let widths = columnWidths(for: area.width)
+        var positions: [(index: Int, x: Int, width: Int)] = []
+        var x = area.x
+        for (index, width) in widths.enumerated() {
+            guard let width else { continue }
+            positions.append((index, x, width))
+            x += width + columnSpacing
+        }
+
+        // Header.
+        let headerStyle = theme[.columnHeader]
+        buffer.fill(area.row(0), style: headerStyle)
+        for column in positions {
+            var title = columns[column.index].title
+            if let sort, sort.column == column.index {
+                title += " " + (sort.ascending ? theme.lineDrawing.sortAscending : theme.lineDrawing.sortDescending)
+            }
+            buffer.put(title, in: Rect(x: column.x, y: area.y, width: column.width, height: 1),
+                       alignment: columns[column.index].alignment, style: headerStyle)
+        }
+
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        guard !body.isEmpty else { return }
+        let rowCount = source.rowCount
+        guard rowCount > 0 else {
+            let lines = TextWrap.wrap(emptyMessage, width: body.width)
+            let box = body.centered(width: body.width, height: lines.count)
+            for (i, line) in lines.enumerated() where i < box.height {
+                buffer.put(line, in: box.row(i), alignment: .center, style: theme[.muted])
+            }
+            return
+        }
+
+        let range = state.visibleRange(rowCount: rowCount, pageHeight: body.height)
+        let rows = source.rows(in: range)
+        let selectionStyle = isFocused ? theme[.selection] : theme[.inactiveSelection]
+        for (i, rowIndex) in range.enumerated() {
+            let y = body.y + i
+            let style = rowIndex == state.selectedIndex ? selectionStyle : theme[.normal]
+            if rowIndex == state.selectedIndex { buffer.fill(body.row(i), style: style) }
+            let cells = i < rows.count ? rows[i] : []
+            for column in positions where column.index < cells.count {
+                let cellStyle = rowIndex == state.selectedIndex ? style : (source.role(row: rowIndex, column: column.index).map { theme[$0] } ?? style)
+                buffer.put(cells[column.index], in: Rect(x: column.x, y: y, width: column.width, height: 1),
+                           alignment: columns[column.index].alignment, style: cellStyle)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import TerminalKit
+
+@Suite("Buffer")
+struct BufferTests {
+    @Test func putReturnsColumnsUsedAndTruncates() {
+        var buffer = Buffer(width: 10, height: 2)
+        #expect(buffer.put("hello", x: 1, y: 0) == 5)
+        #expect(buffer.text(row: 0) == " hello    ")
+        #expect(buffer.put("a long sentence", x: 0, y: 1, maxWidth: 6) == 6)
+        #expect(buffer.text(row: 1) == "a lon…    ")
+        #expect(buffer.put("x", x: 10, y: 0) == 0)
+        #expect(buffer.put("x", x: 0, y: 5) == 0)
+    }
+
+    @Test func wideAndCombiningText() {
+        var buffer = Buffer(width: 8, height: 1)
+        #expect(buffer.put("漢字e\u{301}!", x: 0, y: 0) == 6)
+        #expect(buffer.text(row: 0) == "漢字e\u{301}!  ")
+        #expect(buffer.cell(atX: 1, y: 0)?.isContinuation == true)
+        #expect(buffer.cell(atX: 4, y: 0)?.symbol == "e\u{301}")
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var buffer = Buffer(width: 6, height: 1)
+        buffer.put("漢字", x: 0, y: 0)
+        buffer.put("x", x: 1, y: 0)  // right half of 漢
+        #expect(buffer.text(row: 0) == " x字  ")
+        buffer.put("y", x: 2, y: 0)  // left half of 字
+        #expect(buffer.text(row: 0) == " xy   ")
+    }
+
+    @Test func wideCharacterAtTheRightEdgeIsNotSplit() {
+        var buffer = Buffer(width: 3, height: 1)
+        #expect(buffer.put("a漢字", x: 0, y: 0) == 2)
+        #expect(buffer.text(row: 0) == "a… ")
+        var edge = Buffer(width: 3, height: 1)
+        #expect(edge.put("漢", x: 2, y: 0) == 1)
+        #expect(edge.text(row: 0) == "  …")
+    }
+
+    @Test func boxesInUnicodeAndASCII() {
+        var buffer = Buffer(width: 12, height: 3)
+        let inner = buffer.drawBox(buffer.area, title: "Title")
+        #expect(buffer.lines == ["┌ Title ───┐", "│          │", "└──────────┘"])
+        #expect(inner == Rect(x: 1, y: 1, width: 10, height: 1))
+        var ascii = Buffer(width: 6, height: 3)
+        ascii.drawBox(ascii.area, lineDrawing: .ascii)
+        #expect(ascii.lines == ["+----+", "|    |", "+----+"])
+    }
+
+    @Test func fillAndStylesAreInspectable() {
+        var buffer = Buffer(width: 4, height: 2)
+        let style = Style(foreground: .red, attributes: .bold)
+        buffer.fill(Rect(x: 1, y: 1, width: 10, height: 10), style: style)
+        #expect(buffer.style(atX: 0, y: 1) == .plain)
+        #expect(buffer.style(atX: 3, y: 1) == style)
+        #expect(buffer.style(atX: 9, y: 9) == nil)
+        buffer.put("ab", x: 0, y: 0)
+        #expect(buffer.find("ab") == Point(x: 0, y: 0))
+        #expect(buffer.find("zz") == nil)
+    }
+
+    @Test(arguments: [(0, 0), (1, 1), (-4, 3)])
+    func degenerateBuffersDoNotCrash(width: Int, height: Int) {
+        var buffer = Buffer(width: width, height: height)
+        buffer.put("漢字 text", x: 0, y: 0)
+        buffer.fill(buffer.area)
+        buffer.drawBox(buffer.area, title: "x")
+        #expect(buffer.lines.count == max(0, height))
+    }
+}

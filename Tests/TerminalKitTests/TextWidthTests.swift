@@ -1,0 +1,72 @@
+import Testing
+@testable import TerminalKit
+
+@Suite("Text width and truncation")
+struct TextWidthTests {
+    @Test(arguments: [
+        ("abc", 3), ("", 0), ("漢字", 4), ("e\u{301}", 1), ("café", 4), ("🚀", 2), ("😀x", 3),
+        ("\u{FFFD}", 1), ("…", 1), ("한국어", 6), ("Ａ", 2), ("a\u{0308}\u{0301}", 1),
+    ])
+    func displayWidth(text: String, expected: Int) {
+        #expect(TextWidth.width(text) == expected)
+    }
+
+    static let samples = [
+        "hello world", "漢字テキストです", "e\u{301}e\u{301}e\u{301} cafe\u{301}", "🚀🚀 rockets 🚀",
+        "mixed 漢a字b🚀c", "x",
+    ]
+
+    @Test(arguments: samples)
+    func truncationNeverExceedsWidthNorSplitsGraphemes(text: String) {
+        for width in 1...20 {
+            let cut = TextWidth.truncate(text, toWidth: width)
+            #expect(TextWidth.width(cut) <= width, "width \(width): \(cut)")
+            if TextWidth.width(text) <= width {
+                #expect(cut == text)
+            } else {
+                #expect(cut.hasSuffix("…"), "width \(width): \(cut)")
+                // Every grapheme before the ellipsis is a whole grapheme of the original.
+                let kept = String(cut.dropLast())
+                #expect(text.hasPrefix(kept))
+                #expect(Array(text).starts(with: Array(kept)))
+            }
+        }
+    }
+
+    @Test(arguments: samples)
+    func bufferPutAtEveryWidthKeepsCellsWhole(text: String) {
+        for width in 1...20 {
+            var buffer = Buffer(width: 20, height: 1)
+            let used = buffer.put(text, x: 0, y: 0, maxWidth: width)
+            #expect(used <= width)
+            // Nothing written past the limit, and every wide cell is followed by its continuation.
+            for x in 0..<20 {
+                guard let cell = buffer.cell(atX: x, y: 0) else { continue }
+                if x >= width { #expect(cell.symbol == " ") }
+                if cell.width == 2 { #expect(buffer.cell(atX: x + 1, y: 0)?.isContinuation == true) }
+                if cell.isContinuation { #expect(buffer.cell(atX: x - 1, y: 0)?.width == 2) }
+            }
+        }
+    }
+
+    @Test func wideTextThatDoesNotFitIsCutBeforeTheWideCharacter() {
+        #expect(TextWidth.truncate("漢字漢字", toWidth: 4) == "漢…")
+        #expect(TextWidth.truncate("漢字漢字", toWidth: 5) == "漢字…")
+        #expect(TextWidth.truncate("漢字", toWidth: 1) == "…")
+        #expect(TextWidth.truncate("abc", toWidth: 0) == "")
+    }
+
+    @Test func fitPadsAndAligns() {
+        #expect(TextWidth.fit("ab", width: 4) == "ab  ")
+        #expect(TextWidth.fit("ab", width: 4, alignment: .right) == "  ab")
+        #expect(TextWidth.fit("漢", width: 4, alignment: .center) == " 漢 ")
+    }
+
+    @Test func wrapBreaksAtSpacesAndCutsLongWords() {
+        #expect(TextWrap.wrap("revoke the token now", width: 10) == ["revoke the", "token now"])
+        #expect(TextWrap.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+        #expect(TextWrap.wrap("one\ntwo", width: 10) == ["one", "two"])
+        #expect(TextWrap.wrap("漢字漢字漢", width: 4) == ["漢字", "漢字", "漢"])
+        #expect(TextWrap.wrap("x", width: 0) == [])
+    }
+}
