@@ -81,6 +81,11 @@ let package = Package(
             name: "GatehouseConsoleTests",
             dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "TerminalKit"]
         ),
+        // The real binary in a real terminal (tmux); needs `swift build` to have built it.
+        .testTarget(
+            name: "GatehouseEndToEndTests",
+            dependencies: ["GatehouseDomain", "GatehouseStore", "gatehouse"]
+        ),
         .testTarget(
             name: "GatehouseDemoTests",
             dependencies: ["GatehouseDemo", "GatehouseDomain", "GatehouseStore"]

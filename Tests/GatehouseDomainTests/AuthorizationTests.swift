@@ -168,6 +168,29 @@ struct AuthorizationTests {
         #expect(try world.dir.service.verify(world.davesToken.secret).success != nil)
     }
 
+    @Test("an administrator of another organization cannot revoke this organization's tokens, one by one or in bulk")
+    func otherOrganizationsAdministrator() throws {
+        let world = try World()
+        // olga administers Second only.
+        let olga = try world.dir.service.createUser(UserDraft(displayName: "Olga", loginName: "olga"), in: [world.second.id], by: world.dir.admin)
+        let secondAdmins = try world.dir.service.group(named: DefaultGroup.projectCollectionAdministrators.name, in: world.second.id)
+        try world.dir.service.addMember(.user(olga.id), to: secondAdmins.id, by: world.dir.admin)
+        let olgaActor = try world.dir.actor("olga")
+        let olgasOwn = try world.dir.createToken("olga-ci", by: olgaActor, target: .organization(world.second.id))
+        let before = try world.dir.snapshot()
+
+        let single = expectError { try world.dir.service.revokeToken(world.davesToken.token.id, by: olgaActor) }
+        #expect(single?.denial?.permission == .manageOthersTokens)
+        #expect(single?.denial?.organizationName == "Default")
+
+        let dryRun = try world.dir.service.revokeTokens(matching: TokenQuery(), dryRun: true, by: olgaActor)
+        #expect(dryRun.tokens.map(\.id) == [olgasOwn.token.id])
+        #expect(try world.dir.snapshot() == before)
+        let bulk = try world.dir.service.revokeTokens(matching: TokenQuery(), dryRun: false, by: olgaActor)
+        #expect(bulk.tokens.map(\.id) == [olgasOwn.token.id])
+        #expect(try world.dir.service.verify(world.davesToken.secret).success != nil, "dave's token in Default still works")
+    }
+
     @Test("a member whose Create tokens is denied cannot create even their own")
     func createTokensDenied() throws {
         let world = try World()

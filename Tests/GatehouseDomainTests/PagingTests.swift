@@ -99,6 +99,24 @@ struct PagingTests {
         #expect(first.items.map(\.displayName) == ["User 000", "User 001", "User 002"])
     }
 
+    @Test(".from(cursor) reloads a page in place, and still starts at the right row when that row is gone")
+    func reloadInPlace() throws {
+        let crowd = try Crowd(size: 30)
+        let query = UserQuery()
+        let first = try crowd.dir.service.users(query, page: .first(10))
+        let second = try crowd.dir.service.users(query, page: PageRequest(.after(try #require(first.lastCursor)), limit: 10))
+        let anchor = try #require(second.firstCursor)
+        let reloaded = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10))
+        #expect(reloaded.items.map(\.id) == second.items.map(\.id))
+
+        // Someone deletes the first row of the window; reloading shows the rows after it, none skipped.
+        try crowd.dir.service.deleteUser(second.items[0].id, by: crowd.dir.admin)
+        let afterDelete = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10))
+        let expected = Array(try crowd.dir.allUsers().sorted(by: Self.displayOrder).drop { Self.displayOrder($0, second.items[1]) }.prefix(10))
+        #expect(afterDelete.items.first?.id == second.items[1].id)
+        #expect(afterDelete.items.map(\.id) == expected.map(\.id))
+    }
+
     @Test("ties in the sort column are broken by id: every user once, also backwards and descending")
     func tiesAreBrokenById() throws {
         let crowd = try Crowd()

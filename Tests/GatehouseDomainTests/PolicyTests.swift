@@ -200,6 +200,12 @@ struct PolicyTests {
         let revokedFull = try s.dir.service.createToken(s.dir.request("revoked-full", scopes: .fullAccess), by: s.bobActor)
         try s.dir.service.revokeToken(revokedFull.token.id, by: s.bobActor)
 
+        // With no policy on, nothing is non-compliant (the filter never turns into "everything").
+        var none = TokenQuery()
+        none.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        #expect(try s.dir.allTokens(none).isEmpty)
+        #expect(try s.dir.service.count(none, by: s.dir.admin) == 0)
+
         // Full-scoped tokens are fine while their policy is off.
         try s.dir.setPolicy(.maximumLifespan, enabled: true, maximumLifespanDays: 365)
         var query = TokenQuery()

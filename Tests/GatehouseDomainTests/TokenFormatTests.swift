@@ -11,6 +11,8 @@ struct TokenFormatTests {
 
     @Test("a generated token is gpat_ + 43 base62 characters + a 6-character checksum: 54 in all")
     func shape() {
+        // 43 uniform base62 characters carry at least 256 bits.
+        #expect(Double(TokenFormat.randomLength) * log2(62.0) >= 256)
         for _ in 0..<50 {
             let text = TokenFormat.generate(using: SystemRandomSource()).reveal()
             #expect(text.hasPrefix("gpat_"))

@@ -46,11 +46,11 @@ struct AuditCommand: ParsableCommand {
                 invocation.print(.array(events.map { JSONShapes.auditEvent($0, names: names) }))
                 return
             }
-            var table = TextTable([.fixed("WHEN"), .fixed("ACTOR"), .fixed("ACTION"), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
+            var table = TextTable([.fixed("WHEN (UTC)"), .flexible("ACTOR"), .flexible("ACTION", minimum: 14), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
             for event in events {
                 var actor = event.actorText
                 if let onBehalf = event.onBehalfOf { actor += " for \(onBehalf.login)" }
-                table.append([TextFormat.dateTime(event.occurredAt), actor, event.action.rawValue, event.target.name,
+                table.append([ISODate.string(event.occurredAt).prefix(16).replacingOccurrences(of: "T", with: " "), actor, event.action.rawValue, event.target.name,
                               event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; ")])
             }
             invocation.print(table, empty: "No audit events match.")

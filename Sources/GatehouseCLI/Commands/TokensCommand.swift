@@ -18,7 +18,7 @@ struct TokensCommand: ParsableCommand {
         ])
 
     static func table() -> TextTable {
-        TextTable([.fixed("ID"), .flexible("NAME", minimum: 10), .fixed("OWNER"), .fixed("ORGANIZATION"), .flexible("SCOPES", minimum: 11),
+        TextTable([.fixed("ID"), .flexible("NAME"), .flexible("OWNER", minimum: 6), .flexible("ORG", minimum: 6), .flexible("SCOPES"),
                    .fixed("STATUS"), .fixed("EXPIRES"), .fixed("LAST USED")])
     }
 
@@ -197,7 +197,7 @@ struct TokensCommand: ParsableCommand {
                 }))
                 return
             }
-            var table = TextTable([.fixed("OWNER"), .flexible("EMAIL"), .fixed("ID"), .flexible("NAME", minimum: 10), .fixed("ORGANIZATION"), .fixed("EXPIRES")])
+            var table = TextTable([.flexible("OWNER", minimum: 6), .flexible("EMAIL"), .fixed("ID"), .flexible("NAME"), .flexible("ORG", minimum: 6), .flexible("EXPIRES", minimum: 16)])
             for id in owners {
                 for token in byOwner[id] ?? [] {
                     let email = names.user(id)?.email ?? ""

@@ -11,8 +11,9 @@ struct TokensCreateCommand: DirectoryCommand {
             Everything else (what was created, the warning) goes to stderr, so TOKEN=$(gatehouse tokens create …) \
             captures the secret alone. With --json, stdout holds {"secret": …, "token": {…}}.
             Examples:
-              gatehouse tokens create --name ci-read --org Fabrikam --expires 30d --scope vso.code --scope vso.build
-              gatehouse tokens create --name deploy --for svc-deploy --org Fabrikam --expires 2026-06-30 --scope vso.packaging_write
+              gatehouse tokens create --name ci --expires 30d --scope vso.code,vso.build
+              gatehouse tokens create --name deploy --for svc-deploy --org Fabrikam \\
+                --expires 2026-06-30 --scope vso.packaging_write
             """)
 
     @Option(help: "The token's name (unique among the owner's active tokens).") var name: String

@@ -45,7 +45,7 @@ struct TokensVerifyCommand: ParsableCommand {
                 fields.add("Scopes", verified.scopes.summary(in: service.catalog))
                 fields.add("Token", "\u{201C}\(verified.token.displayName)\u{201D} (id \(verified.token.id.description), \(verified.token.handle))")
                 fields.add("Expires", "\(TextFormat.dateTime(verified.token.validTo)) (\(TextFormat.relative(verified.token.validTo, from: now)))")
-                for line in fields.render() { output.line(line) }
+                for line in fields.render(width: environment.width) { output.line(line) }
             case let .failure(failure):
                 failed = true
                 if format.json {

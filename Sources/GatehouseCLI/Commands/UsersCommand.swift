@@ -14,7 +14,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     static func table() -> TextTable {
-        TextTable([.fixed("LOGIN"), .flexible("NAME"), .fixed("KIND"), .fixed("SOURCE"), .fixed("ACCESS"), .fixed("STATUS"), .flexible("EMAIL")])
+        TextTable([.flexible("LOGIN"), .flexible("NAME"), .flexible("KIND"), .fixed("SOURCE"), .flexible("ACCESS", minimum: 6), .fixed("STATUS"), .flexible("EMAIL")])
     }
 
     static func report(_ user: User, _ verb: String, _ invocation: Invocation) {
@@ -113,9 +113,9 @@ struct UsersCommand: ParsableCommand {
             invocation.print(fields)
             invocation.output.line("")
             invocation.output.line("SSH keys")
-            var keyTable = TextTable([.fixed("ID"), .fixed("TYPE"), .fixed("FINGERPRINT"), .flexible("COMMENT"), .fixed("ADDED")])
+            var keyTable = TextTable([.fixed("TYPE"), .fixed("FINGERPRINT"), .flexible("COMMENT", minimum: 7)])
             for key in keys {
-                keyTable.append([HumanText.shortID(key.id), "\(key.key.displayType) \(key.key.bitLength)", key.fingerprint, key.key.comment, TextFormat.date(key.addedAt)])
+                keyTable.append(["\(key.key.displayType) \(key.key.bitLength)", key.fingerprint, key.key.comment])
             }
             if keyTable.isEmpty { invocation.output.line("  none") } else { invocation.print(keyTable, empty: "") }
             invocation.output.line("")

@@ -23,9 +23,9 @@ struct UsersKeysCommand: ParsableCommand {
                 invocation.print(.array(keys.map(JSONShapes.sshKey)))
                 return
             }
-            var table = TextTable([.fixed("ID"), .fixed("TYPE"), .fixed("FINGERPRINT"), .flexible("COMMENT"), .fixed("ADDED")])
+            var table = TextTable([.fixed("TYPE"), .fixed("FINGERPRINT"), .flexible("COMMENT", minimum: 7)])
             for key in keys {
-                table.append([HumanText.shortID(key.id), "\(key.key.displayType) \(key.key.bitLength)", key.fingerprint, key.key.comment, TextFormat.date(key.addedAt)])
+                table.append(["\(key.key.displayType) \(key.key.bitLength)", key.fingerprint, key.key.comment])
             }
             invocation.print(table, empty: "\(user.loginName) has no SSH keys.")
         }

@@ -64,7 +64,7 @@ struct Invocation {
     }
 
     func print(_ fields: FieldList) {
-        for line in fields.render() { output.line(line) }
+        for line in fields.render(width: environment.width) { output.line(line) }
     }
 
     // MARK: Resolving what people type

@@ -65,11 +65,39 @@ struct FieldList {
 
     mutating func add(_ label: String, _ value: String) { fields.append((label, value)) }
 
-    func render() -> [String] {
-        let width = fields.map(\.0.count).max() ?? 0
-        return fields.map { label, value in
+    /// Long values wrap at spaces, continuing under the value column.
+    func render(width: Int = .max) -> [String] {
+        let labelWidth = fields.map(\.0.count).max() ?? 0
+        let indent = String(repeating: " ", count: labelWidth + 2)
+        let room = max(20, width - indent.count)
+        return fields.flatMap { label, value -> [String] in
             let clean = OutputSanitizer.inert(value).replacingOccurrences(of: "\n", with: " ")
-            return label + String(repeating: " ", count: width - label.count) + "  " + clean
+            return Self.wrap(clean, to: room).enumerated().map { index, piece in
+                (index == 0 ? label + String(repeating: " ", count: labelWidth - label.count) + "  " : indent) + piece
+            }
         }
     }
+
+    /// Breaks after the commas of a list first ("a, b, c"), then at spaces within an item that is too long.
+    static func wrap(_ text: String, to width: Int) -> [String] {
+        guard text.count > width else { return [text] }
+        let items = text.components(separatedBy: ", ")
+        let pieces = items.enumerated().flatMap { index, item -> [String] in
+            let piece = index < items.count - 1 ? item + "," : item
+            return piece.count > width ? piece.split(separator: " ").map(String.init) : [piece]
+        }
+        var lines: [String] = []
+        var current = ""
+        for piece in pieces {
+            if !current.isEmpty && current.count + 1 + piece.count > width {
+                lines.append(current)
+                current = piece
+            } else {
+                current += (current.isEmpty ? "" : " ") + piece
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
 }

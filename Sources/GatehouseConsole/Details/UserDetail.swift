@@ -10,7 +10,9 @@ struct UserDetail: ConsoleScreen {
     private var permissions: [PermissionDecision] = []
     private var keys: [RegisteredSSHKey] = []
     private var keyList = ListState()
-    private var activeTokens = 0
+    /// nil when the acting user may not see this account's tokens (only their own, without
+    /// "Manage others' tokens"): the façade would count the actor's tokens instead.
+    private var activeTokens: Int?
     private var loadError: String?
 
     init(user: User, _ environment: ConsoleEnvironment) {
@@ -27,7 +29,9 @@ struct UserDetail: ConsoleScreen {
             organizations = try environment.service.organizations(of: user.id)
             groups = try environment.service.groups(of: user.id)
             keys = try environment.service.sshKeys(of: user.id)
-            activeTokens = try environment.service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: environment.actor)
+            let managesOthers = try environment.service.managesOthersTokens(environment.actor)
+            let seesTokens = managesOthers || user.id == environment.actor.user.id
+            activeTokens = seesTokens ? try environment.service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: environment.actor) : nil
             permissionsOrganization = min(permissionsOrganization, max(0, organizations.count - 1))
             permissions = organizations.isEmpty ? [] : try environment.service.effectivePermissions(of: user.id, in: organizations[permissionsOrganization].id)
             keyList.clamp(rowCount: keys.count, pageHeight: 3)
@@ -37,6 +41,11 @@ struct UserDetail: ConsoleScreen {
         }
     }
 
+    private func othersTokensDenial(_ environment: ConsoleEnvironment) -> String {
+        environment.denial(of: .manageOthersTokens, action: "see other people's tokens")
+            ?? "You may not see \(user.loginName)'s tokens."
+    }
+
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         let isSelf = user.id == environment.actor.user.id
         let manage = environment.denial(of: .manageUsers, action: "manage users")
@@ -44,7 +53,8 @@ struct UserDetail: ConsoleScreen {
             ScreenKey("e", "Edit", disabledReason: manage), ScreenKey("x", user.isActive ? "Disable" : "Enable", disabledReason: manage),
             ScreenKey("a", "Add SSH key", disabledReason: isSelf ? nil : manage),
             ScreenKey("r", "Remove key", disabledReason: keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
-            ScreenKey("o", "Next org"), ScreenKey("t", "Tokens"), ScreenKey("d", "Delete", disabledReason: manage),
+            ScreenKey("o", "Next org"), ScreenKey("t", "Tokens", disabledReason: activeTokens == nil ? othersTokensDenial(environment) : nil),
+            ScreenKey("d", "Delete", disabledReason: manage),
         ]
     }
 
@@ -58,9 +68,17 @@ struct UserDetail: ConsoleScreen {
         case .character("d"), .delete:
             return UserActions.delete(user, environment)
         case .character("a"):
+            // Like every disabled key in the footer, pressing it says why instead of opening a form
+            // whose submit the façade would refuse.
+            if user.id != environment.actor.user.id, let reason = environment.denial(of: .manageUsers, action: "add SSH keys to other accounts") {
+                return [.flash(reason, .error)]
+            }
             return [.push(SSHKeyForm(user: user))]
         case .character("r"):
             guard keyList.selectedIndex < keys.count else { return [.flash("This account has no SSH keys.", .info)] }
+            if user.id != environment.actor.user.id, let reason = environment.denial(of: .manageUsers, action: "remove other accounts' SSH keys") {
+                return [.flash(reason, .error)]
+            }
             let key = keys[keyList.selectedIndex]
             let dialog = ConfirmDialog(title: "Remove SSH key?", message: "\(user.loginName) will no longer be able to sign in with this key.",
                                        objectName: "\(key.key.displayType) \(key.fingerprint) \(key.key.comment)", confirmLabel: "Remove", isDestructive: true)
@@ -78,6 +96,7 @@ struct UserDetail: ConsoleScreen {
             refresh(environment)
             return []
         case .character("t"):
+            if activeTokens == nil { return [.flash(othersTokensDenial(environment), .error)] }
             return [.push(TokensPane(environment, owner: user))]
         case .up, .down, .character("j"), .character("k"), .home, .end:
             _ = keyList.handle(key, rowCount: keys.count, pageHeight: 3)
@@ -109,7 +128,7 @@ struct UserDetail: ConsoleScreen {
             ("Status", user.isActive ? "Active" : "Disabled: tokens do not verify", user.isActive ? .success : .danger),
             ("Orgs", organizations.map(\.name).joined(separator: ", "), .normal),
             ("Groups", groups.isEmpty ? "—" : groups.map(\.name).joined(separator: ", "), .normal),
-            ("Tokens", "\(activeTokens) active (t lists them)", .normal),
+            ("Tokens", activeTokens.map { "\($0) active (t lists them)" } ?? "only holders of \u{201C}Manage others' tokens\u{201D} see them", activeTokens == nil ? .muted : .normal),
             ("Added", TextFormat.date(user.createdAt), .muted),
         ]
         for (column, rows) in [(halves[0], left), (halves[1], right)] {

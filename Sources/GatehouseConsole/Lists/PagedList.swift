@@ -42,13 +42,16 @@ struct PagedList<Item: Sendable> {
     /// Reloads in place after a change, keeping the selection where it was when possible.
     mutating func refresh(count: Int, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
         self.count = count
-        if let first = entries.first {
+        if windowStart > 0, let first = entries.first {
             let page = try fetch(PageRequest(.from(first.cursor), limit: max(entries.count, pageHeight + Self.margin(pageHeight))))
             entries = page.entries
             if windowStart + entries.count > count { windowStart = max(0, count - entries.count) }
         } else {
-            try reload(count: count, pageHeight: pageHeight, fetch: fetch)
-            return
+            // The window starts at the top: read the top again, so a row that now sorts before the
+            // old first one (the newest audit event, a user named "Aaron") shows up.
+            let page = try fetch(PageRequest(.first, limit: max(entries.count, pageHeight + Self.margin(pageHeight))))
+            entries = page.entries
+            windowStart = 0
         }
         state.clamp(rowCount: count, pageHeight: pageHeight)
         try ensureLoaded(pageHeight: pageHeight, fetch: fetch)

@@ -5,7 +5,9 @@ import TerminalKit
 struct UserRow: Sendable {
     let user: User
     let groupCount: Int
-    let tokenCount: Int
+    /// Active tokens; nil when the acting user may not see this account's tokens (the façade
+    /// would count the actor's own instead).
+    let tokenCount: Int?
 }
 
 /// The Users pane: every account, filtered as you type, with quick filters by kind, status and source.
@@ -46,9 +48,12 @@ struct UsersPane: ConsoleScreen {
         let service = environment.service
         let actor = environment.actor
         return { request throws(GatehouseError) in
-            try service.users(query, page: request).map { user in
+            // Asked once per page fetched, not per key (this closure is built for every key).
+            let seesEveryone = (try? service.managesOthersTokens(actor)) ?? false
+            return try service.users(query, page: request).map { user in
                 UserRow(user: user, groupCount: (try? service.groups(of: user.id).count) ?? 0,
-                        tokenCount: (try? service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: actor)) ?? 0)
+                        tokenCount: seesEveryone || user.id == actor.user.id
+                            ? (try? service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: actor)) ?? 0 : nil)
             }
         }
     }
@@ -135,7 +140,7 @@ struct UsersPane: ConsoleScreen {
                 CellText(user.displayName), CellText(user.loginName, .muted), CellText(user.kind.shortTitle),
                 CellText(user.identitySource.shortTitle), CellText(user.accessLevel.shortTitle),
                 user.isActive ? CellText("Active", .success) : CellText("Disabled", .danger),
-                CellText(String(row.groupCount)), CellText(String(row.tokenCount)),
+                CellText(String(row.groupCount)), row.tokenCount.map { CellText(String($0)) } ?? CellText("\u{2014}", .muted),
             ]
         }
     }

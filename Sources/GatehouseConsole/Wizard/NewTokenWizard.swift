@@ -45,7 +45,15 @@ struct NewTokenWizard: ConsoleScreen {
         steps = mayDelegate ? Step.allCases : Step.allCases.filter { $0 != .owner }
         owner = preset.flatMap { $0.kind.acceptsDelegatedTokens || $0.id == environment.actor.user.id ? $0 : nil } ?? environment.actor.user
         scopes = ScopeSelector(catalog: environment.catalog)
-        if mayDelegate { searchOwners(environment) }
+        if mayDelegate {
+            searchOwners(environment)
+            // Opened from a service account's tokens: that account is the proposed owner, so Enter
+            // on the Owner step keeps it instead of silently switching back to "Myself".
+            if owner.id != environment.actor.user.id {
+                if !ownerChoices.contains(where: { $0.id == owner.id }) { ownerChoices.insert(owner, at: 1) }
+                ownerList.select(ownerChoices.firstIndex { $0.id == owner.id } ?? 0, rowCount: ownerChoices.count, pageHeight: 10)
+            }
+        }
         prepareOrganizations(environment)
     }
 
@@ -196,9 +204,13 @@ struct NewTokenWizard: ConsoleScreen {
                 return []
             }
         case .organization:
+            // Enter on a refused choice (a global token under "Restrict global tokens") says why,
+            // instead of going on with the choice made before it.
+            if let reason = organizationChoice.items[organizationChoice.highlightedIndex].disabledReason { message = reason; return [] }
             guard target != nil else { message = "\(owner.loginName) belongs to no organization, so a token would work nowhere."; return [] }
             prepareExpiration(environment)
         case .expiration:
+            if let reason = expirationChoice.items[expirationChoice.highlightedIndex].disabledReason { message = reason; return [] }
             if isCustomDate, let problem = customDate.validationMessage ?? (customDate.date == nil ? "Type the date as YYYY-MM-DD." : nil) {
                 message = problem
                 return []
@@ -225,7 +237,9 @@ struct NewTokenWizard: ConsoleScreen {
     private mutating func create(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
         guard let request else { return [] }
         if let failing = checks.compactMap(\.violation).first {
-            message = "\(failing.description) Go back with Esc to change it."
+            // The instruction first: the one-row message is cut at the edge, and the review above
+            // already spells out the refusal in full.
+            message = "Go back with Esc to change it. \(failing.description)"
             return []
         }
         do {
@@ -328,14 +342,18 @@ struct NewTokenWizard: ConsoleScreen {
             ("Scopes", scopes.summary, scopes.selection?.isHighPrivilege(in: environment.catalog) == true ? .warning : .normal),
         ]
         rows.append(("", "", .normal))
-        for check in checks {
+        for (index, check) in checks.enumerated() {
             let (text, role): (String, Role) = switch check.outcome {
             case let .passed(detail): ("\u{2713} \(check.kind.title) (\(check.organizationName)): \(detail)", .success)
             case .exempt: ("\u{2713} \(check.kind.title) (\(check.organizationName)): you are exempt", .success)
             case .notEnabled: ("\u{00B7} \(check.kind.title) (\(check.organizationName)): off", .muted)
             case let .failed(violation): ("\u{2717} \(violation.description)", .danger)
             }
-            rows.append((rows.count == 6 ? "Policies" : "", text, role))
+            // A refusal is wrapped, not cut: its remedy (what to do instead) is at the end.
+            let lines = check.violation == nil ? [text] : TextWrap.wrap(text, width: max(1, area.width - 14))
+            for (lineIndex, line) in lines.enumerated() {
+                rows.append((index == 0 && lineIndex == 0 ? "Policies" : "", line, role))
+            }
         }
         for (index, row) in rows.enumerated() where index < area.height {
             buffer.put(row.0, x: area.x, y: area.y + index, style: theme[.muted], maxWidth: 13)

@@ -48,7 +48,7 @@ struct ShowOnceScreen: ConsoleScreen {
             return []
         case .character("y"), .character("Y"):
             self.secret = nil
-            return [.pop, .flash("Token \u{201C}\(token.displayName)\u{201D} (\(token.handle)) is ready. Its secret is no longer shown anywhere.", .success)]
+            return [.pop, .flash("\u{201C}\(token.displayName)\u{201D} is ready; its secret is no longer shown anywhere.", .success)]
         case .ctrl("c"):
             return nil
         default:
@@ -66,8 +66,10 @@ struct ShowOnceScreen: ConsoleScreen {
         y += 2
         let plaintext = secret.reveal()
         let shown = hidden ? String(repeating: "\u{2022}", count: plaintext.count) : plaintext
-        let boxWidth = min(inner.width - 2, TextWidth.width(shown) + 4)
-        let box = Rect(x: inner.x + max(1, (inner.width - boxWidth) / 2), y: y, width: boxWidth, height: 3)
+        // The token must fit whole (54 columns plus frame and padding): at the 60-column minimum the
+        // box takes the full inner width rather than keeping a margin that would cut the secret.
+        let boxWidth = min(inner.width, TextWidth.width(shown) + 4)
+        let box = Rect(x: inner.x + max(0, (inner.width - boxWidth) / 2), y: y, width: boxWidth, height: 3)
         let tokenArea = Block(isFocused: true, borderRole: .accent).render(into: &buffer, area: box, theme: theme)
         buffer.put(shown, in: tokenArea.inset(by: Insets(horizontal: 1, vertical: 0)), alignment: .center, style: theme[.accent])
         y += 4

@@ -13,7 +13,8 @@ extension AccessService {
         }
         let digits = reference.lowercased().filter { $0 != "-" }
         guard digits.count >= Self.minimumTokenIDPrefixLength, digits.count <= 32, digits.allSatisfy(\.isHexDigit) else {
-            if reference.hasPrefix(TokenFormat.prefix) {
+            // Anywhere in the text ("Bearer gpat_…", a quoted token): the message must not echo a secret.
+            if reference.contains(TokenFormat.prefix) {
                 throw .invalidInput(field: "Token", problem: "that looks like a token secret, not a token id. Never pass a secret as an argument (it lands in shell history); list ids with `gatehouse tokens list`.")
             }
             throw .invalidInput(field: "Token", problem: "\u{201C}\(reference)\u{201D} is not a token id; give the id (a UUID) or at least its first \(Self.minimumTokenIDPrefixLength) hex digits, as `gatehouse tokens list` shows them.")

@@ -243,9 +243,24 @@ extension AccessService {
         let now = clock.now
         var matched: [PersonalAccessToken] = []
         var request = PageRequest.first(500)
+        // Seeing everyone's tokens needs "Manage others' tokens" anywhere; acting on one needs it where
+        // the token works (as `actionableToken` requires for a single token). Decided once per organization.
+        var managesIn: [OrganizationID: Bool] = [:]
+        func mayActOn(_ token: PersonalAccessToken) throws -> Bool {
+            guard token.ownerID != actor.user.id else { return true }
+            var organizations = try organizationsInScope(of: token.target, ownerID: token.ownerID, reader)
+            if organizations.isEmpty { organizations = try reader.organizationIDs(ofUser: actor.user.id) }
+            for organization in organizations {
+                if managesIn[organization] == nil {
+                    managesIn[organization] = try decide(.manageOthersTokens, for: actor.user.id, in: organization, reader).isAllowed
+                }
+                if managesIn[organization] == true { return true }
+            }
+            return false
+        }
         while true {
             let page = try reader.tokens(query, now: now, page: request)
-            matched += page.items
+            matched += try page.items.filter(mayActOn)
             guard page.hasMoreAfter, let last = page.lastCursor else { return matched }
             request = PageRequest(.after(last), limit: 500)
         }

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import GatehouseCLI
+
+/// The real `gatehouse` binary, as cron would run it: stdin in, stdout and stderr out, exit status.
+@Suite(.serialized) struct EndToEndTests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// `gatehouse` sits beside the test bundle in the build folder (`swift build --build-tests` builds both).
+    static var binary: URL {
+        get throws {
+            let runner = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            var folder = runner.deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = folder.appendingPathComponent("gatehouse")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+            throw BinaryMissing(near: runner.path)
+        }
+    }
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        let near: String
+        var description: String { "no gatehouse executable near \(near); run `swift build --build-tests` first" }
+    }
+
+    let folder: URL
+    let database: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = folder.appendingPathComponent("directory.sqlite").path
+    }
+
+    func gatehouse(_ arguments: [String], stdin: String = "") throws -> Run {
+        let process = Process()
+        process.executableURL = try Self.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_DB"] = database
+        environment["COLUMNS"] = "120"
+        process.environment = environment
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func createVerifyRevokeVerifyFails() throws {
+        // First run: an empty directory makes the OS login its first administrator (said on stderr).
+        let first = try gatehouse(["users", "add", "--login", "svc-backup", "--name", "Backup job", "--kind", "service-account"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("as its first administrator"))
+
+        let created = try gatehouse(["tokens", "create", "--name", "nightly-backup", "--for", "svc-backup", "--expires", "30d", "--scope", "vso.packaging_write"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let secret = created.stdout.trimmingCharacters(in: .newlines)
+        #expect(created.stdout == secret + "\n", "stdout holds the secret and nothing else")
+        #expect(secret.hasPrefix("gpat_") && secret.count == 54)
+        #expect(!created.stderr.contains(secret))
+
+        let verified = try gatehouse(["tokens", "verify"], stdin: secret + "\n")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("Authenticates  svc-backup (Backup job, service account)"))
+        #expect(verified.stdout.contains("Packaging: Read & write\u{2020}"))
+
+        let id = try #require(try JSONSerialization.jsonObject(with: Data(try gatehouse(["tokens", "list", "--owner", "svc-backup", "--json"]).stdout.utf8)) as? [[String: Any]]).first?["id"] as? String
+        let revoked = try gatehouse(["tokens", "revoke", try #require(id), "--reason", "rotated"])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+
+        let refused = try gatehouse(["tokens", "verify", "--json"], stdin: secret)
+        #expect(refused.status == 7)
+        #expect(refused.stdout.contains("\"reason\" : \"revoked\""))
+        #expect(refused.stderr.contains("The token was revoked on"))
+        #expect(!refused.stdout.contains(secret) && !refused.stderr.contains(secret))
+
+        // The secret was printed once, and is nowhere in the database files or the audit export.
+        let export = try gatehouse(["audit", "export"])
+        #expect(export.status == 0)
+        #expect(export.stdout.split(separator: "\n").count >= 4)
+        #expect(!export.stdout.contains(secret))
+        let listing = try gatehouse(["tokens", "list", "--json"]).stdout + (try gatehouse(["tokens", "show", try #require(id), "--json"])).stdout
+        #expect(!listing.contains(secret))
+        let secretBytes = Data(secret.utf8)
+        let randomPart = Data(secret.dropFirst(5).prefix(20).utf8)
+        for suffix in ["", "-wal", "-shm"] {
+            guard let bytes = FileManager.default.contents(atPath: database + suffix) else { continue }
+            #expect(bytes.range(of: secretBytes) == nil, "the secret is in \(database + suffix)")
+            #expect(bytes.range(of: randomPart) == nil, "part of the secret is in \(database + suffix)")
+        }
+    }
+
+    @Test func exitStatusesThroughTheBinary() throws {
+        #expect(try gatehouse(["users", "list"]).status == 0)
+        #expect(try gatehouse(["users", "show", "nobody"]).status == 4)
+        #expect(try gatehouse(["groups", "create", "Readers"]).status == 5)
+        #expect(try gatehouse(["tokens", "create", "--name", "x", "--expires", "30d", "--scope", "vso.nope"]).status == 3)
+        #expect(try gatehouse(["tokens", "check"], stdin: "gpat_nope").status == 7)
+        let typo = try gatehouse(["tokens", "lst"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("gatehouse tokens --help") || typo.stderr.contains("Usage:"))
+        let help = try gatehouse(["tokens", "create", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: gatehouse tokens create"))
+        let completion = try gatehouse(["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.stdout.contains("report-leaked"))
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GatehouseDomain
+import TerminalKit
+import Testing
+
+/// The Audit pane (filter terms, event detail, who may read it) and the Policies pane (on/off,
+/// the policy editor's validation, who may change them).
+@MainActor @Suite struct AuditAndPoliciesTests {
+    @Test func auditFilterByActionShowsOnlyThatAction() throws {
+        let console = try DemoConsole()
+        console.send(.character("4"))
+        #expect(console.counter?.total == (try console.auditCount()))
+        console.filter("action:token.revoke")
+        let expected = try console.auditCount(AuditQuery(actions: [.tokenRevoked]))
+        #expect(expected > 0)
+        #expect(console.counter?.total == expected, "\(console.dump)")
+        #expect(console.tableRows.allSatisfy { $0.contains("Token revoked") })
+    }
+
+    @Test func auditFilterByActorAndAPrefixOfAnAction() throws {
+        let console = try DemoConsole()
+        console.send(.character("4"))
+        console.filter("actor:demo-admin action:user")
+        var query = AuditQuery(actorLogin: "demo-admin")
+        query.actions = Set(AuditAction.allCases.filter { $0.rawValue.hasPrefix("user") })
+        #expect(console.counter?.total == (try console.auditCount(query)), "\(console.dump)")
+        #expect(console.tableRows.allSatisfy { $0.contains("demo-admin") && $0.contains("User") })
+    }
+
+    @Test func anUnknownAuditTermIsReportedNotIgnored() throws {
+        let console = try DemoConsole()
+        console.send(.character("4"))
+        console.filter("action:nope")
+        #expect(console.titleRow.contains("No action starts with"), "\(console.dump)")
+        console.send(.character("/"), .escape)
+        console.filter("since:yesterday")
+        #expect(console.titleRow.contains("since: wants YYYY-MM-DD"))
+    }
+
+    @Test func enterOpensTheEventWithEveryField() throws {
+        let console = try DemoConsole(width: 120, height: 30)
+        console.send(.character("4"))
+        console.filter("action:token.create")
+        let event = try #require(try console.auditEvents(AuditQuery(actions: [.tokenCreated]), limit: 1).first)
+        console.send(.enter)
+        #expect(console.headerRow.contains("Audit \u{203A} Event #\(event.id)"))
+        #expect(console.row(containing: "Actor")?.contains(event.actor.login) == true)
+        #expect(console.row(containing: "Action")?.contains("token.create") == true)
+        #expect(console.row(containing: "Target id")?.contains(event.target.id) == true)
+        for detail in event.details {
+            let row = console.row(containing: "\u{2502} \(detail.key) ")
+            #expect(row?.contains(String(detail.value.prefix(20))) == true, "detail \(detail.key)")
+        }
+        console.send(.escape)
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Audit"))
+    }
+
+    @Test func aChangeMadeInTheConsoleIsAtTheTopOfTheAuditPane() throws {
+        let console = try DemoConsole()
+        console.send(.character("4"))
+        let before = try #require(console.counter?.total)
+        console.send(.character("1"))
+        console.filter("gquist")
+        console.send(.character("x"), .tab, .enter)
+        console.send(.character("4"))
+        #expect(console.counter?.total == before + 1)
+        #expect(console.tableRows.first?.contains("User disabled") == true, "\(console.dump)")
+        #expect(console.tableRows.first?.contains("gquist") == true)
+    }
+
+    @Test func withoutViewAuditLogThePaneSaysWhy() throws {
+        let console = try DemoConsole(as: "ymoreau")
+        console.send(.character("4"))
+        #expect(console.screen.contains("View audit log"), "\(console.dump)")
+        #expect(console.tableRows.allSatisfy { !$0.contains("Token created") })
+    }
+
+    // MARK: Policies
+
+    @Test func spaceTurnsAPolicyOnAndOffWithAnAuditEvent() throws {
+        let console = try DemoConsole()
+        let contoso = try console.organization("Contoso")
+        let events = try console.auditCount()
+        #expect(try console.service.policies(of: contoso.id)[.maximumLifespan].isEnabled == false)
+        console.send(.character("5"), .character("j"), .character("j"))
+        #expect(console.row(containing: "Enforce maximum token lifespan")?.contains("[Off]") == true)
+        console.send(.character(" "))
+        #expect(try console.service.policies(of: contoso.id)[.maximumLifespan].isEnabled)
+        #expect(try console.auditCount() == events + 1)
+        #expect(try console.auditEvents().first?.action == .policyUpdated)
+        #expect(console.row(containing: "Enforce maximum token lifespan")?.contains("[On]") == true)
+        #expect(console.messageRow.contains("is now on in Contoso"))
+    }
+
+    @Test(arguments: ["0", "400", "abc"])
+    func maximumDaysOutOfRangeIsRefusedAndChangesNothing(_ days: String) throws {
+        let console = try DemoConsole()
+        let contoso = try console.organization("Contoso")
+        let before = try console.service.policies(of: contoso.id)
+        let events = try console.auditCount()
+        console.send(.character("5"), .character("j"), .character("j"), .enter)
+        #expect(console.headerRow.contains("Policies \u{203A} Enforce maximum token lifespan"))
+        console.send(.tab, .ctrl("u"))
+        console.type(days)
+        console.send(.ctrl("s"))
+        #expect(console.headerRow.contains("Enforce maximum token lifespan"), "the editor stays open")
+        if days == "abc" {
+            #expect(console.shows("type a number of days, 1 to 365"), "\(console.dump)")
+        } else {
+            #expect(console.shows("\(days) days is out of range; choose 1 to 365 days"), "\(console.dump)")
+        }
+        #expect(try console.service.policies(of: contoso.id) == before)
+        #expect(try console.auditCount() == events)
+        // Esc now asks first: the field was edited.
+        console.send(.escape)
+        #expect(console.shows("Discard changes?"))
+        console.send(.tab, .enter)
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Policies"))
+        #expect(try console.service.policies(of: contoso.id) == before)
+    }
+
+    @Test func aValidMaximumIsSavedAndShown() throws {
+        let console = try DemoConsole()
+        let contoso = try console.organization("Contoso")
+        console.send(.character("5"), .character("j"), .character("j"), .enter)
+        console.send(.character(" "), .tab, .ctrl("u"))
+        console.type("45")
+        console.send(.ctrl("s"))
+        let saved = try console.service.policies(of: contoso.id)[.maximumLifespan]
+        #expect(saved.isEnabled)
+        #expect(saved.maximumLifespanDays == 45)
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Policies"))
+        #expect(console.row(containing: "Enforce maximum token lifespan")?.contains("[On]  Enforce maximum token lifespan: 45 days") == true, "\(console.dump)")
+    }
+
+    @Test func vListsTheNonCompliantTokens() throws {
+        let console = try DemoConsole()
+        console.send(.character("5"))
+        #expect(console.shows("1 active token in Contoso breaks the current policies"))
+        console.send(.character("v"))
+        #expect(console.titleRow.contains("non-compliant"), "\(console.dump)")
+        let contoso = try console.organization("Contoso")
+        var query = TokenQuery()
+        query.nonCompliantWith = try console.service.nonComplianceRules()
+        #expect(console.counter?.total == (try console.tokenCount(query)))
+        _ = contoso
+    }
+
+    @Test func withoutEditPoliciesEnterAndSpaceExplainWhy() throws {
+        let console = try DemoConsole(as: "ymoreau")
+        let fabrikam = try console.organization("Fabrikam")
+        let before = try console.service.policies(of: fabrikam.id)
+        console.send(.character("5"))
+        #expect(console.footerRow.contains("Enter Edit"))
+        console.send(.enter)
+        #expect(console.messageRow.contains("Edit policies"), "\(console.dump)")
+        #expect(!console.headerRow.contains("Policies \u{203A}"))
+        console.send(.character(" "))
+        #expect(console.messageRow.contains("Edit policies"))
+        #expect(try console.service.policies(of: fabrikam.id) == before)
+    }
+}
