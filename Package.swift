@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["GatehouseCLI", "GatehouseDomain", "GatehouseStore"]
+            dependencies: ["GatehouseCLI", "GatehouseDemo", "GatehouseDomain", "GatehouseStore"]
         ),
         .testTarget(
             name: "TerminalKitTests",

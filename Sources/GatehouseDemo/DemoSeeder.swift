@@ -31,5 +31,6 @@ public struct DemoSeeder {
         let service = AccessService(store: store, catalog: catalog, clock: clock, lastUsedGranularity: 0)
         var timeline = try DemoTimeline(file: file, service: service, catalog: catalog)
         try timeline.run(clock: clock, now: now)
+        try service.markAsDemo(administratorLogin: administratorLogin)
     }
 }

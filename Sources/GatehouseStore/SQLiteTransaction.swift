@@ -12,6 +12,15 @@ struct SQLiteTransaction: DirectoryWriter {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") == 0
     }
 
+    func setting(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM directory_setting WHERE key = ?", arguments: [key])
+    }
+
+    func setSetting(_ key: String, to value: String) throws {
+        try db.execute(sql: "INSERT INTO directory_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
     /// Updates guarded by version: zero rows changed means someone else changed it first.
     func versionedUpdate(_ sql: String, _ arguments: StatementArguments, kind: ObjectKind, name: String) throws {
         try db.execute(sql: sql, arguments: arguments)

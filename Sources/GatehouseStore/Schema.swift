@@ -6,6 +6,10 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-directory", migrate: createDirectory)
+        migrator.registerMigration("v2-directory-settings") { db in
+            // Facts about the directory itself, e.g. that it is a demo copy.
+            try db.execute(sql: "CREATE TABLE directory_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 

@@ -78,6 +78,19 @@ extension AccessService {
         }
     }
 
+    static let demoAdministratorSetting = "demo-administrator"
+
+    /// Marks a freshly seeded directory as a demo copy, naming its administrator. In a demo
+    /// directory anyone may act as any user (PRODUCT.md), so presenters can script against it.
+    public func markAsDemo(administratorLogin: String) throws(GatehouseError) {
+        try write { try $0.setSetting(Self.demoAdministratorSetting, to: administratorLogin) }
+    }
+
+    /// The demo administrator's login when this is a demo directory, else nil.
+    public func demoAdministrator() throws(GatehouseError) -> String? {
+        try read { try $0.setting(Self.demoAdministratorSetting) }
+    }
+
     /// Maps a login to the acting user. `asLogin` lets someone who may manage users act as another
     /// user (audited as "X as Y"); `anyoneMayImpersonate` is for the demo.
     public func resolveActor(login: String, asLogin: String? = nil, anyoneMayImpersonate: Bool = false) throws(GatehouseError) -> Actor {

@@ -14,6 +14,8 @@ public protocol DirectoryStore: Sendable {
 public protocol DirectoryReader {
     /// True when no organization exists yet (first run).
     func isEmpty() throws -> Bool
+    /// A fact about the directory itself (e.g. `demo-administrator`), or nil.
+    func setting(_ key: String) throws -> String?
 
     // Organizations: a deployment has few, so they are listed whole.
     func organizations() throws -> [Organization]
@@ -63,6 +65,7 @@ public protocol DirectoryReader {
 /// Writes inside a transaction. Updates carry the version the caller read and fail with
 /// `GatehouseError.staleVersion` when the row changed since: nothing is silently overwritten.
 public protocol DirectoryWriter: DirectoryReader {
+    func setSetting(_ key: String, to value: String) throws
     func insert(_ organization: Organization) throws
     func addMember(_ user: UserID, toOrganization organization: OrganizationID) throws
 
