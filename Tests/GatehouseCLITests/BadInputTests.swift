@@ -90,7 +90,7 @@ import GatehouseDomain
         Case(name: "bad audit date", arguments: ["audit", "list", "--since", "yesterday"],
              status: 3, message: "Date: \u{201C}yesterday\u{201D} is not a date"),
         Case(name: "permission denied", arguments: ["users", "disable", "bob", "--as", "alice"],
-             status: 6, message: "You may not disable users: it needs the \u{201C}Manage users\u{201D} permission in Default (not set in any of your groups). Ask a Project Collection Administrator to grant it."),
+             status: 6, message: "You may not disable users: it needs the \u{201C}Manage users\u{201D} permission in Default (not set in any group the account belongs to). Ask a Project Collection Administrator to grant it."),
         Case(name: "disable yourself", arguments: ["users", "disable", OperatingSystemLogin.current()],
              status: 3, message: "You cannot disable your own account; ask another administrator."),
         Case(name: "acting as an unknown user", arguments: ["tokens", "list", "--as", "ghost"],

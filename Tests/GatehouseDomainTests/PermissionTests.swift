@@ -40,7 +40,7 @@ struct PermissionTests {
         let unset = evaluator.decide(.manageUsers)
         #expect(unset.source == .notSet)
         #expect(!unset.isAllowed)
-        #expect(unset.reasonText == "not set in any of your groups")
+        #expect(unset.reasonText == "not set in any group the account belongs to")
         #expect(evaluator.decideAll().map(\.permission) == Permission.allCases)
     }
 
@@ -117,7 +117,7 @@ struct PermissionTests {
 
         let error = expectError { try dir.service.auditEvents(AuditQuery(), by: try dir.actor("bob")) }
         #expect(error?.denial?.permission == .viewAuditLog)
-        #expect(error?.description.contains("not set in any of your groups") == true)
+        #expect(error?.description.contains("not set in any group the account belongs to") == true)
     }
 
     @Test("the first administrator holds every permission through Project Collection Administrators")

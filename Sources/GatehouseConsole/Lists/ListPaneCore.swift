@@ -134,3 +134,54 @@ enum Format {
         return digits + result
     }
 }
+
+/// A pane whose body is a `ListPaneCore`. The pane supplies its query (`fetch`, `counter`) and
+/// what Enter opens; loading, the shared keys and the filter's footer live here, once.
+protocol ListPane: ConsoleScreen {
+    associatedtype Item: Sendable
+    var core: ListPaneCore<Item> { get set }
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<Item>.Fetch
+    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int
+    /// What Enter on a row does.
+    func open(_ item: Item, _ environment: ConsoleEnvironment) -> [ConsoleAction]
+    /// Recomputes what the query depends on, before every (re)load.
+    mutating func willLoad(_ environment: ConsoleEnvironment)
+}
+
+extension ListPane {
+    var capturesText: Bool { core.capturesText }
+
+    mutating func willLoad(_ environment: ConsoleEnvironment) {}
+
+    /// Starts over at the top: a new filter, sort or scope.
+    mutating func reload(_ environment: ConsoleEnvironment) {
+        willLoad(environment)
+        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    /// Reloads in place after a change elsewhere.
+    mutating func refresh(_ environment: ConsoleEnvironment) {
+        willLoad(environment)
+        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    }
+
+    /// Navigation, `/` and Enter; nil when the key is the pane's own.
+    mutating func handleListKey(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
+        case .handled:
+            return []
+        case .filterChanged:
+            reload(environment)
+            return []
+        case let .activated(item):
+            return open(item, environment)
+        case .ignored:
+            return nil
+        }
+    }
+
+    /// The footer while the filter is being typed, or nil.
+    var filterEditingKeys: [ScreenKey]? {
+        core.filter.isEditing ? [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] : nil
+    }
+}

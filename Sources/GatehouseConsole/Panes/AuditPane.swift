@@ -4,8 +4,8 @@ import TerminalKit
 
 /// The audit log, newest first. The `/` filter takes words for the target and `key:value`
 /// terms: `actor:alice action:token.revoke since:2026-11-01 until:2026-11-30`.
-struct AuditPane: ConsoleScreen {
-    private var core = ListPaneCore<AuditEvent>(
+struct AuditPane: ListPane {
+    var core = ListPaneCore<AuditEvent>(
         columns: [
             TableColumn("When (UTC)", minWidth: 16, maxWidth: 16, weight: 0, priority: 8),
             TableColumn("Actor", minWidth: 10, maxWidth: 24, weight: 1, priority: 7),
@@ -22,7 +22,6 @@ struct AuditPane: ConsoleScreen {
     }
 
     var breadcrumb: String { "Audit" }
-    var capturesText: Bool { core.capturesText }
     var helpSummary: String { "Every change, newest first, written in the same transaction as the change. Filter with / : words match the target; actor:LOGIN, action:token.revoke (or a prefix like action:token), since:YYYY-MM-DD and until:YYYY-MM-DD narrow further." }
 
     /// Parses the filter text into a query; unknown terms are reported, not ignored.
@@ -54,23 +53,22 @@ struct AuditPane: ConsoleScreen {
         return (query, problem)
     }
 
-    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<AuditEvent>.Fetch {
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<AuditEvent>.Fetch {
         let query = Self.query(from: core.filter.text, scope: environment.scope).0
         return { request throws(GatehouseError) in try environment.service.auditEvents(query, page: request, by: environment.actor) }
     }
 
-    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
         let query = Self.query(from: core.filter.text, scope: environment.scope).0
         return { () throws(GatehouseError) in try environment.service.count(query, by: environment.actor) }
     }
 
-    mutating func reload(_ environment: ConsoleEnvironment) {
+    mutating func willLoad(_ environment: ConsoleEnvironment) {
         filterProblem = Self.query(from: core.filter.text, scope: environment.scope).1
-        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
     }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    func open(_ item: AuditEvent, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        [.push(AuditDetail(event: item))]
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
@@ -79,15 +77,7 @@ struct AuditPane: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
-        case .handled: return []
-        case .filterChanged:
-            reload(environment)
-            return []
-        case let .activated(event):
-            return [.push(AuditDetail(event: event))]
-        case .ignored: return nil
-        }
+        handleListKey(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

@@ -7,8 +7,8 @@ struct GroupRow: Sendable {
 }
 
 /// The Groups pane: security groups of every organization (or the one chosen with `:org`).
-struct GroupsPane: ConsoleScreen {
-    private var core = ListPaneCore<GroupRow>(
+struct GroupsPane: ListPane {
+    var core = ListPaneCore<GroupRow>(
         columns: [
             TableColumn("Name", minWidth: 16, weight: 2, priority: 9),
             TableColumn("Organization", minWidth: 12, maxWidth: 20, weight: 1, priority: 7),
@@ -24,14 +24,13 @@ struct GroupsPane: ConsoleScreen {
     }
 
     var breadcrumb: String { "Groups" }
-    var capturesText: Bool { core.capturesText }
     var helpSummary: String { "Security groups hold users and other groups. Permissions set on a group apply to every member, directly or through nesting; Deny anywhere wins." }
 
     private func query(_ environment: ConsoleEnvironment) -> GroupQuery {
         GroupQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), organizationID: environment.scope)
     }
 
-    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<GroupRow>.Fetch {
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<GroupRow>.Fetch {
         let query = query(environment)
         let service = environment.service
         return { request throws(GatehouseError) in
@@ -41,21 +40,17 @@ struct GroupsPane: ConsoleScreen {
         }
     }
 
-    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
         let query = query(environment)
         return { () throws(GatehouseError) in try environment.service.count(query) }
     }
 
-    mutating func reload(_ environment: ConsoleEnvironment) {
-        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
-    }
-
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    func open(_ item: GroupRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        [.push(GroupDetail(group: item.group, environment))]
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] }
+        if let filterEditingKeys { return filterEditingKeys }
         let manage = environment.denial(of: .manageGroups, action: "manage groups")
         let isDefault = core.list.selected?.group.isDefault == true
         return [
@@ -66,15 +61,7 @@ struct GroupsPane: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
-        case .handled: return []
-        case .filterChanged:
-            reload(environment)
-            return []
-        case let .activated(row):
-            return [.push(GroupDetail(group: row.group, environment))]
-        case .ignored: break
-        }
+        if let listActions = handleListKey(key, environment) { return listActions }
         let selected = core.list.selected?.group
         switch key {
         case .character("n"):

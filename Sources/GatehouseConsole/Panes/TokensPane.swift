@@ -3,8 +3,8 @@ import TerminalKit
 
 /// The Tokens pane: your tokens, or everyone's if you may manage others' tokens. Quick filters
 /// (`f`) combine into the admin risk view; `B` revokes everything the filters match, after a dry run.
-struct TokensPane: ConsoleScreen {
-    private var core = ListPaneCore<PersonalAccessToken>(
+struct TokensPane: ListPane {
+    var core = ListPaneCore<PersonalAccessToken>(
         columns: [
             TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
             TableColumn("Owner", minWidth: 9, maxWidth: 18, weight: 1, priority: 8),
@@ -31,7 +31,6 @@ struct TokensPane: ConsoleScreen {
     }
 
     var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? "Tokens" }
-    var capturesText: Bool { core.capturesText }
     var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} see all. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
 
     private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
@@ -41,29 +40,27 @@ struct TokensPane: ConsoleScreen {
         return query
     }
 
-    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<PersonalAccessToken>.Fetch {
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<PersonalAccessToken>.Fetch {
         let query = query(environment)
         return { request throws(GatehouseError) in try environment.service.tokens(query, page: request, by: environment.actor) }
     }
 
-    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
         let query = query(environment)
         return { () throws(GatehouseError) in try environment.service.count(query, by: environment.actor) }
     }
 
-    mutating func reload(_ environment: ConsoleEnvironment) {
+    mutating func willLoad(_ environment: ConsoleEnvironment) {
         seesEveryone = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
         environment.forgetCachedUsers()
-        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
     }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        seesEveryone = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
-        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    func open(_ item: PersonalAccessToken, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        [.push(TokenDetail(token: item, environment))]
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] }
+        if let filterEditingKeys { return filterEditingKeys }
         let create = environment.denial(of: .createTokens, action: "create tokens")
         let selected = core.list.selected
         let revoked = selected?.revocation != nil ? "This token is already revoked." : nil
@@ -75,15 +72,7 @@ struct TokensPane: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
-        case .handled: return []
-        case .filterChanged:
-            reload(environment)
-            return []
-        case let .activated(token):
-            return [.push(TokenDetail(token: token, environment))]
-        case .ignored: break
-        }
+        if let listActions = handleListKey(key, environment) { return listActions }
         let selected = core.list.selected
         switch key {
         case .character("f"):

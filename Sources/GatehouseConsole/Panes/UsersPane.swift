@@ -11,8 +11,8 @@ struct UserRow: Sendable {
 }
 
 /// The Users pane: every account, filtered as you type, with quick filters by kind, status and source.
-struct UsersPane: ConsoleScreen {
-    private var core = ListPaneCore<UserRow>(
+struct UsersPane: ListPane {
+    var core = ListPaneCore<UserRow>(
         columns: [
             TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
             TableColumn("Login", minWidth: 10, weight: 2, priority: 8),
@@ -34,7 +34,6 @@ struct UsersPane: ConsoleScreen {
     }
 
     var breadcrumb: String { "Users" }
-    var capturesText: Bool { core.capturesText }
     var helpSummary: String { "Every account in the directory: people, service accounts, service principals, job agents and third-party apps. / filters by name, login or email; f narrows by kind, status and identity source." }
 
     private var query: UserQuery {
@@ -42,7 +41,7 @@ struct UsersPane: ConsoleScreen {
                   statuses: filters.statuses, identitySources: filters.sources, organizationID: nil, sort: sort, descending: descending)
     }
 
-    private func fetch(_ environment: ConsoleEnvironment) -> PagedList<UserRow>.Fetch {
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<UserRow>.Fetch {
         var query = query
         query.organizationID = environment.scope
         let service = environment.service
@@ -58,22 +57,18 @@ struct UsersPane: ConsoleScreen {
         }
     }
 
-    private func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
         var query = query
         query.organizationID = environment.scope
         return { () throws(GatehouseError) in try environment.service.count(query) }
     }
 
-    mutating func reload(_ environment: ConsoleEnvironment) {
-        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
-    }
-
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+    func open(_ item: UserRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        [.push(UserDetail(user: item.user, environment))]
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear filter")] }
+        if let filterEditingKeys { return filterEditingKeys }
         let manage = environment.denial(of: .manageUsers, action: "manage users")
         return [
             ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Quick filters"), ScreenKey("s", "Sort"),
@@ -84,15 +79,7 @@ struct UsersPane: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
-        case .handled: return []
-        case .filterChanged:
-            reload(environment)
-            return []
-        case let .activated(row):
-            return [.push(UserDetail(user: row.user, environment))]
-        case .ignored: break
-        }
+        if let listActions = handleListKey(key, environment) { return listActions }
         let selected = core.list.selected?.user
         switch key {
         case .character("f"):

@@ -50,7 +50,7 @@ public struct PermissionDecision: Hashable, Sendable {
         switch source {
         case let .allowed(by): "allowed by \(Self.describe(by))"
         case let .denied(by): "denied by \(Self.describe(by))"
-        case .notSet: "not set in any of your groups"
+        case .notSet: "not set in any group the account belongs to"
         }
     }
 
