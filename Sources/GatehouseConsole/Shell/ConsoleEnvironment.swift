@@ -19,6 +19,9 @@ final class ConsoleEnvironment {
     private(set) var organizationNames: [OrganizationID: String] = [:]
     private(set) var organizations: [Organization] = []
     private var loginCache: [UserID: User] = [:]
+    /// Permission answers for footers and dialogs, asked on every frame: cached until the next
+    /// change (`reloadOrganizations` runs after every change), so drawing costs no queries.
+    private var denials: [String: String?] = [:]
 
     init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.service = service
@@ -35,6 +38,7 @@ final class ConsoleEnvironment {
         organizations = (try? service.organizations()) ?? []
         organizationNames = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
         loginCache.removeAll()
+        denials.removeAll()
     }
 
     func organizationName(_ id: OrganizationID?) -> String {
@@ -56,6 +60,14 @@ final class ConsoleEnvironment {
     /// Allowed when the permission holds in at least one organization (the façade re-checks
     /// against the object's own organization when the action runs).
     func denial(of permission: Permission, action: String) -> String? {
+        let key = "\(permission.rawValue)|*|\(action)"
+        if let cached = denials[key] { return cached }
+        let answer = computeDenial(of: permission, action: action)
+        denials[key] = answer
+        return answer
+    }
+
+    private func computeDenial(of permission: Permission, action: String) -> String? {
         let memberships = (try? service.organizations(of: actor.user.id)) ?? []
         var firstDecision: (Organization, PermissionDecision)?
         for organization in memberships {
@@ -69,6 +81,14 @@ final class ConsoleEnvironment {
 
     /// The reason in an organization, or nil when allowed there.
     func denial(of permission: Permission, in organization: OrganizationID, action: String) -> String? {
+        let key = "\(permission.rawValue)|\(organization)|\(action)"
+        if let cached = denials[key] { return cached }
+        let answer = computeDenial(of: permission, in: organization, action: action)
+        denials[key] = answer
+        return answer
+    }
+
+    private func computeDenial(of permission: Permission, in organization: OrganizationID, action: String) -> String? {
         guard let decision = try? service.decision(permission, in: organization, for: actor) else {
             return "You may not \(action)."
         }
