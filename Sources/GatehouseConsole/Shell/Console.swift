@@ -275,7 +275,7 @@ public final class Console {
         if let commandLine {
             commandLine.render(into: &buffer, area: messageRow, theme: theme)
         } else if let flash = Flash.active(flash, at: environment.instant()) {
-            flash.render(into: &buffer, area: messageRow, theme: theme)
+            renderFlash(flash, into: &buffer, above: area.height - 1, theme: theme)
         }
         Footer(hints: footerKeys().map { KeyHint($0.key, $0.label, isEnabled: $0.disabledReason == nil) })
             .render(into: &buffer, area: area.row(area.height - 1), theme: theme)
@@ -284,6 +284,25 @@ public final class Console {
         }
         if let confirmation {
             confirmation.dialog.render(into: &buffer, area: area, theme: theme)
+        }
+    }
+
+    /// A flash on the message row; a long one (a refusal with its reason) grows upward over the
+    /// content, up to three rows, rather than being cut off.
+    private func renderFlash(_ flash: Flash, into buffer: inout Buffer, above footerRow: Int, theme: Theme) {
+        let width = buffer.width
+        let lines = TextWrap.wrap(flash.message, width: max(1, width - 4))
+        let shown = Array(lines.prefix(3))
+        for (index, line) in shown.enumerated() {
+            let row = Rect(x: 0, y: footerRow - shown.count + index, width: width, height: 1)
+            var piece = flash
+            piece.message = line
+            if index == 0 {
+                piece.render(into: &buffer, area: row, theme: theme)
+            } else {
+                buffer.fill(row, style: theme[.normal])
+                buffer.put(line, x: 3, y: row.y, style: theme[flash.level == .error ? .errorText : .normal], maxWidth: width - 4)
+            }
         }
     }
 

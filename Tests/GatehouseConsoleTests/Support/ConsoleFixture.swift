@@ -147,7 +147,20 @@ class ConsoleFixture {
     }
 
     /// The message row (flash or command line), second from the bottom.
-    var messageRow: String { driver.frame.text(row: driver.frame.height - 2) }
+    /// The message above the footer: a long flash wraps upward over up to three rows, so this
+    /// reads from the row holding the flash mark down to the footer, joined into one line.
+    var messageRow: String {
+        let frame = driver.frame
+        let bottom = frame.height - 2
+        let marks: [Character] = ["\u{2713}", "\u{2717}", "\u{2139}", "!", "i", "x", "+"]
+        var top = bottom
+        for row in stride(from: bottom, through: max(0, bottom - 2), by: -1) {
+            let text = frame.text(row: row)
+            if let first = text.dropFirst().first, marks.contains(first), text.hasPrefix(" ") { top = row; break }
+        }
+        if top == bottom { return frame.text(row: bottom) }
+        return (top...bottom).map { frame.text(row: $0).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
     var footerRow: String { driver.frame.text(row: driver.frame.height - 1) }
     var headerRow: String { driver.frame.text(row: 0) }
 
