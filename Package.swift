@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .executable(name: "gatehouse-bench", targets: ["gatehouse-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -64,6 +65,11 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: ["GatehouseCLI"]
+        ),
+        // Benchmarks on a large generated directory (`gatehouse dev seed`); see BENCHMARKS.md.
+        .executableTarget(
+            name: "gatehouse-bench",
+            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehouseConsole", "TerminalKit"]
         ),
         .testTarget(
             name: "GatehouseDomainTests",

@@ -7,7 +7,8 @@ import GatehouseDomain
 /// while a script writes.
 public final class SQLiteDirectoryStore: DirectoryStore {
     public let path: String
-    private let pool: DatabasePool
+    /// Internal so the bulk loader can write with its own statements and batches.
+    let pool: DatabasePool
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws(GatehouseError) {

@@ -9,7 +9,8 @@ extension SQLiteTransaction {
 
     /// The verification lookup: one probe of the unique digest index.
     func token(digest: TokenDigest) throws -> PersonalAccessToken? {
-        try Row.fetchOne(db, sql: "SELECT * FROM token WHERE digest = ?", arguments: [Data(digest.bytes)]).map(RowDecoding.token)
+        // Cached statement: verification is the hot path; parsing the SQL each time cost more than the lookup.
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE digest = ?"), arguments: [Data(digest.bytes)]).map(RowDecoding.token)
     }
 
     func retiredSecret(digest: TokenDigest) throws -> RetiredSecret? {

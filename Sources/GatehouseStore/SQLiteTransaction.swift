@@ -47,7 +47,7 @@ extension SQLiteTransaction {
     }
 
     func organization(_ id: OrganizationID) throws -> Organization? {
-        try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.organization)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organization WHERE id = ?"), arguments: [id.uuid]).map(RowDecoding.organization)
     }
 
     func organization(named name: String) throws -> Organization? {
@@ -55,7 +55,7 @@ extension SQLiteTransaction {
     }
 
     func organizationIDs(ofUser id: UserID) throws -> [OrganizationID] {
-        try UUID.fetchAll(db, sql: "SELECT organization_id FROM organization_member WHERE user_id = ?", arguments: [id.uuid]).map { OrganizationID($0) }
+        try UUID.fetchAll(db.cachedStatement(sql: "SELECT organization_id FROM organization_member WHERE user_id = ?"), arguments: [id.uuid]).map { OrganizationID($0) }
     }
 
     func insert(_ organization: Organization) throws {
@@ -73,7 +73,7 @@ extension SQLiteTransaction {
 
 extension SQLiteTransaction {
     func user(_ id: UserID) throws -> User? {
-        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id.uuid]).map(RowDecoding.user)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [id.uuid]).map(RowDecoding.user)
     }
 
     func user(login: String) throws -> User? {
@@ -193,6 +193,14 @@ extension SQLiteTransaction {
                 if let group = row["member_group_id"] as UUID? { return .group(GroupID(group)) }
                 return nil
             }
+    }
+
+    func memberCount(of group: GroupID) throws -> Int {
+        // Two probes of the partial unique indexes (group_id, member_…), not a scan of the table.
+        try Int.fetchOne(db, sql: """
+            SELECT (SELECT COUNT(*) FROM group_member WHERE group_id = ? AND member_user_id IS NOT NULL)
+                 + (SELECT COUNT(*) FROM group_member WHERE group_id = ? AND member_group_id IS NOT NULL)
+            """, arguments: [group.uuid, group.uuid]) ?? 0
     }
 
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup] {

@@ -46,7 +46,7 @@ struct GroupsCommand: ParsableCommand {
             }
             var table = TextTable([.fixed("ORGANIZATION"), .flexible("NAME", minimum: 12), .fixed("TYPE"), .fixed("MEMBERS", alignRight: true), .flexible("DESCRIPTION")])
             for group in groups {
-                let members = try invocation.service.members(of: group.id).count
+                let members = try invocation.service.memberCount(of: group.id)
                 table.append([names.organizationName(group.organizationID) ?? "?", group.name, group.isDefault ? "default" : "custom", String(members), group.description])
             }
             invocation.print(table, empty: "No groups match.")

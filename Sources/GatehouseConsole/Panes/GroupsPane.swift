@@ -35,7 +35,7 @@ struct GroupsPane: ListPane {
         let service = environment.service
         return { request throws(GatehouseError) in
             try service.groups(query, page: request).map { group in
-                GroupRow(group: group, memberCount: (try? service.members(of: group.id).count) ?? 0)
+                GroupRow(group: group, memberCount: (try? service.memberCount(of: group.id)) ?? 0)
             }
         }
     }

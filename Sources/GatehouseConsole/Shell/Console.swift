@@ -24,13 +24,19 @@ public final class Console {
         self.environment = environment
         self.pane = startPane
         environment.contentArea = Self.contentArea(for: size)
-        stacks = [
-            .users: [UsersPane(environment)],
-            .groups: [GroupsPane(environment)],
-            .tokens: [TokensPane(environment)],
-            .audit: [AuditPane(environment)],
-            .policies: [PoliciesPane(environment)],
-        ]
+        // Only the pane on screen is loaded; the others load on first visit (each runs counts
+        // that cost tens of milliseconds on a large directory, which the first frame must not wait for).
+        stacks = [startPane: [Self.makePane(startPane, environment)]]
+    }
+
+    static func makePane(_ pane: Pane, _ environment: ConsoleEnvironment) -> any ConsoleScreen {
+        switch pane {
+        case .users: UsersPane(environment)
+        case .groups: GroupsPane(environment)
+        case .tokens: TokensPane(environment)
+        case .audit: AuditPane(environment)
+        case .policies: PoliciesPane(environment)
+        }
     }
 
     public convenience init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock()) {
@@ -56,7 +62,12 @@ public final class Console {
     }
 
     private var stack: [any ConsoleScreen] {
-        get { stacks[pane] ?? [] }
+        get {
+            if let existing = stacks[pane] { return existing }
+            let created: [any ConsoleScreen] = [Self.makePane(pane, environment)]
+            stacks[pane] = created
+            return created
+        }
         set { stacks[pane] = newValue }
     }
 

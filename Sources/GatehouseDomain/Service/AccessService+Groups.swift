@@ -41,6 +41,12 @@ extension AccessService {
         return group
     }
 
+    /// How many direct members a group has, without reading them (a default group of a large
+    /// organization has tens of thousands).
+    public func memberCount(of groupID: GroupID) throws(GatehouseError) -> Int {
+        try read { try $0.memberCount(of: groupID) }
+    }
+
     /// Direct members, groups first, then users, each alphabetically.
     public func members(of groupID: GroupID) throws(GatehouseError) -> [ResolvedMember] {
         try read { reader in

@@ -36,6 +36,8 @@ public protocol DirectoryReader {
     func groups(_ query: GroupQuery, page: PageRequest) throws -> Page<SecurityGroup>
     func count(_ query: GroupQuery) throws -> Int
     func members(of group: GroupID) throws -> [GroupMember]
+    /// How many direct members (users and groups) a group has: one index count, for lists.
+    func memberCount(of group: GroupID) throws -> Int
     /// The groups that contain this member directly.
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]

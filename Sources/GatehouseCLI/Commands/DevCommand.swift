@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import GatehouseDomain
+import GatehouseStore
+
+/// `gatehouse dev …`: developer tools, hidden from help. Not for production directories.
+struct DevCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Developer tools (benchmark data).",
+        shouldDisplay: false,
+        subcommands: [Seed.self])
+
+    /// Generates a large directory straight into a new SQLite file, for benchmarks.
+    struct Seed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill a NEW database with a generated directory (benchmarks only).",
+            discussion: """
+                Creates the organizations, default groups and policies through the normal code path, makes your OS \
+                login the first administrator (so `gatehouse --db PATH` opens as admin), then bulk-loads users, \
+                nested groups, tokens in every state and an audit history. The database is marked as generated \
+                (directory_setting "generated-by"). Token secrets are discarded, except the --secrets-out sample, \
+                which exists only so the verification benchmark can present real tokens: never do this with real data.
+                """)
+
+        @Option(help: ArgumentHelp("The database to create (must be new or empty).", valueName: "path")) var db: String
+        @Option(help: "Accounts to generate.") var users: Int = 100_000
+        @Option(help: "Tokens to generate.") var tokens: Int = 1_000_000
+        @Option(help: "Team groups per organization.") var teams: Int = 60
+        @Option(name: .customLong("audit-every"), help: "One token.create audit event per this many tokens.") var auditEvery: Int = 10
+        @Option(name: .customLong("batch"), help: "Rows per transaction.") var batch: Int = 50_000
+        @Option(help: "Seed for the shape of the data (secrets always come from the CSPRNG).") var seed: UInt64 = 1
+        @Option(name: .customLong("secrets-out"), help: ArgumentHelp("Write sample secrets of active tokens to this file (0600). Benchmarks only.", valueName: "path"))
+        var secretsOut: String?
+        @Option(name: .customLong("secrets-count"), help: "How many secrets --secrets-out writes.") var secretsCount: Int = 10_000
+
+        func validate() throws {
+            guard users >= 1, tokens >= 0, teams >= 1, auditEvery >= 1, batch >= 1 else {
+                throw ValidationError("--users, --teams, --audit-every and --batch must be at least 1; --tokens at least 0.")
+            }
+        }
+
+        func run() throws {
+            let output = CLIEnvironment.current.output
+            try GatehouseCommand.run(output) { () throws(GatehouseError) in
+                let catalog = try ResourceLocator.locate().scopeCatalog()
+                var plan = BulkLoadPlan(administratorLogin: OperatingSystemLogin.current())
+                plan.users = users
+                plan.tokens = tokens
+                plan.teamsPerOrganization = teams
+                plan.auditEveryTokens = auditEvery
+                plan.batchSize = batch
+                plan.seed = seed
+                plan.sampleSecrets = secretsOut == nil ? 0 : secretsCount
+                let report: BulkLoadReport
+                do {
+                    report = try BulkLoader.load(path: db, plan: plan, catalog: catalog) { output.note($0) }
+                } catch let error as GatehouseError {
+                    throw error
+                } catch {
+                    throw .storage(String(describing: error))
+                }
+                if let secretsOut {
+                    try Self.writeSecrets(report.sampleSecrets, to: secretsOut)
+                    output.note("Wrote \(report.sampleSecrets.count) sample secrets to \(secretsOut) (0600; benchmarks only).")
+                }
+                output.note("Generated \(report.users) users, \(report.groups) groups, \(report.groupMemberships) memberships, \(report.tokens) tokens, \(report.auditEvents) audit events in \(String(format: "%.1f", report.totalSeconds)) s.")
+                output.line("\(db)")
+            }
+        }
+
+        static func writeSecrets(_ secrets: [String], to path: String) throws(GatehouseError) {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            guard descriptor >= 0 else { throw .storage("cannot write \(path) (\(String(cString: strerror(errno))))") }
+            defer { close(descriptor) }
+            _ = fchmod(descriptor, 0o600)
+            let text = Array((secrets.joined(separator: "\n") + "\n").utf8)
+            let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written == text.count else { throw .storage("cannot write \(path)") }
+        }
+    }
+}
