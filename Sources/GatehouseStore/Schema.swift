@@ -10,7 +10,32 @@ enum Schema {
             // Facts about the directory itself, e.g. that it is a demo copy.
             try db.execute(sql: "CREATE TABLE directory_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v3-user-search", migrate: createUserSearch)
         return migrator
+    }
+
+    /// Filter-as-you-type over 100,000 accounts without scanning them: a trigram full-text index
+    /// over name, login and email finds any substring of three characters or more by index.
+    /// It mirrors `user` by rowid (external content, kept current by triggers); a VACUUM, which
+    /// may renumber rowids, must be followed by `INSERT INTO user_search(user_search) VALUES('rebuild')`.
+    private static func createUserSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE user_search USING fts5(
+                display_name, login_name, email, content = 'user', content_rowid = 'rowid', tokenize = 'trigram');
+            INSERT INTO user_search(user_search) VALUES ('rebuild');
+            CREATE TRIGGER user_search_after_insert AFTER INSERT ON user BEGIN
+                INSERT INTO user_search(rowid, display_name, login_name, email) VALUES (new.rowid, new.display_name, new.login_name, new.email);
+            END;
+            CREATE TRIGGER user_search_after_delete AFTER DELETE ON user BEGIN
+                INSERT INTO user_search(user_search, rowid, display_name, login_name, email)
+                VALUES ('delete', old.rowid, old.display_name, old.login_name, old.email);
+            END;
+            CREATE TRIGGER user_search_after_update AFTER UPDATE OF display_name, login_name, email ON user BEGIN
+                INSERT INTO user_search(user_search, rowid, display_name, login_name, email)
+                VALUES ('delete', old.rowid, old.display_name, old.login_name, old.email);
+                INSERT INTO user_search(rowid, display_name, login_name, email) VALUES (new.rowid, new.display_name, new.login_name, new.email);
+            END;
+            """)
     }
 
     private static func createDirectory(_ db: Database) throws {

@@ -154,14 +154,18 @@ struct PagingTests {
         #expect(try Self.walkBackward(crowd.dir, query, limit: 3).map(\.id) == expected.map(\.id))
     }
 
-    @Test("%, _ and \\ typed in a search are literal characters", arguments: [
+    @Test("%, _ and \\ typed in a search are literal characters; short searches match the start", arguments: [
         ("100%", TextSearch.Mode.substring, ["Percent 100% Sure"]),
         ("Percent 100%", .prefix, ["Percent 100% Sure"]),
         ("Under_", .prefix, ["Under_score"]),
         ("r_s", .substring, ["Under_score"]),
         ("k\\s", .substring, ["Back\\slash"]),
-        ("%", .substring, ["Percent 100% Sure"]),
+        ("% S", .substring, ["Percent 100% Sure"]),
         ("_", .prefix, []),
+        // Under three characters a substring search matches the start only (so it can use an index).
+        ("%", .substring, []),
+        ("ck", .substring, []),
+        ("Ba", .substring, ["Back\\slash", "Backslash"]),
     ])
     func wildcardsAreLiteral(_ text: String, _ mode: TextSearch.Mode, _ names: [String]) throws {
         let crowd = try Crowd(size: 12)
