@@ -44,11 +44,20 @@ extension SQLiteTransaction {
         var list = KeysetQuery(from: "token", sortExpression: sort, idColumn: "id", descending: query.descending)
         let nowValue = now.timeIntervalSince1970
         if let search = query.search, !search.isEmpty {
-            let pattern = Self.likePattern(search)
-            list.filter("""
-                display_name LIKE ? ESCAPE '\\' OR handle LIKE ? ESCAPE '\\'
-                OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
-                """, pattern, pattern, Self.likePattern(TextSearch(search.text, mode: .prefix)))
+            // Name or handle by the trigram index (3+ characters) or an indexed prefix; or the
+            // owner's login by prefix. Nothing here scans the token table.
+            let ownerPrefix = Self.likePattern(TextSearch(search.text, mode: .prefix))
+            if search.mode == .substring, search.text.count >= 3 {
+                list.filter("""
+                    rowid IN (SELECT rowid FROM token_search WHERE token_search MATCH ?)
+                    OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
+                    """, Self.phrase(search.text), ownerPrefix)
+            } else {
+                list.filter("""
+                    display_name LIKE ? ESCAPE '\\' OR handle LIKE ? ESCAPE '\\'
+                    OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
+                    """, ownerPrefix, ownerPrefix, ownerPrefix)
+            }
         }
         if let owner = query.ownerID {
             list.filter("owner_id = ?", owner.uuid)

@@ -11,6 +11,7 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE directory_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
         }
         migrator.registerMigration("v3-user-search", migrate: createUserSearch)
+        migrator.registerMigration("v4-token-search", migrate: createTokenSearch)
         return migrator
     }
 
@@ -34,6 +35,25 @@ enum Schema {
                 INSERT INTO user_search(user_search, rowid, display_name, login_name, email)
                 VALUES ('delete', old.rowid, old.display_name, old.login_name, old.email);
                 INSERT INTO user_search(rowid, display_name, login_name, email) VALUES (new.rowid, new.display_name, new.login_name, new.email);
+            END;
+            """)
+    }
+
+    /// The same for a million tokens: their names and handles, by trigram.
+    private static func createTokenSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE token_search USING fts5(
+                display_name, handle, content = 'token', content_rowid = 'rowid', tokenize = 'trigram');
+            INSERT INTO token_search(token_search) VALUES ('rebuild');
+            CREATE TRIGGER token_search_after_insert AFTER INSERT ON token BEGIN
+                INSERT INTO token_search(rowid, display_name, handle) VALUES (new.rowid, new.display_name, new.handle);
+            END;
+            CREATE TRIGGER token_search_after_delete AFTER DELETE ON token BEGIN
+                INSERT INTO token_search(token_search, rowid, display_name, handle) VALUES ('delete', old.rowid, old.display_name, old.handle);
+            END;
+            CREATE TRIGGER token_search_after_update AFTER UPDATE OF display_name, handle ON token BEGIN
+                INSERT INTO token_search(token_search, rowid, display_name, handle) VALUES ('delete', old.rowid, old.display_name, old.handle);
+                INSERT INTO token_search(rowid, display_name, handle) VALUES (new.rowid, new.display_name, new.handle);
             END;
             """)
     }
