@@ -65,7 +65,11 @@ extension SQLiteTransaction {
             list.arguments += query.actions.map(\.rawValue).sorted()
         }
         if let target = query.target, !target.isEmpty {
-            list.filter("target_name LIKE ? ESCAPE '\\'", Self.likePattern(target))
+            if target.mode == .substring, target.text.count >= 3 {
+                list.filter("id IN (SELECT rowid FROM audit_search WHERE audit_search MATCH ?)", Self.phrase(target.text))
+            } else {
+                list.filter("target_name LIKE ? ESCAPE '\\'", Self.likePattern(TextSearch(target.text, mode: .prefix)))
+            }
         }
         if let since = query.since { list.filter("occurred_at >= ?", since.timeIntervalSince1970) }
         if let until = query.until { list.filter("occurred_at < ?", until.timeIntervalSince1970) }

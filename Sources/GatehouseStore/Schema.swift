@@ -12,6 +12,7 @@ enum Schema {
         }
         migrator.registerMigration("v3-user-search", migrate: createUserSearch)
         migrator.registerMigration("v4-token-search", migrate: createTokenSearch)
+        migrator.registerMigration("v5-audit-search", migrate: createAuditSearch)
         return migrator
     }
 
@@ -55,6 +56,19 @@ enum Schema {
                 INSERT INTO token_search(token_search, rowid, display_name, handle) VALUES ('delete', old.rowid, old.display_name, old.handle);
                 INSERT INTO token_search(rowid, display_name, handle) VALUES (new.rowid, new.display_name, new.handle);
             END;
+            """)
+    }
+
+    /// And for the audit log's targets. The log is append-only, so only inserts need mirroring;
+    /// its ids are INTEGER PRIMARY KEYs, which no VACUUM renumbers.
+    private static func createAuditSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE audit_search USING fts5(target_name, content = 'audit_event', content_rowid = 'id', tokenize = 'trigram');
+            INSERT INTO audit_search(audit_search) VALUES ('rebuild');
+            CREATE TRIGGER audit_search_after_insert AFTER INSERT ON audit_event BEGIN
+                INSERT INTO audit_search(rowid, target_name) VALUES (new.id, new.target_name);
+            END;
+            CREATE INDEX audit_by_target_name ON audit_event(target_name);
             """)
     }
 
