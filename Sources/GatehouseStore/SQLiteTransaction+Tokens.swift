@@ -53,10 +53,12 @@ extension SQLiteTransaction {
                     OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
                     """, Self.phrase(search.text), ownerPrefix)
             } else {
+                // Handles all start with gpat_, so a short prefix is matched on names only: both
+                // terms are then indexed and SQLite unions them instead of scanning.
                 list.filter("""
-                    display_name LIKE ? ESCAPE '\\' OR handle LIKE ? ESCAPE '\\'
+                    display_name LIKE ? ESCAPE '\\'
                     OR owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')
-                    """, ownerPrefix, ownerPrefix, ownerPrefix)
+                    """, ownerPrefix, ownerPrefix)
             }
         }
         if let owner = query.ownerID {

@@ -206,6 +206,23 @@ extension SQLiteTransaction {
             }
     }
 
+    func listCounts(for users: [UserID], now: Date) throws -> [UserID: (groups: Int, activeTokens: Int)] {
+        guard !users.isEmpty else { return [:] }
+        var result: [UserID: (groups: Int, activeTokens: Int)] = Dictionary(uniqueKeysWithValues: users.map { ($0, (0, 0)) })
+        let ids = users.map { $0.uuid as (any DatabaseValueConvertible)? }
+        let marks = Self.placeholders(users.count)
+        for row in try Row.fetchAll(db, sql: "SELECT member_user_id, COUNT(*) AS n FROM group_member WHERE member_user_id IN (\(marks)) GROUP BY member_user_id",
+                                    arguments: StatementArguments(ids)) {
+            if let id = row["member_user_id"] as UUID? { result[UserID(id), default: (0, 0)].groups = row["n"] }
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT owner_id, COUNT(*) AS n FROM token WHERE owner_id IN (\(marks)) AND revoked_at IS NULL AND valid_to > ? GROUP BY owner_id
+            """, arguments: StatementArguments(ids + [now.timeIntervalSince1970])) {
+            if let id = row["owner_id"] as UUID? { result[UserID(id), default: (0, 0)].activeTokens = row["n"] }
+        }
+        return result
+    }
+
     func memberCount(of group: GroupID) throws -> Int {
         // Two probes of the partial unique indexes (group_id, member_…), not a scan of the table.
         try Int.fetchOne(db, sql: """

@@ -21,6 +21,18 @@ extension AccessService {
         return user
     }
 
+    /// Per user of a page: direct groups and active tokens. Token counts are given only for users
+    /// whose tokens the actor may see (their own, or everyone's with Manage others' tokens).
+    public func listCounts(for users: [User], by actor: Actor) throws(GatehouseError) -> [UserID: (groups: Int, activeTokens: Int?)] {
+        try read { reader in
+            let seesEveryone = try holdsAnywhere(.manageOthersTokens, actor: actor.user, reader)
+            let counts = try reader.listCounts(for: users.map(\.id), now: clock.now)
+            return counts.mapValues { ($0.groups, $0.activeTokens as Int?) }.reduce(into: [:]) { result, entry in
+                result[entry.key] = (entry.value.0, seesEveryone || entry.key == actor.user.id ? entry.value.1 : nil)
+            }
+        }
+    }
+
     /// Groups the user belongs to directly.
     public func groups(of userID: UserID) throws(GatehouseError) -> [SecurityGroup] {
         try read { try $0.groupsContaining(.user(userID)).sorted { $0.name < $1.name } }

@@ -38,6 +38,9 @@ public protocol DirectoryReader {
     func members(of group: GroupID) throws -> [GroupMember]
     /// How many direct members (users and groups) a group has: one index count, for lists.
     func memberCount(of group: GroupID) throws -> Int
+    /// For a page of users at once: how many groups each belongs to directly, and how many
+    /// active tokens each owns (one query each, not two per row).
+    func listCounts(for users: [UserID], now: Date) throws -> [UserID: (groups: Int, activeTokens: Int)]
     /// The groups that contain this member directly.
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]
