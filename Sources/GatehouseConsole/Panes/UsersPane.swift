@@ -34,7 +34,7 @@ struct UsersPane: ListPane {
     }
 
     var breadcrumb: String { "Users" }
-    var helpSummary: String { "Every account in the directory: people, service accounts, service principals, job agents and third-party apps. / filters by name, login or email; f narrows by kind, status and identity source." }
+    var helpSummary: String { "Every account in the directory: people, service accounts, service principals, job agents and third-party apps. / filters by name, login or email (any part from three characters; one or two characters match the start); f narrows by kind, status and identity source." }
 
     private var query: UserQuery {
         UserQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), kinds: filters.kinds,

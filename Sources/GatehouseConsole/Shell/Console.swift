@@ -338,7 +338,7 @@ public final class Console {
         }
         sections.append(HelpSection("Lists", [
             KeyHint("j/k ↑/↓", "Move"), KeyHint("PgUp/PgDn", "Page"), KeyHint("g/G Home/End", "First / last"),
-            KeyHint("Enter", "Open"), KeyHint("/", "Filter as you type (Esc clears)"),
+            KeyHint("Enter", "Open"), KeyHint("/", "Filter as you type: any part from 3 characters, the start for 1–2 (Esc clears)"),
         ]))
         sections.append(HelpSection("Everywhere", [
             KeyHint("1–5 Tab", "Switch pane"), KeyHint("Esc", "Back"), KeyHint(":", "Command line (:users, :user NAME, :token NAME, :org NAME, :quit)"),
