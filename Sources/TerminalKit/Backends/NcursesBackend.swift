@@ -172,6 +172,9 @@ public final class NcursesBackend: Backend {
         guard cursorShown != visible else { return }
         cursorShown = visible
         curs_set(visible ? 1 : 0)
+        // A hidden cursor may stay wherever drawing left it: no cursor move after every frame
+        // (about 10 bytes per key over SSH).
+        leaveok(window, !visible)
     }
 
     // MARK: - Input
