@@ -13,14 +13,16 @@ extension AccessService {
         let now = clock.now
         let outcome: Result<VerifiedToken, VerificationFailure>
         var retired: RetiredSecret?
-        (outcome, retired) = try read { reader -> (Result<VerifiedToken, VerificationFailure>, RetiredSecret?) in
-            guard let token = try reader.token(digest: digest) else {
-                if let retired = try reader.retiredSecret(digest: digest) {
-                    return (.failure(.replaced(at: retired.retiredAt)), retired)
-                }
-                return (.failure(.unknown), nil)
+        do {
+            if let record = try store.verificationRecord(digest: digest) {
+                outcome = Self.judge(record, now: now)
+            } else {
+                // Unknown, or a secret retired by regeneration: the rare path.
+                retired = try store.read { try $0.retiredSecret(digest: digest) }
+                outcome = .failure(retired.map { .replaced(at: $0.retiredAt) } ?? .unknown)
             }
-            return (try judge(token, now: now, reader), nil)
+        } catch {
+            throw Self.gatehouseError(from: error)
         }
         if let retired {
             try write { writer in
@@ -38,19 +40,18 @@ extension AccessService {
         return outcome
     }
 
-    private func judge(_ token: PersonalAccessToken, now: Date, _ reader: any DirectoryReader) throws -> Result<VerifiedToken, VerificationFailure> {
+    static func judge(_ record: VerificationRecord, now: Date) -> Result<VerifiedToken, VerificationFailure> {
+        let token = record.token
         if let revocation = token.revocation { return .failure(.revoked(at: revocation.at, reason: revocation.reason)) }
         if now >= token.validTo { return .failure(.expired(at: token.validTo)) }
-        guard let owner = try reader.user(token.ownerID) else { return .failure(.unknown) }
+        guard let owner = record.owner else { return .failure(.unknown) }
         guard owner.isActive else { return .failure(.ownerDisabled(login: owner.loginName)) }
-        let memberships = try reader.organizationIDs(ofUser: owner.id)
-        let organizationIDs: [OrganizationID]
+        let organizations: [Organization]
         switch token.target {
-        case let .organization(id): organizationIDs = memberships.contains(id) ? [id] : []
-        case .allAccessibleOrganizations: organizationIDs = memberships
+        case let .organization(id): organizations = record.organizations.filter { $0.id == id }
+        case .allAccessibleOrganizations: organizations = record.organizations
         }
-        guard !organizationIDs.isEmpty else { return .failure(.noOrganization) }
-        let organizations = try organizationIDs.compactMap { try reader.organization($0) }
+        guard !organizations.isEmpty else { return .failure(.noOrganization) }
         return .success(VerifiedToken(token: token, owner: owner, organizations: organizations))
     }
 }

@@ -8,6 +8,37 @@ import Foundation
 public protocol DirectoryStore: Sendable {
     func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T
     func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T
+    /// Everything verification needs about a digest: the token, its owner and the owner's
+    /// organizations. Verification is the hot path of the HTTP API, so a store may answer it
+    /// with a dedicated query; the default reads it through a transaction.
+    func verificationRecord(digest: TokenDigest) throws -> VerificationRecord?
+}
+
+/// What one verification lookup returns. The parts may come from separate statements (no
+/// common snapshot): a change between them is as if it happened just before or after.
+public struct VerificationRecord: Sendable {
+    public let token: PersonalAccessToken
+    /// nil when the owner no longer exists.
+    public let owner: User?
+    /// The owner's organizations.
+    public let organizations: [Organization]
+
+    public init(token: PersonalAccessToken, owner: User?, organizations: [Organization]) {
+        self.token = token
+        self.owner = owner
+        self.organizations = organizations
+    }
+}
+
+extension DirectoryStore {
+    public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
+        try read { reader in
+            guard let token = try reader.token(digest: digest) else { return nil }
+            let owner = try reader.user(token.ownerID)
+            let organizations = try owner.map { try reader.organizationIDs(ofUser: $0.id).compactMap { try reader.organization($0) } } ?? []
+            return VerificationRecord(token: token, owner: owner, organizations: organizations)
+        }
+    }
 }
 
 /// Reads inside a transaction. Lists are paged; nothing loads a whole table.
