@@ -19,12 +19,6 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         // Another gatehouse process may hold the write lock briefly (a cron job, a second admin).
         configuration.busyMode = .timeout(5)
         configuration.label = "gatehouse"
-        configuration.prepareDatabase { db in
-            // Read pages through a memory map instead of copying each into SQLite's small page
-            // cache: a verification touches a few random pages of a large digest index, and copying
-            // them in (pread) was most of its cost. Untouched pages cost no memory.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
