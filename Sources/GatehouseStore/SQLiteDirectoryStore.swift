@@ -25,6 +25,24 @@ public final class SQLiteDirectoryStore: DirectoryStore {
             throw .storage("cannot open \(path) as a Gatehouse database (\(Self.describe(error)))")
         }
         try migrate()
+        refreshPlannerStatistics()
+    }
+
+    /// Keeps SQLite's planner statistics in step with the data, so that, for example, tokens
+    /// sorted by name walk the name index instead of sorting every active token (0.3 s at a
+    /// million). Re-analyzed, on a 400-row sample per index (~75 ms at 1M tokens), when there are
+    /// none yet or the token count has more than doubled or halved since the last analysis (the
+    /// count then is kept in `directory_setting`, since a sampled analysis only estimates it).
+    private func refreshPlannerStatistics() {
+        try? pool.writeWithoutTransaction { db in
+            let rows = try Int.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) FROM token") ?? 0
+            guard rows >= 1_000 else { return }
+            let recorded = try String.fetchOne(db, sql: "SELECT value FROM directory_setting WHERE key = 'analyzed-token-rows'").flatMap { Int($0) } ?? 0
+            guard recorded == 0 || rows > recorded * 2 || rows * 2 < recorded else { return }
+            try db.execute(sql: "PRAGMA analysis_limit = 400; ANALYZE")
+            try db.execute(sql: "INSERT INTO directory_setting (key, value) VALUES ('analyzed-token-rows', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           arguments: [String(rows)])
+        }
     }
 
     private func migrate() throws(GatehouseError) {
