@@ -73,11 +73,16 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseDomainTests",
-            dependencies: ["GatehouseDomain", "GatehouseStore"]
+            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehouseTestSupport"]
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["GatehouseCLI", "GatehouseDemo", "GatehouseDomain", "GatehouseStore"]
+            dependencies: ["GatehouseCLI", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "GatehouseTestSupport"]
+        ),
+        // Helpers the test targets share (directory snapshots, paging); not shipped.
+        .target(
+            name: "GatehouseTestSupport",
+            dependencies: ["GatehouseDomain"]
         ),
         .testTarget(
             name: "TerminalKitTests",

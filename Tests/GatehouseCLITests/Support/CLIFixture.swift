@@ -3,6 +3,7 @@ import Testing
 @testable import GatehouseCLI
 import GatehouseDomain
 import GatehouseStore
+import GatehouseTestSupport
 
 /// What one in-process run of `gatehouse …` printed, and how it ended.
 struct CLIResult {
@@ -154,34 +155,7 @@ final class CLIFixture: @unchecked Sendable {
     }
 
     /// Everything a command could change, read through the façade: to prove a refused command changed nothing.
-    func snapshot() throws -> Snapshot {
-        let users = try service.users(UserQuery(), page: .first(1_000)).items
-        let groups = try service.groups(GroupQuery(), page: .first(1_000)).items
-        var members: [GroupID: [GroupMember]] = [:]
-        var permissions: [GroupID: [Permission: PermissionSetting]] = [:]
-        for group in groups {
-            members[group.id] = try service.members(of: group.id).map(\.member)
-            permissions[group.id] = try service.permissionSettings(of: group.id)
-        }
-        var keys: [UserID: [RegisteredSSHKey]] = [:]
-        for user in users { keys[user.id] = try service.sshKeys(of: user.id) }
-        return Snapshot(
-            organizations: try service.organizations(), users: users, groups: groups, members: members, permissions: permissions,
-            tokens: try allTokens(), policies: try service.policies(of: organization.id), sshKeys: keys,
-            auditCount: try service.count(AuditQuery(), by: admin))
-    }
-
-    struct Snapshot: Equatable {
-        let organizations: [Organization]
-        let users: [User]
-        let groups: [SecurityGroup]
-        let members: [GroupID: [GroupMember]]
-        let permissions: [GroupID: [Permission: PermissionSetting]]
-        let tokens: [PersonalAccessToken]
-        let policies: OrganizationPolicies
-        let sshKeys: [UserID: [RegisteredSSHKey]]
-        let auditCount: Int
-    }
+    func snapshot() throws -> DirectorySnapshot { try service.snapshot(by: admin) }
 }
 
 enum SampleSSHKey {

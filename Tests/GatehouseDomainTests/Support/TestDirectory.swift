@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GatehouseTestSupport
 @testable import GatehouseDomain
 import GatehouseStore
 
@@ -142,69 +143,20 @@ final class TestDirectory: @unchecked Sendable {
 
     /// Every audit event, oldest first.
     func allAuditEvents(_ query: AuditQuery = AuditQuery()) throws -> [AuditEvent] {
-        var events: [AuditEvent] = []
-        var request = PageRequest.first(200)
-        while true {
-            let page = try service.auditEvents(query, page: request, by: admin)
-            events += page.items
-            guard page.hasMoreAfter, let last = page.lastCursor else { break }
-            request = PageRequest(.after(last), limit: 200)
-        }
-        return events.reversed()
+        try collectAll { try service.auditEvents(query, page: $0, by: admin) }.reversed()
     }
 
     func allUsers(_ query: UserQuery = UserQuery()) throws -> [User] {
-        var users: [User] = []
-        var request = PageRequest.first(200)
-        while true {
-            let page = try service.users(query, page: request)
-            users += page.items
-            guard page.hasMoreAfter, let last = page.lastCursor else { return users }
-            request = PageRequest(.after(last), limit: 200)
-        }
+        try collectAll { try service.users(query, page: $0) }
     }
 
     func allTokens(_ query: TokenQuery = TokenQuery()) throws -> [PersonalAccessToken] {
-        var tokens: [PersonalAccessToken] = []
-        var request = PageRequest.first(200)
-        while true {
-            let page = try service.tokens(query, page: request, by: admin)
-            tokens += page.items
-            guard page.hasMoreAfter, let last = page.lastCursor else { return tokens }
-            request = PageRequest(.after(last), limit: 200)
-        }
+        try collectAll { try service.tokens(query, page: $0, by: admin) }
     }
 
     /// Everything a user of the console could see, read as an administrator: to prove a refused
     /// call changed nothing at all.
-    func snapshot() throws -> DirectorySnapshot {
-        let users = try allUsers()
-        let groups = try service.groups(GroupQuery(), page: .first(1_000)).items
-        var members: [GroupID: [GroupMember]] = [:]
-        var permissions: [GroupID: [Permission: PermissionSetting]] = [:]
-        for group in groups {
-            members[group.id] = try service.members(of: group.id).map(\.member)
-            permissions[group.id] = try service.permissionSettings(of: group.id)
-        }
-        var keys: [UserID: [RegisteredSSHKey]] = [:]
-        for user in users { keys[user.id] = try service.sshKeys(of: user.id) }
-        return DirectorySnapshot(
-            organizations: try service.organizations(), users: users, groups: groups, members: members,
-            permissions: permissions, tokens: try allTokens(), policies: try service.policies(of: orgID),
-            sshKeys: keys, auditCount: try auditCount())
-    }
-}
-
-struct DirectorySnapshot: Equatable {
-    let organizations: [Organization]
-    let users: [User]
-    let groups: [SecurityGroup]
-    let members: [GroupID: [GroupMember]]
-    let permissions: [GroupID: [Permission: PermissionSetting]]
-    let tokens: [PersonalAccessToken]
-    let policies: OrganizationPolicies
-    let sshKeys: [UserID: [RegisteredSSHKey]]
-    let auditCount: Int
+    func snapshot() throws -> DirectorySnapshot { try service.snapshot(by: admin) }
 }
 
 // MARK: Expecting errors
