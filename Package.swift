@@ -23,7 +23,12 @@ let package = Package(
         // The transactional store behind the façade: SQLite through GRDB.
         .target(
             name: "GatehouseStore",
-            dependencies: ["GatehouseDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "GatehouseDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for verification's own read-only connections (VerificationReaders).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // ncursesw as a Swift module: a module map and tiny shims for what Swift cannot import.
         .systemLibrary(

@@ -9,10 +9,18 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     public let path: String
     /// Internal so the bulk loader can write with its own statements and batches.
     let pool: DatabasePool
+    /// Verification's own connections and cache (see `VerificationReaders`).
+    let verificationReaders: VerificationReaders
 
-    /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String) throws(GatehouseError) {
+    /// Records kept by the verification cache by default (per generation; see `VerificationCache`):
+    /// about 1 KiB each, so at most ~32 MiB for a server verifying 32,000 distinct tokens.
+    public static let defaultVerificationCacheCapacity = 16_384
+
+    /// Opens (creating if needed) and migrates the database at `path`. `verificationCacheCapacity`
+    /// 0 turns the verification cache off (every verification then reads its record).
+    public init(path: String, verificationCacheCapacity: Int = defaultVerificationCacheCapacity) throws(GatehouseError) {
         self.path = path
+        verificationReaders = VerificationReaders(path: path, cacheCapacity: verificationCacheCapacity)
         try DatabaseLocation.prepare(path: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -70,7 +78,15 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     }
 
     public func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T {
-        try pool.write { db in try body(SQLiteTransaction(db)) }
+        let uses = RecordedUses()
+        let result = try pool.write { db in try body(SQLiteTransaction(db, recordingUsesIn: uses)) }
+        // Committed: cached verification records learn their new "last used" time.
+        for use in uses.entries { verificationReaders.cache.noteUse(of: use.digest, at: use.date) }
+        return result
+    }
+
+    public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
+        try verificationReaders.record(digest: digest)
     }
 
     /// Flushes the WAL into the main file; used before copying the database (the demo does).

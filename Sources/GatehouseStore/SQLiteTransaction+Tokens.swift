@@ -206,7 +206,9 @@ extension SQLiteTransaction {
     }
 
     func recordUse(of token: TokenID, at date: Date) throws {
-        try db.execute(sql: "UPDATE token SET last_used_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, token.uuid])
+        let digest = try Data.fetchOne(db, sql: "UPDATE token SET last_used_at = ? WHERE id = ? RETURNING digest",
+                                       arguments: [date.timeIntervalSince1970, token.uuid])
+        if let digest { recordedUses?.append(TokenDigest(bytes: [UInt8](digest)), at: date) }
     }
 
     func insert(_ retired: RetiredSecret) throws {

@@ -5,8 +5,13 @@ import GatehouseDomain
 /// The reader and writer of one SQLite transaction. Lives only inside `pool.read`/`pool.write`.
 struct SQLiteTransaction: DirectoryWriter {
     let db: Database
+    /// Where "last used" updates are noted for the verification cache, once committed.
+    let recordedUses: RecordedUses?
 
-    init(_ db: Database) { self.db = db }
+    init(_ db: Database, recordingUsesIn recordedUses: RecordedUses? = nil) {
+        self.db = db
+        self.recordedUses = recordedUses
+    }
 
     func isEmpty() throws -> Bool {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") == 0
@@ -321,4 +326,12 @@ extension SQLiteTransaction {
     func delete(sshKey id: SSHKeyID) throws {
         try db.execute(sql: "DELETE FROM ssh_key WHERE id = ?", arguments: [id.uuid])
     }
+}
+
+/// The "last used" updates of one write transaction, applied to the verification cache after it
+/// commits (never before: a rolled-back update must not reach the cache).
+final class RecordedUses {
+    private(set) var entries: [(digest: TokenDigest, date: Date)] = []
+
+    func append(_ digest: TokenDigest, at date: Date) { entries.append((digest, date)) }
 }

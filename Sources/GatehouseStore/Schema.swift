@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v3-user-search", migrate: createUserSearch)
         migrator.registerMigration("v4-token-search", migrate: createTokenSearch)
         migrator.registerMigration("v5-audit-search", migrate: createAuditSearch)
+        migrator.registerMigration("v6-verification-epoch", migrate: createVerificationEpoch)
         return migrator
     }
 
@@ -69,6 +70,32 @@ enum Schema {
                 INSERT INTO audit_search(rowid, target_name) VALUES (new.id, new.target_name);
             END;
             CREATE INDEX audit_by_target_name ON audit_event(target_name);
+            """)
+    }
+
+    /// A counter raised, in the same transaction, by every change a token verification depends
+    /// on; the verification cache trusts a record only while it is unchanged (`VerificationCache`).
+    /// "Last used" updates and new tokens leave it alone: they change no cached answer.
+    static let verificationEpochTokenColumns = [
+        "display_name", "owner_id", "created_by_id", "target_organization_id", "scopes", "is_full_access", "is_high_privilege",
+        "is_packaging_only", "valid_from", "valid_to", "created_at", "revoked_at", "revoked_reason", "revoked_by_id", "handle",
+        "digest", "generation", "version", "id",
+    ]
+
+    private static func createVerificationEpoch(_ db: Database) throws {
+        let raise = "UPDATE verification_epoch SET value = value + 1;"
+        try db.execute(sql: """
+            CREATE TABLE verification_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+            INSERT INTO verification_epoch (id, value) VALUES (1, 0);
+            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF \(verificationEpochTokenColumns.joined(separator: ", ")) ON token
+                BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE ON organization BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise) END;
             """)
     }
 

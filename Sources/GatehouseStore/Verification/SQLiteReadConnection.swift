@@ -1,0 +1,109 @@
+import Foundation
+import GRDBSQLite
+import GatehouseDomain
+
+/// A read-only SQLite connection used straight through the C API, for the one query that runs
+/// per API request. GRDB's pool adds a reader checkout and a dispatch-queue hop to every read
+/// (about 20 µs); this connection is checked out by one thread at a time instead (see
+/// `VerificationReaders`), so it is opened `NOMUTEX` and its statements are prepared once.
+final class SQLiteReadConnection {
+    private let handle: OpaquePointer
+
+    init(path: String) throws(GatehouseError) {
+        var handle: OpaquePointer?
+        let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+            sqlite3_close_v2(handle)
+            throw .storage("cannot open \(path) for verification (\(message))")
+        }
+        self.handle = handle
+        // A writer (another gatehouse process) may hold the WAL briefly, as for the pool.
+        sqlite3_busy_timeout(handle, 5_000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func prepare(_ sql: String) throws(GatehouseError) -> PreparedStatement {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+            throw .storage("cannot prepare a verification query (\(errorMessage))")
+        }
+        return PreparedStatement(statement, connection: self)
+    }
+
+    var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// One prepared statement; `rows` binds, steps and always resets, so no read transaction
+    /// outlives a call (a lingering one would keep the WAL from being checkpointed).
+    final class PreparedStatement {
+        private let statement: OpaquePointer
+        private unowned let connection: SQLiteReadConnection
+
+        fileprivate init(_ statement: OpaquePointer, connection: SQLiteReadConnection) {
+            self.statement = statement
+            self.connection = connection
+        }
+
+        deinit { sqlite3_finalize(statement) }
+
+        /// Runs the statement with `blob` bound to its first parameter (if any) and calls `row`
+        /// for each result row.
+        func rows(binding blob: [UInt8]? = nil, _ row: (Columns) throws -> Void) throws {
+            defer {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            }
+            if let blob {
+                let status = blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+                guard status == SQLITE_OK else { throw GatehouseError.storage("verification query: \(connection.errorMessage)") }
+            }
+            while true {
+                switch sqlite3_step(statement) {
+                case SQLITE_ROW: try row(Columns(statement: statement))
+                case SQLITE_DONE: return
+                default: throw GatehouseError.storage("verification query: \(connection.errorMessage)")
+                }
+            }
+        }
+    }
+
+    /// The current row, read by column position. Valid only inside the `rows` callback.
+    struct Columns {
+        fileprivate let statement: OpaquePointer
+
+        func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+        func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+        func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(statement, index)) }
+        func bool(_ index: Int32) -> Bool { sqlite3_column_int64(statement, index) != 0 }
+        func double(_ index: Int32) -> Double { sqlite3_column_double(statement, index) }
+        func date(_ index: Int32) -> Date { Date(timeIntervalSince1970: double(index)) }
+        func optionalDate(_ index: Int32) -> Date? { isNull(index) ? nil : date(index) }
+
+        func text(_ index: Int32) -> String {
+            guard let bytes = sqlite3_column_text(statement, index) else { return "" }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index))), as: UTF8.self)
+        }
+
+        func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+
+        /// Ids are stored as 16-byte UUID blobs (GRDB's encoding).
+        func uuid(_ index: Int32) -> UUID? {
+            guard sqlite3_column_bytes(statement, index) == 16, let bytes = sqlite3_column_blob(statement, index) else { return nil }
+            return UUID(uuid: bytes.loadUnaligned(as: uuid_t.self))
+        }
+
+        func id<Entity>(_ index: Int32, column: String) throws -> Identifier<Entity> {
+            guard let uuid = uuid(index) else { throw StoreDecodingError(column: column) }
+            return Identifier(uuid)
+        }
+
+        func enumeration<E: RawRepresentable>(_ index: Int32, column: String) throws -> E where E.RawValue == String {
+            guard let value = E(rawValue: text(index)) else { throw StoreDecodingError(column: column) }
+            return value
+        }
+    }
+}
+
+/// SQLite's "let SQLite copy the bytes" destructor, which the C macro spells as a cast Swift cannot import.
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,91 @@
+import Foundation
+import GatehouseDomain
+import Synchronization
+
+/// Verification records recently read, trusted only while the directory's verification epoch is
+/// the one they were read under.
+///
+/// The epoch is a counter in the database that triggers raise, in the same transaction, on every
+/// change a verification depends on: a token edited, revoked, regenerated or deleted, an account
+/// changed or deleted, a membership added or removed, an organization renamed or deleted. It is
+/// not raised by "last used" updates, audit events or new tokens (unknown digests are never
+/// cached). Each verification reads the epoch first (one tiny query, ~3 µs) and the record only on
+/// a miss, so a revocation from any process is seen by the next verification, as without a cache.
+///
+/// Why a record read after epoch `e` may be kept under `e`: it was read in a snapshot no older
+/// than the one that saw `e`, and if the epoch is still `e` when it is served, nothing it depends
+/// on has changed since.
+final class VerificationCache: Sendable {
+    private struct State {
+        var epoch: Int64 = .min
+        /// Two generations: when `recent` is full it becomes `older`, and a hit in `older` moves
+        /// back to `recent`, so what is in use stays and the rest ages out (LRU without a list).
+        var recent: [TokenDigest: VerificationRecord] = [:]
+        var older: [TokenDigest: VerificationRecord] = [:]
+    }
+
+    /// Records kept per generation; 0 disables the cache.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// The record cached for `digest`, if `epoch` (read just now) is the current epoch. A newer
+    /// epoch empties the cache; an older one (a reader whose snapshot predates a change) is
+    /// answered from the database without touching the cache.
+    func record(for digest: TokenDigest, epoch: Int64) -> VerificationRecord? {
+        guard capacity > 0 else { return nil }
+        return state.withLock { state in
+            if epoch > state.epoch {
+                state.epoch = epoch
+                state.recent.removeAll(keepingCapacity: true)
+                state.older.removeAll()
+                return nil
+            }
+            guard epoch == state.epoch else { return nil }
+            if let record = state.recent[digest] { return record }
+            guard let record = state.older.removeValue(forKey: digest) else { return nil }
+            Self.insert(record, for: digest, into: &state, capacity: capacity)
+            return record
+        }
+    }
+
+    /// Keeps `record`, read after the epoch was `epoch`, unless the epoch has moved on since.
+    func keep(_ record: VerificationRecord, for digest: TokenDigest, readUnder epoch: Int64) {
+        guard capacity > 0 else { return }
+        state.withLock { state in
+            guard epoch == state.epoch else { return }
+            Self.insert(record, for: digest, into: &state, capacity: capacity)
+        }
+    }
+
+    /// After a committed "last used" update: the cached record carries the new time, so the next
+    /// verifications do not write it again.
+    func noteUse(of digest: TokenDigest, at date: Date) {
+        state.withLock { state in
+            if let record = state.recent[digest] {
+                state.recent[digest] = record.used(at: date)
+            } else if let record = state.older[digest] {
+                state.older[digest] = record.used(at: date)
+            }
+        }
+    }
+
+    var count: Int { state.withLock { $0.recent.count + $0.older.count } }
+
+    private static func insert(_ record: VerificationRecord, for digest: TokenDigest, into state: inout State, capacity: Int) {
+        if state.recent.count >= capacity {
+            state.older = state.recent
+            state.recent = Dictionary(minimumCapacity: capacity)
+        }
+        state.recent[digest] = record
+    }
+}
+
+extension VerificationRecord {
+    fileprivate func used(at date: Date) -> VerificationRecord {
+        var token = token
+        token.lastUsedAt = max(token.lastUsedAt ?? date, date)
+        return VerificationRecord(token: token, owner: owner, organizations: organizations)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Testing
+@testable import GatehouseDomain
+@testable import GatehouseStore
+
+/// Verification keeps recent records in memory, trusted only while the database's verification
+/// epoch is unchanged. What a user would notice if that broke: a revoked token, or one whose
+/// owner was disabled, still let in, above all when the change came from another process (the
+/// CLI revoking while the API server runs).
+@Suite("Verification cache: fast, and never stale")
+struct VerificationCacheTests {
+    /// A second store on the same file: another gatehouse process, with its own connections.
+    func otherProcess(_ dir: TestDirectory) throws -> AccessService {
+        AccessService(store: try SQLiteDirectoryStore(path: dir.databasePath), catalog: dir.catalog, clock: dir.clock)
+    }
+
+    func epoch(_ dir: TestDirectory) throws -> Int64 {
+        try dir.store.pool.read { try Int64.fetchOne($0, sql: "SELECT value FROM verification_epoch") ?? -1 }
+    }
+
+    @Test func aVerifiedTokenIsServedFromTheCacheUntilSomethingItDependsOnChanges() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        #expect(try dir.service.verify(issued.secret).success != nil)
+        #expect(dir.store.verificationReaders.cache.count == 1)
+        #expect(try dir.service.verify(issued.secret).success != nil)
+        #expect(dir.store.verificationReaders.cache.count == 1)
+        // An unknown token is never kept (it would let anyone fill the memory).
+        _ = try dir.service.verify(TokenSecret(presented: TokenFormat.generate(using: SystemRandomSource()).reveal()))
+        #expect(dir.store.verificationReaders.cache.count == 1)
+    }
+
+    @Test func aRevocationFromAnotherProcessIsSeenByTheNextVerification() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        #expect(try dir.service.verify(issued.secret).success != nil)
+        let cli = try otherProcess(dir)
+        try cli.revokeToken(issued.token.id, reason: "leaked", by: try cli.resolveActor(login: "admin"))
+        #expect(try dir.service.verify(issued.secret).failure == .revoked(at: dir.clock.now, reason: "leaked"))
+    }
+
+    @Test func disablingTheOwnerElsewhereTakesEffectAtOnce() throws {
+        let dir = try TestDirectory()
+        let bob = try dir.addUser("bob", groups: [.contributors])
+        let issued = try dir.createToken("ci", by: try dir.actor("bob"))
+        #expect(try dir.service.verify(issued.secret).success?.owner.loginName == "bob")
+        let cli = try otherProcess(dir)
+        _ = try cli.setStatus(.disabled, ofUser: bob.id, by: try cli.resolveActor(login: "admin"))
+        #expect(try dir.service.verify(issued.secret).failure == .ownerDisabled(login: "bob"))
+    }
+
+    @Test func aNewMembershipWidensAGlobalTokenAtOnce() throws {
+        let dir = try TestDirectory()
+        try dir.setPolicy(.restrictGlobalTokens, enabled: false)
+        let bob = try dir.addUser("bob", groups: [.contributors])
+        let issued = try dir.createToken("everywhere", by: try dir.actor("bob"), target: .allAccessibleOrganizations)
+        #expect(try dir.service.verify(issued.secret).success?.organizations.map(\.name) == ["Default"])
+        let second = try dir.service.createOrganization(named: "Second", by: dir.admin)
+        try dir.service.addUser(bob.id, toOrganization: second.id, by: dir.admin)
+        #expect(Set(try #require(try dir.service.verify(issued.secret).success).organizations.map(\.name)) == ["Default", "Second"])
+    }
+
+    @Test func regeneratingReplacesTheCachedSecret() throws {
+        let dir = try TestDirectory()
+        let first = try dir.createToken("ci")
+        #expect(try dir.service.verify(first.secret).success != nil)
+        let second = try dir.service.regenerateToken(first.token.id, expectedVersion: first.token.version, by: dir.admin)
+        #expect(try dir.service.verify(first.secret).failure == .replaced(at: dir.clock.now))
+        #expect(try dir.service.verify(second.secret).success?.token.generation == 2)
+    }
+
+    @Test func stampingLastUsedKeepsTheCacheAndIsNotRepeated() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        let before = try epoch(dir)
+        _ = try dir.service.verify(issued.secret)
+        #expect(try epoch(dir) == before, "a last-used stamp changes no verification answer")
+        #expect(dir.store.verificationReaders.cache.count == 1)
+        // The cached record learned the stamp it caused, so ten more verifications write nothing.
+        // (With a stale cached record, each would see "never used" and stamp the time again.)
+        dir.clock.advance(by: 60)
+        for _ in 0..<10 { _ = try dir.service.verify(issued.secret) }
+        #expect(try dir.service.token(issued.token.id, by: dir.admin).lastUsedAt == TestDirectory.start)
+    }
+
+    /// Every token column but `last_used_at` raises the epoch: a column added later and
+    /// forgotten in the trigger fails here.
+    @Test func everyTokenColumnButLastUsedRaisesTheEpoch() throws {
+        let dir = try TestDirectory()
+        _ = try dir.createToken("ci")
+        let columns = try dir.store.pool.read { try $0.columns(in: "token").map(\.name) }
+        #expect(Set(columns).subtracting(Schema.verificationEpochTokenColumns) == ["last_used_at"])
+        for column in columns {
+            let before = try epoch(dir)
+            try dir.store.pool.write { try $0.execute(sql: "UPDATE token SET \(column) = \(column)") }
+            #expect(try epoch(dir) == before + (column == "last_used_at" ? 0 : 1), "updating \(column)")
+        }
+    }
+
+    @Test func usersMembershipsAndOrganizationsRaiseTheEpoch() throws {
+        let dir = try TestDirectory()
+        let bob = try dir.addUser("bob")
+        var last = try epoch(dir)
+        func raised(_ change: () throws -> Void) throws -> Bool {
+            try change()
+            defer { last = (try? epoch(dir)) ?? last }
+            return try epoch(dir) > last
+        }
+        #expect(try raised { _ = try dir.service.setStatus(.disabled, ofUser: bob.id, by: dir.admin) })
+        let second = try dir.service.createOrganization(named: "Second", by: dir.admin)
+        last = try epoch(dir)
+        #expect(try raised { try dir.service.addUser(bob.id, toOrganization: second.id, by: dir.admin) })
+        #expect(try raised { try dir.store.pool.write { try $0.execute(sql: "UPDATE organization SET name = 'Third' WHERE name = 'Second'") } })
+        #expect(try raised { try dir.service.deleteUser(bob.id, by: dir.admin) })
+    }
+
+    @Test func withTheCacheOffEveryVerificationReadsTheDatabase() throws {
+        let dir = try TestDirectory()
+        let store = try SQLiteDirectoryStore(path: dir.databasePath, verificationCacheCapacity: 0)
+        let service = AccessService(store: store, catalog: dir.catalog, clock: dir.clock)
+        let issued = try dir.createToken("ci")
+        #expect(try service.verify(issued.secret).success != nil)
+        #expect(store.verificationReaders.cache.count == 0)
+        try dir.service.revokeToken(issued.token.id, by: dir.admin)
+        #expect(try service.verify(issued.secret).failure != nil)
+    }
+
+    @Test func aFullCacheAgesOutWhatIsNotUsed() throws {
+        let dir = try TestDirectory()
+        let store = try SQLiteDirectoryStore(path: dir.databasePath, verificationCacheCapacity: 2)
+        let service = AccessService(store: store, catalog: dir.catalog, clock: dir.clock)
+        let tokens = try (0..<6).map { try dir.createToken("t\($0)") }
+        for issued in tokens { #expect(try service.verify(issued.secret).success?.token.id == issued.token.id) }
+        #expect(store.verificationReaders.cache.count <= 4, "two generations of two")
+        for issued in tokens.reversed() { #expect(try service.verify(issued.secret).success?.token.id == issued.token.id) }
+    }
+
+    /// The cache's epoch rule on its own: a reader whose epoch is older than the cache's neither
+    /// gets nor stores anything; a newer one empties it.
+    @Test func olderEpochsAreAnsweredFromTheDatabaseAndNewerOnesEmptyTheCache() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        let record = try #require(try dir.store.verificationRecord(digest: TokenDigest(of: issued.secret)))
+        let cache = VerificationCache(capacity: 10)
+        let digest = TokenDigest(of: issued.secret)
+        #expect(cache.record(for: digest, epoch: 5) == nil)
+        cache.keep(record, for: digest, readUnder: 5)
+        #expect(cache.record(for: digest, epoch: 5)?.token == record.token)
+        #expect(cache.record(for: digest, epoch: 4) == nil, "a reader with an older snapshot")
+        cache.keep(record, for: digest, readUnder: 4)
+        #expect(cache.count == 1)
+        #expect(cache.record(for: digest, epoch: 6) == nil)
+        #expect(cache.count == 0)
+        cache.keep(record, for: digest, readUnder: 5)
+        #expect(cache.count == 0, "read under an epoch that has since moved on")
+    }
+}
