@@ -12,6 +12,11 @@ public struct TokenDigest: Hashable, Sendable {
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// The bytes in one call, not one `combine` per byte: digests key the verification cache.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public init(of secret: TokenSecret) {
         self.bytes = Array(SHA256.hash(data: Array(secret.reveal().utf8)))
     }
