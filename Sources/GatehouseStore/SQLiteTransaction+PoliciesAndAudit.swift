@@ -58,7 +58,8 @@ extension SQLiteTransaction {
         // Newest first: the id is both the order and the tie-break.
         var list = KeysetQuery(from: "audit_event", sortExpression: "id", idColumn: "id", descending: true)
         if let login = query.actorLogin, !login.isEmpty {
-            list.filter("actor_login = ? OR impersonator_login = ?", login, login)
+            // Two index walks in id order, merged: not 166,000 events of one actor sorted for a page.
+            list.filterAny([("actor_login = ?", [login]), ("impersonator_login = ?", [login])])
         }
         if !query.actions.isEmpty {
             list.filter("action IN (\(Self.placeholders(query.actions.count)))")
@@ -67,6 +68,7 @@ extension SQLiteTransaction {
         if let target = query.target, !target.isEmpty {
             if target.mode == .substring, target.text.count >= 3 {
                 list.filter("id IN (SELECT rowid FROM audit_search WHERE audit_search MATCH ?)", Self.phrase(target.text))
+                list.isCostlyToCount = true
             } else {
                 list.filter("target_name LIKE ? ESCAPE '\\'", Self.likePattern(TextSearch(target.text, mode: .prefix)))
             }
@@ -83,6 +85,10 @@ extension SQLiteTransaction {
 
     func count(_ query: AuditQuery) throws -> Int {
         try auditList(query).count(db)
+    }
+
+    func count(_ query: AuditQuery, cap: Int) throws -> ListCount {
+        try auditList(query).count(db, cap: cap)
     }
 
     func append(_ event: AuditEvent) throws -> Int64 {

@@ -28,6 +28,10 @@ extension SQLiteTransaction {
         try tokenList(query, now: now).count(db)
     }
 
+    func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount {
+        try tokenList(query, now: now).count(db, cap: cap)
+    }
+
     func activeTokenExists(owner: UserID, named name: String, now: Date, excluding: TokenID?) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM token WHERE owner_id = ? AND display_name = ? AND revoked_at IS NULL AND valid_to > ? AND id IS NOT ?)
@@ -47,6 +51,8 @@ extension SQLiteTransaction {
             // Name or handle by the trigram index (3+ characters) or an indexed prefix; or the
             // owner's login by prefix. Nothing here scans the token table.
             let ownerPrefix = Self.likePattern(TextSearch(search.text, mode: .prefix))
+            // Counting a broad match ("d": 100,000s of tokens) reads every match: capped.
+            list.isCostlyToCount = true
             if search.mode == .substring, search.text.count >= 3 {
                 list.filter("""
                     rowid IN (SELECT rowid FROM token_search WHERE token_search MATCH ?)
@@ -65,7 +71,8 @@ extension SQLiteTransaction {
             list.filter("owner_id = ?", owner.uuid)
         }
         if let organization = query.organizationID {
-            list.filter(Self.inOrganization, organization.uuid, organization.uuid)
+            list.filter(Self.inOrganization, countingAs: Self.inOrganizationAsSet, organization.uuid, organization.uuid)
+            list.isCostlyToCount = true
         }
         if !query.statuses.isEmpty {
             let clauses = query.statuses.sorted { $0.rawValue < $1.rawValue }.map { status in
@@ -77,6 +84,16 @@ extension SQLiteTransaction {
             }
             list.filter(clauses.joined(separator: " OR "))
             list.arguments += Array(repeating: nowValue, count: clauses.count)
+            if query.statuses == [.active], query.sort == .createdAt {
+                // Oldest active first would otherwise skip the ~700,000 expired tokens created
+                // before them. A token created before `now - L`, where L is the longest lifespan
+                // of an active token (one probe of `token_active_lifespan`), cannot be active: a
+                // redundant bound (one second of slack for rounding) that starts the walk there.
+                list.bound("""
+                    created_at >= ? - 1 - IFNULL((SELECT valid_to - created_at FROM token WHERE revoked_at IS NULL AND valid_to > ?
+                        ORDER BY valid_to - created_at DESC LIMIT 1), 0)
+                    """, nowValue, nowValue)
+            }
         }
         if let within = query.expiringWithin {
             list.filter("revoked_at IS NULL AND valid_to > ? AND valid_to <= ?", nowValue, nowValue + within)
@@ -87,6 +104,7 @@ extension SQLiteTransaction {
         if query.neverUsedOnly { list.filter("last_used_at IS NULL") }
         if let unused = query.unusedFor {
             list.filter("IFNULL(last_used_at, created_at) <= ?", nowValue - unused)
+            list.isCostlyToCount = true
         }
         if let prefix = query.idPrefix {
             // Text that cannot start an id matches nothing (never everything).
@@ -100,16 +118,19 @@ extension SQLiteTransaction {
             list.filter("owner_id IN (SELECT id FROM user WHERE status = 'disabled')")
         }
         if let rules = query.nonCompliantWith {
-            var clauses: [String] = rules.isEmpty ? ["0"] : []
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            for rule in rules {
-                let (clause, values) = Self.violation(of: rule)
-                clauses.append(clause)
-                arguments += values
-            }
             list.filter("revoked_at IS NULL AND valid_to > ?", nowValue)
-            list.conditions.append(clauses.joined(separator: " OR "))
-            list.arguments += arguments
+            let violations = rules.compactMap(Self.violation(of:))
+            if violations.isEmpty {
+                list.filter("0")
+            } else {
+                // What every broken rule asks of the token itself (e.g. all are "no global
+                // tokens"), stated once more outside the OR, where an index can answer it.
+                let shared = violations[0].kind
+                if let shared, violations.allSatisfy({ $0.kind == shared }) { list.filter(shared) }
+                list.conditions.append(violations.map(\.clause).joined(separator: " OR "))
+                list.arguments += violations.flatMap(\.arguments)
+            }
+            list.isCostlyToCount = true
         }
         return list
     }
@@ -134,23 +155,44 @@ extension SQLiteTransaction {
     }
 
     /// A token works in an organization when it targets it, or is global and its owner is a member.
+    /// The membership is probed per row (a page reads a few dozen), not built as a set of 45,000.
     static let inOrganization = """
+        target_organization_id = ? OR (target_organization_id IS NULL
+            AND EXISTS (SELECT 1 FROM organization_member WHERE organization_id = ? AND user_id = token.owner_id))
+        """
+
+    /// The same, for counting every token of an organization: the members as a set, built once.
+    static let inOrganizationAsSet = """
         target_organization_id = ? OR (target_organization_id IS NULL
             AND owner_id IN (SELECT user_id FROM organization_member WHERE organization_id = ?))
         """
 
-    /// SQL for "breaks this rule": in the rule's organization, owner not exempt, settings in violation.
-    static func violation(of rule: NonComplianceRule) -> (String, [(any DatabaseValueConvertible)?]) {
+    static let ownerIsMember = "EXISTS (SELECT 1 FROM organization_member WHERE organization_id = ? AND user_id = token.owner_id)"
+
+    /// SQL for "breaks this rule": in the rule's organization, owner not exempt, settings in violation;
+    /// nil when nothing can break it. `kind` is the part about the token alone, without arguments.
+    static func violation(of rule: NonComplianceRule) -> (clause: String, arguments: [(any DatabaseValueConvertible)?], kind: String?)? {
         var arguments: [(any DatabaseValueConvertible)?] = [rule.organizationID.uuid, rule.organizationID.uuid]
         var parts = ["(\(inOrganization))"]
+        var kind: String?
         switch rule.kind {
-        case .restrictGlobalTokens: parts.append("target_organization_id IS NULL")
-        case .restrictFullScopedTokens: parts.append("is_full_access = 1")
+        case .restrictGlobalTokens:
+            // A global token is in the organization exactly when its owner is a member.
+            kind = "target_organization_id IS NULL"
+            parts = [kind!, ownerIsMember]
+            arguments = [rule.organizationID.uuid]
+        case .restrictFullScopedTokens:
+            kind = "is_full_access = 1"
+            parts.append(kind!)
         case .maximumLifespan:
             parts.append("valid_to - valid_from > ?")
             arguments.append(Double(rule.maximumLifespanDays) * 86_400)
-        case .restrictCreation: parts.append(rule.packagingOnly ? "is_packaging_only = 0" : "1")
-        case .autoRevokeLeakedTokens: parts.append("0")
+        case .restrictCreation:
+            if rule.packagingOnly {
+                kind = "is_packaging_only = 0"
+                parts.append(kind!)
+            }
+        case .autoRevokeLeakedTokens: return nil
         }
         if !rule.exemptUserIDs.isEmpty {
             parts.append("owner_id NOT IN (\(placeholders(rule.exemptUserIDs.count)))")
@@ -169,7 +211,7 @@ extension SQLiteTransaction {
                 """)
             arguments += rule.exemptGroupIDs.map { $0.uuid as (any DatabaseValueConvertible)? }
         }
-        return ("(" + parts.joined(separator: " AND ") + ")", arguments)
+        return ("(" + parts.joined(separator: " AND ") + ")", arguments, kind)
     }
 
     func insert(_ token: PersonalAccessToken) throws {

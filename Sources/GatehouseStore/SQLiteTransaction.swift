@@ -120,7 +120,11 @@ extension SQLiteTransaction {
             list.arguments += query.identitySources.map(\.rawValue).sorted()
         }
         if let organization = query.organizationID {
-            list.filter("id IN (SELECT user_id FROM organization_member WHERE organization_id = ?)", organization.uuid)
+            // A page walks the sort index and probes each row's membership (a few dozen probes);
+            // the count takes the members as a set (45,000 of them), and stops at a list's cap.
+            list.filter("EXISTS (SELECT 1 FROM organization_member WHERE organization_id = ? AND user_id = user.id)",
+                        countingAs: "id IN (SELECT user_id FROM organization_member WHERE organization_id = ?)", organization.uuid)
+            list.isCostlyToCount = true
         }
         return list
     }
@@ -131,6 +135,10 @@ extension SQLiteTransaction {
 
     func count(_ query: UserQuery) throws -> Int {
         try userList(query).count(db)
+    }
+
+    func count(_ query: UserQuery, cap: Int) throws -> ListCount {
+        try userList(query).count(db, cap: cap)
     }
 
     static func sortKey(_ row: Row) -> PageCursor.Key {

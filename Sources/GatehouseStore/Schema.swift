@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v4-token-search", migrate: createTokenSearch)
         migrator.registerMigration("v5-audit-search", migrate: createAuditSearch)
         migrator.registerMigration("v6-verification-epoch", migrate: createVerificationEpoch)
+        migrator.registerMigration("v7-list-indexes", migrate: createListIndexes)
         return migrator
     }
 
@@ -96,6 +97,25 @@ enum Schema {
             CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise) END;
             CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE ON organization BEGIN \(raise) END;
             CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise) END;
+            """)
+    }
+
+    /// Indexes in the order the console's token lists read, for the lists that sorted or scanned
+    /// every active token at a million (0.2–0.35 s a page). Partial on `revoked_at IS NULL`, the part
+    /// of "active" that does not change with time; `valid_to` (the part that does) is carried along
+    /// so that expired tokens are skipped inside the index, without reading their rows.
+    private static func createListIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Active tokens by creation and by last use (the sorts of the Tokens pane).
+            CREATE INDEX token_active_by_created ON token(created_at, id, valid_to) WHERE revoked_at IS NULL;
+            CREATE INDEX token_active_by_last_used ON token(IFNULL(last_used_at, 0), id, valid_to) WHERE revoked_at IS NULL;
+            -- The longest lifespan of an active token, in one probe: bounds where the oldest active one can be.
+            CREATE INDEX token_active_lifespan ON token(valid_to - created_at, valid_to) WHERE revoked_at IS NULL;
+            -- Active high-privilege tokens with what "unused for" reads: the risk view, counted inside the index.
+            CREATE INDEX token_active_high_privilege ON token(valid_to, id, last_used_at, created_at)
+                WHERE revoked_at IS NULL AND is_high_privilege = 1;
+            -- New indexes have no planner statistics: analyze again when the store opens.
+            DELETE FROM directory_setting WHERE key = 'analyzed-token-rows';
             """)
     }
 

@@ -34,7 +34,7 @@ struct ListPaneCore<Item: Sendable> {
 
     var capturesText: Bool { filter.isEditing }
 
-    mutating func handle(_ key: Key, area: Rect, fetch: PagedList<Item>.Fetch) -> KeyResult {
+    mutating func handle(_ key: Key, area: Rect, fetch: PagedList<Item>.Fetch, exactCount: PagedList<Item>.ExactCount? = nil) -> KeyResult {
         if filter.isEditing {
             switch filter.handle(key) {
             case .changed: return .filterChanged
@@ -47,7 +47,7 @@ struct ListPaneCore<Item: Sendable> {
             return .handled
         }
         do {
-            switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch) {
+            switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount) {
             case .moved, .unchanged: return .handled
             case .activated:
                 if let item = list.selected { return .activated(item) }
@@ -60,7 +60,7 @@ struct ListPaneCore<Item: Sendable> {
         }
     }
 
-    mutating func reload(area: Rect, count: () throws(GatehouseError) -> Int, fetch: PagedList<Item>.Fetch) {
+    mutating func reload(area: Rect, count: () throws(GatehouseError) -> ListCount, fetch: PagedList<Item>.Fetch) {
         do {
             try list.reload(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch)
             loadError = nil
@@ -69,18 +69,19 @@ struct ListPaneCore<Item: Sendable> {
         }
     }
 
-    mutating func refresh(area: Rect, count: () throws(GatehouseError) -> Int, fetch: PagedList<Item>.Fetch) {
+    mutating func refresh(area: Rect, count: () throws(GatehouseError) -> ListCount, fetch: PagedList<Item>.Fetch,
+                          exactCount: PagedList<Item>.ExactCount? = nil) {
         do {
-            try list.refresh(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch)
+            try list.refresh(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount)
             loadError = nil
         } catch {
             loadError = error.description
         }
     }
 
-    /// "12 of 3,400" plus the filter, for the title row.
+    /// "12 of 3,400" (or "12 of 10,000+" when the count stopped at its cap) plus the filter, for the title row.
     func summary(extra: [String]) -> String {
-        var parts = ["\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))"]
+        var parts = ["\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")"]
         if !filter.text.isEmpty { parts.append("filter \u{201C}\(filter.text)\u{201D}") }
         parts += extra
         return parts.joined(separator: " \u{00B7} ")
@@ -135,13 +136,17 @@ enum Format {
     }
 }
 
+/// Counts a list pane's rows: up to a cap (`ListCount.defaultCap` for the counter), or exactly (nil).
+typealias ListCounter = (_ cap: Int?) throws(GatehouseError) -> ListCount
+
 /// A pane whose body is a `ListPaneCore`. The pane supplies its query (`fetch`, `counter`) and
 /// what Enter opens; loading, the shared keys and the filter's footer live here, once.
 protocol ListPane: ConsoleScreen {
     associatedtype Item: Sendable
     var core: ListPaneCore<Item> { get set }
     func fetch(_ environment: ConsoleEnvironment) -> PagedList<Item>.Fetch
-    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int
+    /// Counts the list: up to the cap given (`ListCount`), or exactly when it is nil.
+    func counter(_ environment: ConsoleEnvironment) -> ListCounter
     /// What Enter on a row does.
     func open(_ item: Item, _ environment: ConsoleEnvironment) -> [ConsoleAction]
     /// Recomputes what the query depends on, before every (re)load.
@@ -156,18 +161,23 @@ extension ListPane {
     /// Starts over at the top: a new filter, sort or scope.
     mutating func reload(_ environment: ConsoleEnvironment) {
         willLoad(environment)
-        core.reload(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+        let counter = counter(environment)
+        core.reload(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment))
     }
 
     /// Reloads in place after a change elsewhere.
     mutating func refresh(_ environment: ConsoleEnvironment) {
         willLoad(environment)
-        core.refresh(area: environment.contentArea, count: counter(environment), fetch: fetch(environment))
+        let counter = counter(environment)
+        core.refresh(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment),
+                     exactCount: { () throws(GatehouseError) in try counter(nil).value })
     }
 
     /// Navigation, `/` and Enter; nil when the key is the pane's own.
     mutating func handleListKey(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment)) {
+        let counter = counter(environment)
+        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment),
+                           exactCount: { () throws(GatehouseError) in try counter(nil).value }) {
         case .handled:
             return []
         case .filterChanged:

@@ -6,11 +6,15 @@ import TerminalKit
 /// nothing; crossing the window's edge costs one indexed query; End jumps by reading backwards.
 struct PagedList<Item: Sendable> {
     typealias Fetch = (PageRequest) throws(GatehouseError) -> Page<Item>
+    /// Counts the list exactly, when its count was capped and the exact one is needed (End).
+    typealias ExactCount = () throws(GatehouseError) -> Int
 
     /// Rows kept in memory at most; the far side of the window is dropped beyond it.
     static var windowLimit: Int { 400 }
 
+    /// The rows of the list; a lower bound when `countIsExact` is false ("10,000+").
     private(set) var count = 0
+    private(set) var countIsExact = true
     /// Absolute index of `entries[0]`.
     private(set) var windowStart = 0
     private(set) var entries: [PageEntry<Item>] = []
@@ -31,8 +35,9 @@ struct PagedList<Item: Sendable> {
     }
 
     /// Starts over at the top (a new filter or sort).
-    mutating func reload(count: Int, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
-        self.count = count
+    mutating func reload(count: ListCount, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
+        self.count = count.value
+        countIsExact = count.isExact
         state = ListState()
         let page = try fetch(PageRequest(.first, limit: pageHeight + Self.margin(pageHeight)))
         entries = page.entries
@@ -40,8 +45,16 @@ struct PagedList<Item: Sendable> {
     }
 
     /// Reloads in place after a change, keeping the selection where it was when possible.
-    mutating func refresh(count: Int, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
-        self.count = count
+    /// A capped count is replaced by the exact one when the selection is near or past the cap.
+    mutating func refresh(count: ListCount, pageHeight: Int, fetch: Fetch, exactCount: ExactCount? = nil) throws(GatehouseError) {
+        if !count.isExact, let exactCount, max(state.selectedIndex, windowStart + entries.count) + 2 * max(1, pageHeight) >= count.value {
+            self.count = try exactCount()
+            countIsExact = true
+        } else {
+            self.count = count.value
+            countIsExact = count.isExact
+        }
+        let count = self.count
         if windowStart > 0, let first = entries.first {
             let page = try fetch(PageRequest(.from(first.cursor), limit: max(entries.count, pageHeight + Self.margin(pageHeight))))
             entries = page.entries
@@ -58,7 +71,13 @@ struct PagedList<Item: Sendable> {
     }
 
     /// Navigation keys (j/k, arrows, PgUp/PgDn, g/G, Home/End); loads what comes into view.
-    mutating func handle(_ key: Key, pageHeight: Int, fetch: Fetch) throws(GatehouseError) -> ListOutcome {
+    /// With a capped count, a key that may reach the end of the list (End, or a move within two
+    /// pages of the cap) first asks for the exact count: once, and only when someone goes there.
+    mutating func handle(_ key: Key, pageHeight: Int, fetch: Fetch, exactCount: ExactCount? = nil) throws(GatehouseError) -> ListOutcome {
+        if !countIsExact, let exactCount, key == .end || key == .character("G") || state.selectedIndex + 2 * max(1, pageHeight) >= count {
+            count = try exactCount()
+            countIsExact = true
+        }
         let outcome = state.handle(key, rowCount: count, pageHeight: pageHeight)
         if outcome == .moved { try ensureLoaded(pageHeight: pageHeight, fetch: fetch) }
         return outcome

@@ -58,9 +58,12 @@ struct AuditPane: ListPane {
         return { request throws(GatehouseError) in try environment.service.auditEvents(query, page: request, by: environment.actor) }
     }
 
-    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
         let query = Self.query(from: core.filter.text, scope: environment.scope).0
-        return { () throws(GatehouseError) in try environment.service.count(query, by: environment.actor) }
+        return { cap throws(GatehouseError) in
+            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
+            return .exact(try environment.service.count(query, by: environment.actor))
+        }
     }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {

@@ -40,9 +40,10 @@ struct GroupsPane: ListPane {
         }
     }
 
-    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
         let query = query(environment)
-        return { () throws(GatehouseError) in try environment.service.count(query) }
+        // A few hundred groups at most: always exact.
+        return { _ throws(GatehouseError) in .exact(try environment.service.count(query)) }
     }
 
     func open(_ item: GroupRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {

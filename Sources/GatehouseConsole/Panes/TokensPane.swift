@@ -45,9 +45,12 @@ struct TokensPane: ListPane {
         return { request throws(GatehouseError) in try environment.service.tokens(query, page: request, by: environment.actor) }
     }
 
-    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
         let query = query(environment)
-        return { () throws(GatehouseError) in try environment.service.count(query, by: environment.actor) }
+        return { cap throws(GatehouseError) in
+            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
+            return .exact(try environment.service.count(query, by: environment.actor))
+        }
     }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {

@@ -56,10 +56,13 @@ struct UsersPane: ListPane {
         }
     }
 
-    func counter(_ environment: ConsoleEnvironment) -> () throws(GatehouseError) -> Int {
+    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
         var query = query
         query.organizationID = environment.scope
-        return { () throws(GatehouseError) in try environment.service.count(query) }
+        return { cap throws(GatehouseError) in
+            if let cap { return try environment.service.count(query, cap: cap) }
+            return .exact(try environment.service.count(query))
+        }
     }
 
     func open(_ item: UserRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {

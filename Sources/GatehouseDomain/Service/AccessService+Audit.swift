@@ -16,6 +16,14 @@ extension AccessService {
         }
     }
 
+    /// For a list's counter: exact where cheap, else counted up to `cap` (see `ListCount`).
+    public func count(_ query: AuditQuery, cap: Int, by actor: Actor) throws(GatehouseError) -> ListCount {
+        try read { reader in
+            try requireAuditAccess(actor, reader)
+            return try reader.count(query, cap: cap)
+        }
+    }
+
     private func requireAuditAccess(_ actor: Actor, _ reader: any DirectoryReader) throws {
         try requireInAny(.viewAuditLog, of: reader.organizationIDs(ofUser: actor.user.id), actor: actor.user, to: "read the audit log", reader)
     }

@@ -14,6 +14,11 @@ extension AccessService {
         try read { reader in try reader.count(try visibleQuery(query, actor, reader), now: clock.now) }
     }
 
+    /// For a list's counter: exact where cheap, else counted up to `cap` (see `ListCount`).
+    public func count(_ query: TokenQuery, cap: Int, by actor: Actor) throws(GatehouseError) -> ListCount {
+        try read { reader in try reader.count(try visibleQuery(query, actor, reader), now: clock.now, cap: cap) }
+    }
+
     public func token(_ id: TokenID, by actor: Actor) throws(GatehouseError) -> PersonalAccessToken {
         try read { reader in try visibleToken(id, actor.user, reader) }
     }

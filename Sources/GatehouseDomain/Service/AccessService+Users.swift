@@ -11,6 +11,11 @@ extension AccessService {
         try read { try $0.count(query) }
     }
 
+    /// For a list's counter: exact where cheap, else counted up to `cap` (see `ListCount`).
+    public func count(_ query: UserQuery, cap: Int) throws(GatehouseError) -> ListCount {
+        try read { try $0.count(query, cap: cap) }
+    }
+
     public func user(_ id: UserID) throws(GatehouseError) -> User {
         guard let user = try read({ try $0.user(id) }) else { throw .notFound(kind: .user, reference: id.description) }
         return user

@@ -60,6 +60,8 @@ public protocol DirectoryReader {
     func user(login: String) throws -> User?
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<User>
     func count(_ query: UserQuery) throws -> Int
+    /// The count for a list's counter: exact where that is cheap, else up to `cap` (`ListCount`).
+    func count(_ query: UserQuery, cap: Int) throws -> ListCount
 
     // Groups and membership
     func group(_ id: GroupID) throws -> SecurityGroup?
@@ -82,6 +84,7 @@ public protocol DirectoryReader {
     func retiredSecret(digest: TokenDigest) throws -> RetiredSecret?
     func tokens(_ query: TokenQuery, now: Date, page: PageRequest) throws -> Page<PersonalAccessToken>
     func count(_ query: TokenQuery, now: Date) throws -> Int
+    func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount
     /// Whether the owner has an active (not revoked, not expired) token of that name, other than `excluding`.
     func activeTokenExists(owner: UserID, named name: String, now: Date, excluding: TokenID?) throws -> Bool
 
@@ -96,6 +99,14 @@ public protocol DirectoryReader {
     // Audit
     func auditEvents(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEvent>
     func count(_ query: AuditQuery) throws -> Int
+    func count(_ query: AuditQuery, cap: Int) throws -> ListCount
+}
+
+extension DirectoryReader {
+    // A store that cannot stop counting at a cap counts exactly.
+    public func count(_ query: UserQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
+    public func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount { .exact(try count(query, now: now)) }
+    public func count(_ query: AuditQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
 }
 
 /// Writes inside a transaction. Updates carry the version the caller read and fail with

@@ -75,3 +75,27 @@ public struct Page<Item: Sendable>: Sendable {
                 hasMoreAfter: hasMoreAfter, hasMoreBefore: hasMoreBefore)
     }
 }
+
+/// How many rows a list has, for its "12 of 3,400" counter. Counting every match of a broad
+/// filter over a million rows costs a scan, so a list may be counted only up to a cap: past it
+/// the count is a lower bound ("10,000+"), which is all a screen needs to show.
+public struct ListCount: Hashable, Sendable {
+    /// The number of rows; when `isExact` is false, the list has more than this.
+    public let value: Int
+    public let isExact: Bool
+
+    public init(_ value: Int, isExact: Bool = true) {
+        self.value = value
+        self.isExact = isExact
+    }
+
+    public static func exact(_ value: Int) -> ListCount { ListCount(value) }
+
+    /// The cap the console counts to.
+    public static let defaultCap = 10_000
+
+    /// From counting at most `cap + 1` rows: more than `cap` becomes "`cap`+".
+    public static func counted(_ rows: Int, cap: Int) -> ListCount {
+        rows > cap ? ListCount(cap, isExact: false) : ListCount(rows)
+    }
+}
