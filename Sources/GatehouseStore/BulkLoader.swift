@@ -150,16 +150,23 @@ public enum BulkLoader {
         }
         phase("groups")
 
-        // Secondary indexes go during the load and come back at the end, from their own definitions.
+        // Secondary indexes go during the load and come back at the end, from their own definitions;
+        // so do the verification-epoch triggers (nothing can have cached a record of a new database,
+        // and they would fire once per membership row).
         let indexedTables = ["user", "organization_member", "group_member", "token", "audit_event"]
-        let droppedIndexes: [(name: String, sql: String)] = try store.pool.write { db in
-            var dropped: [(String, String)] = []
+        let dropped: [(kind: String, name: String, sql: String)] = try store.pool.write { db in
+            var dropped: [(String, String, String)] = []
             for table in indexedTables {
                 for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [table]) {
-                    dropped.append((row["name"], row["sql"]))
+                    dropped.append(("INDEX", row["name"], row["sql"]))
                 }
             }
-            for (name, _) in dropped { try db.execute(sql: "DROP INDEX \(name)") }
+            for table in indexedTables {
+                for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", arguments: [table]) {
+                    dropped.append(("TRIGGER", row["name"], row["sql"]))
+                }
+            }
+            for (kind, name, _) in dropped { try db.execute(sql: "DROP \(kind) \(name)") }
             return dropped
         }
 
@@ -349,9 +356,11 @@ public enum BulkLoader {
         report.auditEvents = audit.count
         phase("audit history")
 
-        // 7. Indexes back, the database marked as generated, the WAL folded in.
+        // 7. Indexes and triggers back, the database marked as generated, the WAL folded in.
         try store.pool.write { db in
-            for index in droppedIndexes { try db.execute(sql: index.sql) }
+            for object in dropped { try db.execute(sql: object.sql) }
+            for search in ["user_search", "token_search", "audit_search"] { try db.execute(sql: "INSERT INTO \(search)(\(search)) VALUES ('rebuild')") }
+            try db.execute(sql: "UPDATE verification_epoch SET value = value + 1")
             try SQLiteTransaction(db).setSetting(generatedSetting, to: "gatehouse dev seed --users \(plan.users) --tokens \(plan.tokens) (\(TextFormat.dateTime(now)))")
         }
         phase("indexes")
