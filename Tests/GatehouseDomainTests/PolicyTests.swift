@@ -128,14 +128,14 @@ struct PolicyTests {
         #expect(error?.violation?.kind == .maximumLifespan)
         #expect(error?.description.contains("61 days, over the maximum of 60") == true)
         // A custom date is valid through the end of that day (UTC); part of a day counts as a whole day.
-        func throughEndOfDay(_ daysAhead: Int, _ name: String) -> TokenRequest {
-            let day = TextFormat.utcCalendar.startOfDay(for: TestDirectory.start.addingTimeInterval(Double(daysAhead) * 86_400))
+        func throughEndOfDay(_ daysAhead: Int, _ name: String) throws -> TokenRequest {
+            let day = try #require(TextFormat.parseDay(TextFormat.date(TestDirectory.start.addingTimeInterval(Double(daysAhead) * 86_400))))
             return TokenRequest(displayName: name, target: .organization(s.dir.orgID), scopes: .custom(["vso.code"]), expiration: .endOfDay(day))
         }
         // From noon: 59.5 days, counted as 60.
-        _ = try s.dir.service.createToken(throughEndOfDay(59, "day-59"), by: s.bobActor)
+        _ = try s.dir.service.createToken(try throughEndOfDay(59, "day-59"), by: s.bobActor)
         // 60.5 days, counted as 61.
-        #expect(expectError { try s.dir.service.createToken(throughEndOfDay(60, "day-60"), by: s.bobActor) }?.violation?.kind == .maximumLifespan)
+        #expect(expectError { try s.dir.service.createToken(try throughEndOfDay(60, "day-60"), by: s.bobActor) }?.violation?.kind == .maximumLifespan)
     }
 
     @Test("policyChecks lists every creation policy's outcome for the wizard's review step, and writes nothing")

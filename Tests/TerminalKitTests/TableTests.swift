@@ -105,3 +105,48 @@ struct TableTests {
         #expect(state.visibleRange(rowCount: 0, pageHeight: 5).isEmpty)
     }
 }
+
+@Suite("Table color runs")
+struct TableColorRunTests {
+    struct Source: TableDataSource {
+        let rowCount = 2
+        let roles: [[Role?]]
+        func rows(in range: Range<Int>) -> [[String]] { range.map { _ in ["a", "b", "c"] } }
+        func role(row: Int, column: Int) -> Role? { roles[row][column] }
+    }
+
+    let columns = [TableColumn("A", minWidth: 3, weight: 0), TableColumn("B", minWidth: 3, weight: 0), TableColumn("C", minWidth: 3, weight: 0)]
+
+    private func render(_ roles: [[Role?]], theme: Theme = .color) -> Buffer {
+        var buffer = Buffer(width: 13, height: 3)
+        var state = TableState()
+        state.select(0, rowCount: 2, pageHeight: 2)
+        Table(columns: columns).render(into: &buffer, area: buffer.area, theme: theme, state: state, source: Source(roles: roles))
+        return buffer
+    }
+
+    @Test func adjacentCellsOfOneColorShareTheGapBetweenThem() {
+        let buffer = render([[nil, nil, nil], [nil, .warning, .warning]])
+        #expect(buffer.text(row: 2) == "a    b    c  ")
+        // From the start of B to the end of C, one warning run: no style change in between.
+        for x in 5..<13 { #expect(buffer.style(atX: x, y: 2) == Theme.color[.warning], "x \(x)") }
+        #expect(buffer.style(atX: 4, y: 2) == Theme.color[.normal])
+    }
+
+    @Test func differentColorsAndLoneCellsKeepPlainPadding() {
+        let buffer = render([[nil, nil, nil], [.danger, .warning, nil]])
+        #expect(buffer.style(atX: 0, y: 2) == Theme.color[.danger])
+        #expect(buffer.style(atX: 1, y: 2) == Theme.color[.normal])
+        #expect(buffer.style(atX: 5, y: 2) == Theme.color[.warning])
+        #expect(buffer.style(atX: 6, y: 2) == Theme.color[.normal])
+    }
+
+    @Test func underlinedOrSelectedCellsAreNeverJoined() {
+        let buffer = render([[.warning, .warning, nil], [.input, .input, nil]])
+        // Row 0 is selected: one selection style across the row, whatever the roles.
+        for x in 0..<13 { #expect(buffer.style(atX: x, y: 1) == Theme.color[.selection]) }
+        // Underlined blanks would show as a line: padding stays plain.
+        #expect(buffer.style(atX: 1, y: 2) == Theme.color[.normal])
+        #expect(buffer.style(atX: 4, y: 2) == Theme.color[.normal])
+    }
+}

@@ -56,7 +56,8 @@ struct TokenDetail: ConsoleScreen {
         let status = TokenPresentation.status(token, now: now)
         var rows: [(String, String, Role)] = [
             ("Name", token.displayName, .normal),
-            ("Status", status.text + (token.revocation.map { ": \($0.reason), \(TextFormat.dateTime($0.at))" } ?? ""), status.role ?? .normal),
+            ("Status", status.text + (token.revocation.map { ": \($0.reason), \(TextFormat.dateTime($0.at))" } ?? ""),
+             status.role ?? (token.status(at: now) == .active ? .success : .normal)),
             ("Owner", owner.map { "\($0.displayName) (\($0.loginName), \($0.kind.title.lowercased()))\($0.isActive ? "" : " \u{2014} disabled: the token does not verify")" } ?? "(deleted)",
              owner?.isActive == false ? .danger : .normal),
             ("Created by", creator.map { "\($0.loginName), on behalf of the owner" } ?? "the owner", .normal),

@@ -49,7 +49,9 @@ struct FilterBar {
             x += buffer.put("/", x: x, y: row.y, style: theme[.keyHint])
             field.render(into: &buffer, area: Rect(x: x, y: row.y, width: max(0, row.maxX - x), height: 1), theme: theme, isFocused: true)
         } else {
-            buffer.put(summary, x: x, y: row.y, style: theme[.muted], maxWidth: max(0, row.maxX - x))
+            // Plain, not muted: the "12 of 3,400" counter changes on every move, and a muted
+            // run costs two SGR sequences (16 bytes on xterm) each time it is rewritten.
+            buffer.put(summary, x: x, y: row.y, style: theme[.normal], maxWidth: max(0, row.maxX - x))
         }
     }
 }

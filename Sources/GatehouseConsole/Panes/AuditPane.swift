@@ -86,9 +86,11 @@ struct AuditPane: ListPane {
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
         core.render(into: &buffer, area: area, theme: theme, title: "Audit", summaryExtra: filterProblem.map { [$0] } ?? ["newest first"]) { event in
             [
-                CellText(Self.shortTime(event.occurredAt), .muted), CellText(event.actorText),
+                // Plain time and details, color only for actions that warn or destroy: every
+                // color or dim run costs SGR sequences each time the selection repaints a row.
+                CellText(Self.shortTime(event.occurredAt)), CellText(event.actorText),
                 CellText(event.action.title, Self.role(of: event.action)), CellText(event.target.name),
-                CellText(event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; "), .muted),
+                CellText(event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; ")),
             ]
         }
     }
@@ -101,7 +103,6 @@ struct AuditPane: ListPane {
         switch action {
         case .tokenRevoked, .userDeleted, .groupDeleted, .userDisabled, .sshKeyRemoved: .danger
         case .replacedSecretPresented, .tokenLeakReported, .policyUpdated: .warning
-        case .tokenCreated, .userCreated, .groupCreated: .success
         default: nil
         }
     }

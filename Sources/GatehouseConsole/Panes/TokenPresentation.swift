@@ -4,10 +4,12 @@ import TerminalKit
 
 /// How tokens read in lists and details: relative expiry, status colors, scope summaries.
 enum TokenPresentation {
+    /// Color marks what needs attention (expiring, revoked; expired is muted), not the usual
+    /// "Active": fewer color runs per row, so moving the selection writes fewer bytes.
     static func status(_ token: PersonalAccessToken, now: Date) -> CellText {
         switch token.status(at: now) {
         case .active:
-            return token.validTo.timeIntervalSince(now) < 7 * 86_400 ? CellText("Expiring", .warning) : CellText("Active", .success)
+            return token.validTo.timeIntervalSince(now) < 7 * 86_400 ? CellText("Expiring", .warning) : CellText("Active")
         case .expired: return CellText("Expired", .muted)
         case .revoked: return CellText("Revoked", .danger)
         }

@@ -129,7 +129,7 @@ struct TokensPane: ListPane {
         core.render(into: &buffer, area: area, theme: theme, title: owner.map { "Tokens of \($0.displayName)" } ?? "Tokens",
                     summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { token in
             [
-                CellText(token.displayName), CellText(environment.user(token.ownerID)?.loginName ?? "(deleted)", .muted),
+                CellText(token.displayName), CellText(environment.user(token.ownerID)?.loginName ?? "(deleted)"),
                 TokenPresentation.target(token, environment), TokenPresentation.scopes(token, catalog: environment.catalog),
                 TokenPresentation.expiry(token, now: now), TokenPresentation.status(token, now: now), TokenPresentation.lastUsed(token, now: now),
             ]

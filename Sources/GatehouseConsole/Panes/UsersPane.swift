@@ -126,9 +126,11 @@ struct UsersPane: ListPane {
         core.render(into: &buffer, area: area, theme: theme, title: "Users", summaryExtra: filters.summary) { row in
             let user = row.user
             return [
-                CellText(user.displayName), CellText(user.loginName, .muted), CellText(user.kind.shortTitle),
+                // Color marks the exception (a disabled account), not every row: each colored
+                // cell costs the terminal SGR sequences whenever the selection repaints the row.
+                CellText(user.displayName), CellText(user.loginName), CellText(user.kind.shortTitle),
                 CellText(user.identitySource.shortTitle), CellText(user.accessLevel.shortTitle),
-                user.isActive ? CellText("Active", .success) : CellText("Disabled", .danger),
+                user.isActive ? CellText("Active") : CellText("Disabled", .danger),
                 CellText(String(row.groupCount)), row.tokenCount.map { CellText(String($0)) } ?? CellText("\u{2014}", .muted),
             ]
         }

@@ -1,6 +1,7 @@
 /// Maps semantic roles to concrete styles, and carries the glyph set.
 ///
-/// `Theme.color` uses the eight ANSI colors on the terminal's default background;
+/// `Theme.color` uses the eight ANSI colors on the terminal's default background (the
+/// selection is reverse video, the selection of a list without the focus is underlined);
 /// `Theme.monochrome` uses only reverse, bold, underline and dim, for `NO_COLOR`, `--no-color`
 /// and terminals without colors. Choose with `Theme.select(...)`.
 public struct Theme: Sendable {
@@ -37,8 +38,10 @@ public struct Theme: Sendable {
         case .title: return Style(foreground: .cyan, attributes: .bold)
         case .border: return Style(foreground: .blue)
         case .focusedBorder: return Style(foreground: .cyan, attributes: .bold)
-        case .selection: return Style(foreground: .black, background: .cyan)
-        case .inactiveSelection: return Style(attributes: .reverse)
+        // Reverse video: legible on any palette, and the cheapest highlight to move (one SGR
+        // on, `sgr0` off; a color pair costs `op` + `sgr0` to leave, 8 bytes more per key).
+        case .selection: return Style(attributes: .reverse)
+        case .inactiveSelection: return Style(attributes: .underline)
         case .columnHeader: return Style(attributes: [.bold, .underline])
         case .keyHint: return Style(foreground: .cyan, attributes: .bold)
         case .keyLabel: return .plain

@@ -119,11 +119,37 @@ public struct Table: Sendable {
             let style = rowIndex == state.selectedIndex ? selectionStyle : theme[.normal]
             if rowIndex == state.selectedIndex { buffer.fill(body.row(i), style: style) }
             let cells = i < rows.count ? rows[i] : []
-            for column in positions where column.index < cells.count {
-                let cellStyle = rowIndex == state.selectedIndex ? style : (source.role(row: rowIndex, column: column.index).map { theme[$0] } ?? style)
+            let shown = positions.filter { $0.index < cells.count }
+            let cellStyles = shown.map { column in
+                rowIndex == state.selectedIndex ? style : (source.role(row: rowIndex, column: column.index).map { theme[$0] } ?? style)
+            }
+            if rowIndex != state.selectedIndex {
+                Self.joinRuns(of: cellStyles, at: shown.map { ($0.x, $0.width) }, row: y, in: &buffer)
+            }
+            for (column, cellStyle) in zip(shown, cellStyles) {
                 buffer.put(cells[column.index], in: Rect(x: column.x, y: y, width: column.width, height: 1),
                            alignment: columns[column.index].alignment, style: cellStyle)
             }
+        }
+    }
+
+    /// Adjacent cells of one style (two warnings side by side) become one run: the padding and
+    /// the gap between them take that style too. Each change of style costs the terminal an SGR
+    /// sequence or two (10–26 bytes on xterm) every time the row is repainted, e.g. when the
+    /// selection leaves it. Only for styles whose blanks look like plain blanks (no background,
+    /// underline or reverse), so nothing changes on screen.
+    static func joinRuns(of styles: [Style], at spans: [(x: Int, width: Int)], row y: Int, in buffer: inout Buffer) {
+        var start = 0
+        while start < styles.count {
+            var end = start
+            while end + 1 < styles.count && styles[end + 1] == styles[start] { end += 1 }
+            let style = styles[start]
+            if end > start, style != .plain, style.background == .default,
+               style.attributes.isDisjoint(with: [.underline, .reverse]) {
+                let x = spans[start].x
+                buffer.fill(Rect(x: x, y: y, width: spans[end].x + spans[end].width - x, height: 1), style: style)
+            }
+            start = end + 1
         }
     }
 }
