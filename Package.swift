@@ -69,21 +69,7 @@ let package = Package(
         // Thin: parses the command line and runs it.
         .executableTarget(
             name: "gatehouse",
-            dependencies: ["GatehouseCLI"],
-            linkerSettings: [
-                // Release, Linux: the Swift runtime and Foundation linked into the binary instead of
-                // loaded as shared libraries, and not position-independent (no 2 MiB of relative
-                // relocations to apply at start). Peak RSS of the console on 100k users / 1M tokens:
-                // 33.7 MiB -> ~26.5 MiB through tuiprobe; the binary grows to ~110 MB (ICU data, unread).
-                // The group: the static Foundation libraries refer to each other in a cycle.
-                .unsafeFlags([
-                    "-static-stdlib",
-                    "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
-                    "-lFoundationEssentials", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims",
-                    "-Xlinker", "--end-group",
-                    "-Xclang-linker", "-no-pie",
-                ], .when(platforms: [.linux], configuration: .release)),
-            ]
+            dependencies: ["GatehouseCLI"]
         ),
         // Benchmarks on a large generated directory (`gatehouse dev seed`); see BENCHMARKS.md.
         .executableTarget(
