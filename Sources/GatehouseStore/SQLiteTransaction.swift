@@ -7,10 +7,14 @@ struct SQLiteTransaction: DirectoryWriter {
     let db: Database
     /// Where "last used" updates are noted for the verification cache, once committed.
     let recordedUses: RecordedUses?
+    /// See `SQLiteDirectoryStore.searchWalkThreshold`.
+    let searchWalkThreshold: Int
 
-    init(_ db: Database, recordingUsesIn recordedUses: RecordedUses? = nil) {
+    init(_ db: Database, recordingUsesIn recordedUses: RecordedUses? = nil,
+         searchWalkThreshold: Int = SQLiteDirectoryStore.defaultSearchWalkThreshold) {
         self.db = db
         self.recordedUses = recordedUses
+        self.searchWalkThreshold = searchWalkThreshold
     }
 
     func isEmpty() throws -> Bool {

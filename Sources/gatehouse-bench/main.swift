@@ -289,6 +289,31 @@ for length in [1, 3, 6] {
         _ = try? service.tokens(query, page: .first(pageLimit), by: actor)
     }
 }
+// Every order the Tokens pane offers (`s`, `S`), each part alone: capped count, first, next and last page.
+for length in [1, 3, 6] {
+    let text = String(tokenTyped.prefix(length))
+    for sort in TokenQuery.Sort.allCases {
+        for descending in [false, true] {
+            let query = TokenQuery(search: TextSearch(text), statuses: [.active], sort: sort, descending: descending)
+            let name = "tokens \"\(text)\" by \(sort.rawValue)\(descending ? " desc" : "")"
+            var last: PageCursor?
+            measure("filter", "\(name): console count", iterations: max(5, iterations / 3)) {
+                _ = try? service.count(query, cap: ListCount.defaultCap, by: actor)
+            }
+            measure("filter", "\(name): first page", iterations: max(5, iterations / 3)) {
+                last = (try? service.tokens(query, page: .first(pageLimit), by: actor))?.lastCursor
+            }
+            if let cursor = last {
+                measure("filter", "\(name): next page", iterations: max(5, iterations / 3)) {
+                    _ = try? service.tokens(query, page: PageRequest(.after(cursor), limit: pageLimit), by: actor)
+                }
+            }
+            measure("filter", "\(name): last page (End)", iterations: max(5, iterations / 3)) {
+                _ = try? service.tokens(query, page: PageRequest(.last, limit: pageLimit), by: actor)
+            }
+        }
+    }
+}
 
 }
 
