@@ -55,6 +55,29 @@ final class GeneratedConsole: ConsoleFixture {
         #expect(console.titleRow.contains("1 of \(CountText.thousands(members))"), "\(console.dump)")
         #expect(!console.titleRow.contains("+"))
     }
+
+    /// While a filter is typed the title shows the filter, not the counter, so the list is not
+    /// counted per keystroke; the count is there as soon as the filter is kept.
+    @Test func aTypedFilterIsCountedWhenItIsKept() throws {
+        let console = try GeneratedConsole(users: 24_000, tokens: 500)
+        console.send(.character("/"))
+        console.type("an")
+        #expect(console.titleRow.contains("/an"), "\(console.dump)")
+        #expect(console.selectedRow != nil, "rows are listed while typing")
+        console.send(.enter)
+        let matching = try console.service.count(UserQuery(search: TextSearch("an")), cap: ListCount.defaultCap)
+        #expect(matching.value > 100, "a broad filter, longer than the first page")
+        #expect(console.titleRow.contains("1 of \(CountText.thousands(matching.value))\(matching.isExact ? "" : "+")"), "\(console.dump)")
+        #expect(console.titleRow.contains("filter \u{201C}an\u{201D}"), "\(console.dump)")
+
+        // A filter that fits in one page is exact even while it is typed, so Esc on an empty
+        // field (after Backspace) keeps a true count.
+        console.send(.character("/"))
+        console.send(.backspace)
+        console.send(.backspace)
+        console.send(.escape)
+        #expect(console.titleRow.contains("1 of \(CountText.thousands(try console.userCount()))"), "\(console.dump)")
+    }
 }
 
 enum CountText {

@@ -34,19 +34,36 @@ struct PagedList<Item: Sendable> {
         state.visibleRange(rowCount: count, pageHeight: pageHeight).map { ($0, item(at: $0)) }
     }
 
-    /// Starts over at the top (a new filter or sort).
-    mutating func reload(count: ListCount, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
-        self.count = count.value
-        countIsExact = count.isExact
+    /// Starts over at the top (a new filter or sort). With no count (while a filter is being
+    /// typed, when the counter is not on screen) the first page stands in for it: exact when it
+    /// came back short, else a lower bound until `settle(count:)`.
+    mutating func reload(count: ListCount?, pageHeight: Int, fetch: Fetch) throws(GatehouseError) {
         state = ListState()
-        let page = try fetch(PageRequest(.first, limit: pageHeight + Self.margin(pageHeight)))
+        let limit = pageHeight + Self.margin(pageHeight)
+        let page = try fetch(PageRequest(.first, limit: limit))
         entries = page.entries
         windowStart = 0
+        let count = count ?? ListCount(entries.count, isExact: entries.count < limit)
+        self.count = count.value
+        countIsExact = count.isExact
+        countIsProvisional = !count.isExact && count.value == entries.count
+    }
+
+    /// True while the count is only the first page's length (see `reload`).
+    private(set) var countIsProvisional = false
+
+    /// The counted value, once the counter is about to be shown.
+    mutating func settle(count: ListCount, pageHeight: Int) {
+        self.count = max(count.value, min(self.count, windowStart + entries.count))
+        countIsExact = count.isExact
+        countIsProvisional = false
+        state.clamp(rowCount: self.count, pageHeight: pageHeight)
     }
 
     /// Reloads in place after a change, keeping the selection where it was when possible.
     /// A capped count is replaced by the exact one when the selection is near or past the cap.
     mutating func refresh(count: ListCount, pageHeight: Int, fetch: Fetch, exactCount: ExactCount? = nil) throws(GatehouseError) {
+        countIsProvisional = false
         if !count.isExact, let exactCount, max(state.selectedIndex, windowStart + entries.count) + 2 * max(1, pageHeight) >= count.value {
             self.count = try exactCount()
             countIsExact = true
