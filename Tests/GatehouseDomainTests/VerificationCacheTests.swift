@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import GatehouseDomain
 @testable import GatehouseStore
@@ -38,6 +39,24 @@ struct VerificationCacheTests {
         let cli = try otherProcess(dir)
         try cli.revokeToken(issued.token.id, reason: "leaked", by: try cli.resolveActor(login: "admin"))
         #expect(try dir.service.verify(issued.secret).failure == .revoked(at: dir.clock.now, reason: "leaked"))
+    }
+
+    /// While nothing is written anywhere, verifications do not even read the epoch: the WAL-index
+    /// header is unchanged. The first write from another process sends them back to the epoch.
+    @Test func withNothingWrittenTheEpochIsNotReadAndAnyCommitEndsThat() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        let readers = dir.store.verificationReaders
+        _ = try dir.service.verify(issued.secret)  // a miss; it also stamps "last used" (a commit)
+        _ = try dir.service.verify(issued.secret)  // the header changed: reads the epoch again
+        let before = readers.epochReads.load(ordering: .relaxed)
+        for _ in 0..<20 { #expect(try dir.service.verify(issued.secret).success != nil) }
+        #expect(readers.epochReads.load(ordering: .relaxed) == before, "no commit, no epoch read")
+
+        let cli = try otherProcess(dir)
+        try cli.revokeToken(issued.token.id, reason: "leaked", by: try cli.resolveActor(login: "admin"))
+        #expect(try dir.service.verify(issued.secret).failure == .revoked(at: dir.clock.now, reason: "leaked"))
+        #expect(readers.epochReads.load(ordering: .relaxed) == before + 1)
     }
 
     @Test func disablingTheOwnerElsewhereTakesEffectAtOnce() throws {

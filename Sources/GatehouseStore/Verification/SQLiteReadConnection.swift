@@ -34,6 +34,9 @@ final class SQLiteReadConnection {
 
     var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// The main database file's full path, as SQLite names its `-wal` and `-shm` files after it.
+    var mainFilePath: String? { sqlite3_db_filename(handle, "main").map { String(cString: $0) } }
+
     /// One prepared statement; `rows` binds, steps and always resets, so no read transaction
     /// outlives a call (a lingering one would keep the WAL from being checkpointed).
     final class PreparedStatement {

@@ -18,6 +18,9 @@ import Synchronization
 final class VerificationCache: Sendable {
     private struct State {
         var epoch: Int64 = .min
+        /// The WAL-index header read just before the epoch was last found current: while the
+        /// header is still this one, nothing has committed since, so the epoch need not be read.
+        var validatedHeader: WALIndexHeaderWatch.Header?
         /// Two generations: when `recent` is full it becomes `older`, and a hit in `older` moves
         /// back to `recent`, so what is in use stays and the rest ages out (LRU without a list).
         var recent: [TokenDigest: VerificationRecord] = [:]
@@ -33,21 +36,40 @@ final class VerificationCache: Sendable {
     /// The record cached for `digest`, if `epoch` (read just now) is the current epoch. A newer
     /// epoch empties the cache; an older one (a reader whose snapshot predates a change) is
     /// answered from the database without touching the cache.
-    func record(for digest: TokenDigest, epoch: Int64) -> VerificationRecord? {
+    ///
+    /// `header` is the WAL-index header read before the epoch (nil if unknown): the cache may
+    /// then answer without the epoch while the header stays the same (`record(for:unchangedSince:)`).
+    func record(for digest: TokenDigest, epoch: Int64, header: WALIndexHeaderWatch.Header? = nil) -> VerificationRecord? {
         guard capacity > 0 else { return nil }
         return state.withLock { state in
             if epoch > state.epoch {
                 state.epoch = epoch
+                state.validatedHeader = header
                 state.recent.removeAll(keepingCapacity: true)
                 state.older.removeAll()
                 return nil
             }
             guard epoch == state.epoch else { return nil }
-            if let record = state.recent[digest] { return record }
-            guard let record = state.older.removeValue(forKey: digest) else { return nil }
-            Self.insert(record, for: digest, into: &state, capacity: capacity)
-            return record
+            state.validatedHeader = header
+            return Self.lookup(digest, in: &state, capacity: capacity)
         }
+    }
+
+    /// The record cached for `digest` if `header`, read just now, is the header under which the
+    /// epoch was last found current: no transaction has committed since, in any process.
+    func record(for digest: TokenDigest, unchangedSince header: WALIndexHeaderWatch.Header) -> VerificationRecord? {
+        guard capacity > 0 else { return nil }
+        return state.withLock { state in
+            guard state.validatedHeader == header else { return nil }
+            return Self.lookup(digest, in: &state, capacity: capacity)
+        }
+    }
+
+    private static func lookup(_ digest: TokenDigest, in state: inout State, capacity: Int) -> VerificationRecord? {
+        if let record = state.recent[digest] { return record }
+        guard let record = state.older.removeValue(forKey: digest) else { return nil }
+        insert(record, for: digest, into: &state, capacity: capacity)
+        return record
     }
 
     /// Keeps `record`, read after the epoch was `epoch`, unless the epoch has moved on since.

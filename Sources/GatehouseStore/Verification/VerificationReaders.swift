@@ -17,11 +17,33 @@ final class VerificationReaders: Sendable {
         self.cache = VerificationCache(capacity: cacheCapacity)
     }
 
+    /// How many verifications read the epoch (the rest were answered with no SQLite call); for tests.
+    let epochReads = Atomic<Int>(0)
+
+    /// Opened on the first verification (and only with a cache to serve), then read without a lock.
+    private let watchSlot = AtomicLazyReference<WatchSlot>()
+
+    private final class WatchSlot: Sendable {
+        let watch: WALIndexHeaderWatch?
+        init(_ watch: WALIndexHeaderWatch?) { self.watch = watch }
+    }
+
+    private var headerWatch: WALIndexHeaderWatch? {
+        guard cache.capacity > 0 else { return nil }
+        if let slot = watchSlot.load() { return slot.watch }
+        return watchSlot.storeIfNil(WatchSlot(WALIndexHeaderWatch(databasePath: path))).watch
+    }
+
     func record(digest: TokenDigest) throws -> VerificationRecord? {
+        // Nothing committed since the epoch was last read: no SQLite call at all.
+        let watch = headerWatch
+        if let header = watch?.current(), let cached = cache.record(for: digest, unchangedSince: header) { return cached }
         let reader = try idle.withLock { $0.popLast() } ?? VerificationReader(path: path)
         defer { idle.withLock { if $0.count < maximumIdle { $0.append(reader) } } }
+        let header = watch?.current()  // before the epoch: the epoch's snapshot is no older
         let epoch = try reader.epoch()
-        if let cached = cache.record(for: digest, epoch: epoch) { return cached }
+        epochReads.add(1, ordering: .relaxed)
+        if let cached = cache.record(for: digest, epoch: epoch, header: header) { return cached }
         guard let record = try reader.record(digest: digest) else { return nil }
         cache.keep(record, for: digest, readUnder: epoch)
         return record
