@@ -126,14 +126,44 @@ if let path = options.secrets, runs("verify") {
     }
     progress("verification warm-up: \(outcomes)")
     let duration = options.quick ? 1.0 : 3.0
-    // Cached: the steady state of an API server (each call still reads the verification epoch).
-    // Uncached: a cache of capacity 0, so every call reads its record from SQLite too.
+    // Cached: the steady state of an API server while nothing is written (no SQLite call at all).
+    // With commits elsewhere: each commit sends the next call back to the epoch query; a relevant
+    // change (here, a token renamed) also empties the cache. Uncached: capacity 0, so every call
+    // reads its record from SQLite.
     let uncachedService = AccessService(store: try SQLiteDirectoryStore(path: options.db, verificationCacheCapacity: 0), catalog: catalog)
-    for (label, verifier) in [("cached", service), ("uncached", uncachedService)] {
+    let renamed = try service.tokens(TokenQuery(ownerID: actor.user.id), page: .first(1), by: actor).items.first
+    let heartbeat: @Sendable (Int) throws -> Void = { tick in try store.write { try $0.setSetting("bench-heartbeat", to: String(tick)) } }
+    let renaming = Mutex(renamed)
+    let rename: @Sendable (Int) throws -> Void = { tick in
+        try renaming.withLock { token in
+            guard let current = token else { return }
+            token = try service.updateToken(current.id, TokenChanges(displayName: "bench-epoch-\(tick % 2)"), expectedVersion: current.version, by: actor)
+        }
+    }
+    var variants: [(label: String, verifier: AccessService, writes: (@Sendable (Int) throws -> Void)?, pause: Double)] = [
+        ("cached", service, nil, 0),
+        ("cached, 100 commits/s elsewhere", service, heartbeat, 0.01),
+    ]
+    if renamed != nil { variants.append(("cached, 10 token renames/s (each empties the cache)", service, rename, 0.1)) }
+    variants.append(("uncached", uncachedService, nil, 0))
+    for variant in variants {
         for threads in [1, 2] {
             var rates: [Double] = []
             for _ in 0..<(options.quick ? 3 : 5) {
                 let counts = Mutex<[Int]>(Array(repeating: 0, count: threads))
+                let stop = Atomic<Bool>(false)
+                let writer = DispatchGroup()
+                if let writes = variant.writes {
+                    let pause = variant.pause
+                    DispatchQueue.global().async(group: writer) {
+                        var tick = 0
+                        while !stop.load(ordering: .relaxed) {
+                            try? writes(tick)
+                            tick += 1
+                            Thread.sleep(forTimeInterval: pause)
+                        }
+                    }
+                }
                 let start = clock.now
                 DispatchQueue.concurrentPerform(iterations: threads) { thread in
                     var done = 0
@@ -141,7 +171,7 @@ if let path = options.secrets, runs("verify") {
                     let deadline = start + .milliseconds(Int(duration * 1_000 / 5))
                     while clock.now < deadline {
                         for _ in 0..<256 {
-                            _ = try? verifier.verify(secrets[index % secrets.count])
+                            _ = try? variant.verifier.verify(secrets[index % secrets.count])
                             index += 1
                             done += 1
                         }
@@ -149,15 +179,20 @@ if let path = options.secrets, runs("verify") {
                     counts.withLock { $0[thread] = done }
                 }
                 let elapsed = seconds(clock.now - start)
+                stop.store(true, ordering: .relaxed)
+                writer.wait()
                 rates.append(Double(counts.withLock { $0.reduce(0, +) }) / elapsed)
             }
             rates.sort()
-            let figure = Figure(group: "verification", name: "verify, \(label), \(threads) thread\(threads == 1 ? "" : "s")", unit: "/s",
+            let figure = Figure(group: "verification", name: "verify, \(variant.label), \(threads) thread\(threads == 1 ? "" : "s")", unit: "/s",
                                 p50: percentile(rates, 0.5), p95: percentile(rates, 0.05), samples: rates.count,
                                 note: "\(secrets.count) real active tokens, round robin; p95 column = 5th percentile of runs")
             figures.append(figure)
-            progress("verification \(label), \(threads) thread(s): \(Int(figure.p50)) /s")
+            progress("verification \(variant.label), \(threads) thread(s): \(Int(figure.p50)) /s")
         }
+    }
+    if let renamed, let current = renaming.withLock({ $0 }) {
+        _ = try? service.updateToken(current.id, TokenChanges(displayName: renamed.displayName), expectedVersion: current.version, by: actor)
     }
     // The offline and hashing parts alone, for the profile.
     measure("verification", "format check + SHA-256 only (1,000)", iterations: iterations) {
