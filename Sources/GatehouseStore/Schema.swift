@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v5-audit-search", migrate: createAuditSearch)
         migrator.registerMigration("v6-verification-epoch", migrate: createVerificationEpoch)
         migrator.registerMigration("v7-list-indexes", migrate: createListIndexes)
+        migrator.registerMigration("v8-verification-changes", migrate: createVerificationChanges)
         return migrator
     }
 
@@ -97,6 +98,45 @@ enum Schema {
             CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise) END;
             CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE ON organization BEGIN \(raise) END;
             CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise) END;
+            """)
+    }
+
+    /// What each epoch raise was about, so a verification cache evicts only the records a change
+    /// touches (a token, or every token of one account) instead of emptying itself: in a large
+    /// directory, account edits alone would otherwise keep the cache empty. The triggers of v6 are
+    /// replaced by ones that also log the change; the log keeps the last 10,000 (a cache further
+    /// behind empties itself). A change with neither id (an organization renamed or deleted)
+    /// concerns every record.
+    static let verificationChangeLogLength = 10_000
+
+    private static func createVerificationChanges(_ db: Database) throws {
+        func raise(token: String = "NULL", user: String = "NULL") -> String {
+            """
+            UPDATE verification_epoch SET value = value + 1;
+                INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, \(token), \(user) FROM verification_epoch;
+                DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - \(verificationChangeLogLength);
+            """
+        }
+        try db.execute(sql: """
+            CREATE TABLE verification_change (epoch INTEGER PRIMARY KEY, token_id BLOB, user_id BLOB);
+            DROP TRIGGER verification_epoch_token_update;
+            DROP TRIGGER verification_epoch_token_delete;
+            DROP TRIGGER verification_epoch_user_update;
+            DROP TRIGGER verification_epoch_user_delete;
+            DROP TRIGGER verification_epoch_member_insert;
+            DROP TRIGGER verification_epoch_member_delete;
+            DROP TRIGGER verification_epoch_organization_update;
+            DROP TRIGGER verification_epoch_organization_delete;
+            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF \(verificationEpochTokenColumns.joined(separator: ", ")) ON token
+                BEGIN \(raise(token: "old.id")) END;
+            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN \(raise(token: "old.id")) END;
+            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN \(raise(user: "old.id")) END;
+            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN \(raise(user: "old.id")) END;
+            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN \(raise(user: "new.user_id")) END;
+            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise(user: "old.user_id")) END;
+            -- Not policies_version: policies do not enter a verification.
+            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE OF id, name, created_at ON organization BEGIN \(raise()) END;
+            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise()) END;
             """)
     }
 

@@ -134,6 +134,57 @@ struct VerificationCacheTests {
         #expect(try raised { try dir.service.deleteUser(bob.id, by: dir.admin) })
     }
 
+    /// In a large directory something relevant changes all the time (an account edited, a token
+    /// revoked): only the records that change touches leave the cache.
+    @Test func aChangeEvictsOnlyTheRecordsItTouches() throws {
+        let dir = try TestDirectory()
+        let bob = try dir.addUser("bob", groups: [.contributors])
+        let carol = try dir.addUser("carol", groups: [.contributors])
+        let bobs = try (0..<2).map { try dir.createToken("bob-\($0)", by: try dir.actor("bob")) }
+        let carols = try (0..<3).map { try dir.createToken("carol-\($0)", by: try dir.actor("carol")) }
+        let cache = dir.store.verificationReaders.cache
+        for issued in bobs + carols { #expect(try dir.service.verify(issued.secret).success != nil) }
+        #expect(cache.count == 5)
+
+        // Another process disables bob: his two records go, carol's three stay.
+        let cli = try otherProcess(dir)
+        let admin = try cli.resolveActor(login: "admin")
+        _ = try cli.setStatus(.disabled, ofUser: bob.id, by: admin)
+        #expect(try dir.service.verify(carols[0].secret).success != nil)
+        #expect(cache.count == 3, "only bob's records were evicted")
+        #expect(try dir.service.verify(bobs[0].secret).failure == .ownerDisabled(login: "bob"))
+        #expect(cache.count == 4, "bob's record is read again, with his new status")
+
+        // One of carol's tokens revoked: that one goes, the other records stay.
+        try cli.revokeToken(carols[1].token.id, reason: "rotated", by: admin)
+        #expect(try dir.service.verify(carols[0].secret).success != nil)
+        #expect(cache.count == 3)
+        #expect(try dir.service.verify(carols[1].secret).failure?.code == "revoked")
+        #expect(try dir.service.verify(carols[2].secret).success?.owner.id == carol.id)
+
+        // An organization renamed concerns every record (they carry its name).
+        try dir.store.pool.write { try $0.execute(sql: "UPDATE organization SET name = 'Renamed' WHERE name = 'Default'") }
+        #expect(try dir.service.verify(carols[0].secret).success?.organizations.map(\.name) == ["Renamed"])
+        #expect(cache.count == 1)
+    }
+
+    /// When the log cannot account for every raise (pruned, or raised by hand), nothing is trusted.
+    @Test func anIncompleteChangeLogEmptiesTheCache() throws {
+        let dir = try TestDirectory()
+        let kept = try dir.createToken("kept")
+        let other = try dir.createToken("other")
+        _ = try dir.service.verify(kept.secret)
+        _ = try dir.service.verify(other.secret)
+        #expect(dir.store.verificationReaders.cache.count == 2)
+        try dir.store.pool.write { db in
+            try db.execute(sql: "UPDATE token SET display_name = 'renamed' WHERE display_name = 'other'")
+            try db.execute(sql: "DELETE FROM verification_change")
+        }
+        #expect(try dir.service.verify(kept.secret).success != nil)
+        #expect(dir.store.verificationReaders.cache.count == 1, "emptied, then refilled by this verification")
+        #expect(try dir.service.verify(other.secret).success?.token.displayName == "renamed")
+    }
+
     @Test func withTheCacheOffEveryVerificationReadsTheDatabase() throws {
         let dir = try TestDirectory()
         let store = try SQLiteDirectoryStore(path: dir.databasePath, verificationCacheCapacity: 0)

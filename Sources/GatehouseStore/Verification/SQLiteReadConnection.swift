@@ -53,14 +53,29 @@ final class SQLiteReadConnection {
         /// Runs the statement with `blob` bound to its first parameter (if any) and calls `row`
         /// for each result row.
         func rows(binding blob: [UInt8]? = nil, _ row: (Columns) throws -> Void) throws {
+            try run(row) {
+                guard let blob else { return SQLITE_OK }
+                return blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+            }
+        }
+
+        /// Runs the statement with `integers` bound to its parameters, in order.
+        func rows(binding integers: [Int64], _ row: (Columns) throws -> Void) throws {
+            try run(row) {
+                for (index, value) in integers.enumerated() {
+                    let status = sqlite3_bind_int64(statement, Int32(index + 1), value)
+                    guard status == SQLITE_OK else { return status }
+                }
+                return SQLITE_OK
+            }
+        }
+
+        private func run(_ row: (Columns) throws -> Void, binding bind: () -> Int32) throws {
             defer {
                 sqlite3_reset(statement)
                 sqlite3_clear_bindings(statement)
             }
-            if let blob {
-                let status = blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
-                guard status == SQLITE_OK else { throw GatehouseError.storage("verification query: \(connection.errorMessage)") }
-            }
+            guard bind() == SQLITE_OK else { throw GatehouseError.storage("verification query: \(connection.errorMessage)") }
             while true {
                 switch sqlite3_step(statement) {
                 case SQLITE_ROW: try row(Columns(statement: statement))

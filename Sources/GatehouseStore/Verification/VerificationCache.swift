@@ -3,7 +3,7 @@ import GatehouseDomain
 import Synchronization
 
 /// Verification records recently read, trusted only while the directory's verification epoch is
-/// the one they were read under.
+/// the one they were read under, or the changes logged since do not touch them.
 ///
 /// The epoch is a counter in the database that triggers raise, in the same transaction, on every
 /// change a verification depends on: a token edited, revoked, regenerated or deleted, an account
@@ -17,7 +17,7 @@ import Synchronization
 /// on has changed since.
 final class VerificationCache: Sendable {
     private struct State {
-        var epoch: Int64 = .min
+        var epoch: Int64 = VerificationCache.noEpoch
         /// The WAL-index header read just before the epoch was last found current: while the
         /// header is still this one, nothing has committed since, so the epoch need not be read.
         var validatedHeader: WALIndexHeaderWatch.Header?
@@ -26,6 +26,18 @@ final class VerificationCache: Sendable {
         var recent: [TokenDigest: VerificationRecord] = [:]
         var older: [TokenDigest: VerificationRecord] = [:]
     }
+
+    /// One logged change (`v8-verification-changes`): a token, every token of an account, or
+    /// (both nil) every record.
+    struct Change: Equatable {
+        let tokenID: TokenID?
+        let userID: UserID?
+    }
+
+    /// The epoch before any has been read.
+    static let noEpoch = Int64.min
+    /// More changes than this at once (a bulk revocation) empty the cache instead.
+    static let largestEviction: Int64 = 1_000
 
     /// Records kept per generation; 0 disables the cache.
     let capacity: Int
@@ -70,6 +82,32 @@ final class VerificationCache: Sendable {
         guard let record = state.older.removeValue(forKey: digest) else { return nil }
         insert(record, for: digest, into: &state, capacity: capacity)
         return record
+    }
+
+    /// The epoch the cached records are valid under.
+    var epoch: Int64 { state.withLock { $0.epoch } }
+
+    /// Moves from epoch `old` to `new`, evicting only the records `changes` touch (nil: all).
+    /// If another caller moved the cache meanwhile, this one's changes may not cover the gap, so
+    /// it empties the cache unless the cache is already at `new` or later.
+    func advance(from old: Int64, to new: Int64, evicting changes: [Change]?, header: WALIndexHeaderWatch.Header?) {
+        state.withLock { state in
+            guard state.epoch < new else { return }
+            if state.epoch == old, let changes, !changes.contains(where: { $0.tokenID == nil && $0.userID == nil }) {
+                let tokens = Set(changes.compactMap(\.tokenID))
+                let owners = Set(changes.compactMap(\.userID))
+                let untouched = { (entry: (key: TokenDigest, value: VerificationRecord)) in
+                    !tokens.contains(entry.value.token.id) && !owners.contains(entry.value.token.ownerID)
+                }
+                state.recent = state.recent.filter(untouched)
+                state.older = state.older.filter(untouched)
+            } else {
+                state.recent.removeAll(keepingCapacity: true)
+                state.older.removeAll()
+            }
+            state.epoch = new
+            state.validatedHeader = header
+        }
     }
 
     /// Keeps `record`, read after the epoch was `epoch`, unless the epoch has moved on since.

@@ -43,6 +43,11 @@ final class VerificationReaders: Sendable {
         let header = watch?.current()  // before the epoch: the epoch's snapshot is no older
         let epoch = try reader.epoch()
         epochReads.add(1, ordering: .relaxed)
+        let known = cache.epoch
+        if epoch > known, known != VerificationCache.noEpoch {
+            // Evict just what changed since (nil: the log cannot say, so everything goes).
+            cache.advance(from: known, to: epoch, evicting: try reader.changes(after: known, through: epoch), header: header)
+        }
         if let cached = cache.record(for: digest, epoch: epoch, header: header) { return cached }
         guard let record = try reader.record(digest: digest) else { return nil }
         cache.keep(record, for: digest, readUnder: epoch)
@@ -57,6 +62,7 @@ final class VerificationReader: @unchecked Sendable {
     private let epochQuery: SQLiteReadConnection.PreparedStatement
     private let recordQuery: SQLiteReadConnection.PreparedStatement
     private let organizationsQuery: SQLiteReadConnection.PreparedStatement
+    private let changesQuery: SQLiteReadConnection.PreparedStatement
 
     init(path: String) throws(GatehouseError) {
         connection = try SQLiteReadConnection(path: path)
@@ -70,6 +76,7 @@ final class VerificationReader: @unchecked Sendable {
             FROM token t LEFT JOIN user u ON u.id = t.owner_id
             WHERE t.digest = ?
             """)
+        changesQuery = try connection.prepare("SELECT token_id, user_id FROM verification_change WHERE epoch > ? AND epoch <= ? ORDER BY epoch")
         organizationsQuery = try connection.prepare("""
             SELECT o.id, o.name, o.created_at FROM organization_member m JOIN organization o ON o.id = m.organization_id
             WHERE m.user_id = ?
@@ -82,6 +89,18 @@ final class VerificationReader: @unchecked Sendable {
         try epochQuery.rows { epoch = $0.int64(0) }
         guard let epoch else { throw GatehouseError.storage("the verification epoch is missing from the database") }
         return epoch
+    }
+
+    /// The changes logged for epochs `after` (exclusive) through `through`, or nil when the log
+    /// does not hold all of them (pruned, or a raise without a logged change): then the caller
+    /// must assume everything changed.
+    func changes(after old: Int64, through new: Int64) throws -> [VerificationCache.Change]? {
+        guard new - old <= VerificationCache.largestEviction else { return nil }
+        var changes: [VerificationCache.Change] = []
+        try changesQuery.rows(binding: [old, new]) { row in
+            changes.append(VerificationCache.Change(tokenID: row.uuid(0).map(TokenID.init), userID: row.uuid(1).map(UserID.init)))
+        }
+        return changes.count == new - old ? changes : nil
     }
 
     /// The token with this digest, its owner and the owner's organizations, decoded by column
