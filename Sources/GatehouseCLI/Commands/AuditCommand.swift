@@ -38,23 +38,20 @@ struct AuditCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let query = try filter.query(invocation)
-            let events = try invocation.collect(limit: limit > 0 ? limit : nil) { page throws(GatehouseError) in
-                try invocation.service.auditEvents(query, page: page, by: invocation.actor)
-            }
             let names = NameCache(invocation.service)
-            if invocation.json {
-                invocation.print(.array(events.map { JSONShapes.auditEvent($0, names: names) }))
-                return
-            }
-            var table = TextTable([.fixed("WHEN (UTC)"), .flexible("ACTOR"), .flexible("ACTION", minimum: 14), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
-            for event in events {
-                var actor = event.actorText
-                if let onBehalf = event.onBehalfOf { actor += " for \(onBehalf.login)" }
-                table.append([ISODate.string(event.occurredAt).prefix(16).replacingOccurrences(of: "T", with: " "), actor, event.action.rawValue, event.target.name,
-                              event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; ")])
-            }
-            invocation.print(table, empty: "No audit events match.")
-            if limit > 0, events.count == limit {
+            let table = TextTable([.fixed("WHEN (UTC)"), .flexible("ACTOR"), .flexible("ACTION", minimum: 14), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
+            let printed = try invocation.printList(
+                limit: limit > 0 ? limit : nil, empty: "No audit events match.", table: table,
+                row: { event in
+                    var actor = event.actorText
+                    if let onBehalf = event.onBehalfOf { actor += " for \(onBehalf.login)" }
+                    return [ISODate.string(event.occurredAt).prefix(16).replacingOccurrences(of: "T", with: " "), actor, event.action.rawValue, event.target.name,
+                            event.details.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
+                },
+                json: { JSONShapes.auditEvent($0, names: names) }
+            ) { page throws(GatehouseError) in try invocation.service.auditEvents(query, page: page, by: invocation.actor) }
+            if invocation.json { return }
+            if limit > 0, printed == limit {
                 let total = try invocation.service.count(query, by: invocation.actor)
                 if total > limit { invocation.output.note("Showing the newest \(limit) of \(total) events; use --limit N (0 for all) or `audit export`.") }
             }

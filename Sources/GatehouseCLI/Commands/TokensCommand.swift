@@ -110,8 +110,12 @@ struct TokensCommand: ParsableCommand {
             case .lastUsed: .lastUsedAt
             }
             query.descending = reverse
-            let tokens = try invocation.collect(limit: limit) { page throws(GatehouseError) in try invocation.service.tokens(query, page: page, by: invocation.actor) }
-            TokensCommand.print(tokens, invocation, empty: "No tokens match.")
+            let names = NameCache(invocation.service)
+            try invocation.printList(
+                limit: limit, empty: "No tokens match.", table: TokensCommand.table(),
+                row: { TokensCommand.row($0, names: names, invocation: invocation) },
+                json: { JSONShapes.token($0, names: names, now: invocation.now) }
+            ) { page throws(GatehouseError) in try invocation.service.tokens(query, page: page, by: invocation.actor) }
         }
     }
 

@@ -52,14 +52,9 @@ struct UsersCommand: ParsableCommand {
             case .created: .createdAt
             }
             if let org { query.organizationID = try invocation.organization(org).id }
-            let users = try invocation.collect(limit: limit) { page throws(GatehouseError) in try invocation.service.users(query, page: page) }
-            if invocation.json {
-                invocation.print(.array(users.map(JSONShapes.user)))
-                return
+            try invocation.printList(limit: limit, empty: "No accounts match.", table: UsersCommand.table(), row: UsersCommand.row, json: JSONShapes.user) {
+                page throws(GatehouseError) in try invocation.service.users(query, page: page)
             }
-            var table = UsersCommand.table()
-            for user in users { table.append(UsersCommand.row(user)) }
-            invocation.print(table, empty: "No accounts match.")
         }
     }
 

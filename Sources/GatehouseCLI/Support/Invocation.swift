@@ -120,6 +120,49 @@ struct Invocation {
     // MARK: Paging
 
     /// Reads a list page by page, up to `limit` items (nil: all).
+    /// Prints a list page by page, so a million rows start at once and never sit in memory
+    /// together. A table takes its column widths from the first page (later cells that are wider
+    /// end in "…"); JSON is the same pretty array as `print(.array(…))`, written an element at a
+    /// time. Returns how many items were printed.
+    @discardableResult
+    func printList<Item: Sendable>(
+        limit: Int?, empty: String, table: TextTable, row: (Item) -> [String], json: (Item) -> JSONValue,
+        _ fetch: (PageRequest) throws(GatehouseError) -> Page<Item>
+    ) throws(GatehouseError) -> Int {
+        var printed = 0
+        var widths: [Int]?
+        var pendingElement: String?  // printed once the next one (or the end) says whether a comma follows
+        var request = PageRequest.first(min(limit ?? 500, 500))
+        while true {
+            let page = try fetch(request)
+            let items = limit.map { Array(page.items.prefix($0 - printed)) } ?? page.items
+            if self.json {
+                for item in items {
+                    if let pendingElement { output.json(pendingElement + ",") } else { output.json("[") }
+                    pendingElement = json(item).encoded().split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+                }
+            } else if !items.isEmpty {
+                var chunk = table
+                for item in items { chunk.append(row(item)) }
+                let layout = widths ?? chunk.layout(width: environment.width)
+                if widths == nil { output.line(chunk.header(widths: layout)) }
+                for line in chunk.lines(widths: layout) { output.line(line) }
+                widths = layout
+            }
+            printed += items.count
+            if let limit, printed >= limit { break }
+            guard page.hasMoreAfter, let last = page.lastCursor else { break }
+            request = PageRequest(.after(last), limit: min(500, limit.map { $0 - printed } ?? 500))
+        }
+        if self.json {
+            if let pendingElement { output.json(pendingElement + "\n]") } else { print(.array([])) }
+        } else if printed == 0 {
+            output.note(empty)
+        }
+        return printed
+    }
+
     func collect<Item: Sendable>(limit: Int?, _ fetch: (PageRequest) throws(GatehouseError) -> Page<Item>) throws(GatehouseError) -> [Item] {
         var items: [Item] = []
         var request = PageRequest.first(min(limit ?? 500, 500))

@@ -27,6 +27,13 @@ struct TextTable {
 
     /// The lines to print, header first.
     func render(width: Int) -> [String] {
+        let widths = layout(width: width)
+        return [line(columns.map(\.title), widths: widths)] + rows.map { line($0, widths: widths) }
+    }
+
+    /// Column widths that fit `width`: each column as wide as its widest cell, then the widest
+    /// flexible column narrowed, one character at a time, until the line fits.
+    func layout(width: Int) -> [Int] {
         var widths = columns.indices.map { index in
             rows.reduce(columns[index].title.count) { max($0, index < $1.count ? $1[index].count : 0) }
         }
@@ -38,18 +45,26 @@ struct TextTable {
             guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for index in columns.indices {
-                let cell = Self.fit(index < cells.count ? cells[index] : "", to: widths[index])
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                let isLast = index == columns.count - 1
-                parts.append(columns[index].alignRight ? padding + cell : (isLast ? cell : cell + padding))
-            }
-            let joined = parts.joined(separator: Self.gap)
-            return String(joined.reversed().drop { $0 == " " }.reversed())
+        return widths
+    }
+
+    /// The header line for `widths` (from `layout`).
+    func header(widths: [Int]) -> String { line(columns.map(\.title), widths: widths) }
+
+    /// The rows' lines for `widths`, which may come from an earlier page (a streamed list): cells
+    /// wider than their column end in "…".
+    func lines(widths: [Int]) -> [String] { rows.map { line($0, widths: widths) } }
+
+    private func line(_ cells: [String], widths: [Int]) -> String {
+        var text = ""
+        for index in columns.indices {
+            let cell = Self.fit(index < cells.count ? cells[index] : "", to: widths[index])
+            let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+            if index > 0 { text += Self.gap }
+            text += columns[index].alignRight ? padding + cell : cell + padding
         }
-        return [line(columns.map(\.title))] + rows.map(line)
+        while text.utf8.last == UInt8(ascii: " ") { text.removeLast() }
+        return text
     }
 
     static func fit(_ text: String, to width: Int) -> String {
