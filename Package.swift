@@ -15,10 +15,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
+        // Calendar days by integer arithmetic, shared by the domain's UTC text and the date field.
+        .target(name: "CivilCalendar"),
         // Entities, rules and the AccessService façade. No terminal, no SQL.
         .target(
             name: "GatehouseDomain",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The transactional store behind the façade: SQLite through GRDB.
         .target(
@@ -41,7 +43,7 @@ let package = Package(
         // Knows nothing of users or tokens.
         .target(
             name: "TerminalKit",
-            dependencies: ["CNcursesw"]
+            dependencies: ["CNcursesw", "CivilCalendar"]
         ),
         // Panes, details, forms, the New Token wizard: state + update + render over TerminalKit.
         .target(
@@ -91,11 +93,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalKitTests",
-            dependencies: ["TerminalKit"]
+            dependencies: ["TerminalKit", "CivilCalendar"]
         ),
         .testTarget(
             name: "GatehouseConsoleTests",
-            dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "TerminalKit"]
+            dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "TerminalKit", "CivilCalendar"]
         ),
         // The real binary in a real terminal (tmux); needs `swift build` to have built it.
         .testTarget(

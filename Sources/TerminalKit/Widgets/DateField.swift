@@ -1,3 +1,4 @@
+import CivilCalendar
 /// A `YYYY-MM-DD` date input. The user types digits only (the dashes are drawn for them);
 /// pasting "2025-03-31" works too. Validates real dates and optional bounds, with a message
 /// a person can act on.
