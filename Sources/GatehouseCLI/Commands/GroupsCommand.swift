@@ -193,14 +193,26 @@ struct GroupsCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let group = try invocation.group(target.group, organization: target.org)
-            let (resolved, name) = try member.resolve(in: group, invocation)
-            try invocation.service.addMember(resolved, to: group.id, by: invocation.actor)
-            if invocation.json {
-                invocation.print(try GroupsCommand.detail(group, invocation))
-            } else {
-                invocation.output.line("Added \(name) to \(group.name).")
+            try GroupsCommand.changeMembership(target, member, invocation) { member, group throws(GatehouseError) in
+                try invocation.service.addMember(member.value, to: group.id, by: invocation.actor)
+                return "Added \(member.name) to \(group.name)."
             }
+        }
+    }
+
+    /// Add-member and remove-member: resolve the group and the member, make the change, then
+    /// print the group (JSON) or the sentence `change` returns.
+    static func changeMembership(
+        _ target: GroupOptions, _ member: MemberOptions, _ invocation: Invocation,
+        _ change: ((value: GroupMember, name: String), SecurityGroup) throws(GatehouseError) -> String
+    ) throws(GatehouseError) {
+        let group = try invocation.group(target.group, organization: target.org)
+        let (resolved, name) = try member.resolve(in: group, invocation)
+        let sentence = try change((resolved, name), group)
+        if invocation.json {
+            invocation.print(try detail(group, invocation))
+        } else {
+            invocation.output.line(sentence)
         }
     }
 
@@ -213,13 +225,9 @@ struct GroupsCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let group = try invocation.group(target.group, organization: target.org)
-            let (resolved, name) = try member.resolve(in: group, invocation)
-            try invocation.service.removeMember(resolved, from: group.id, by: invocation.actor)
-            if invocation.json {
-                invocation.print(try GroupsCommand.detail(group, invocation))
-            } else {
-                invocation.output.line("Removed \(name) from \(group.name).")
+            try GroupsCommand.changeMembership(target, member, invocation) { member, group throws(GatehouseError) in
+                try invocation.service.removeMember(member.value, from: group.id, by: invocation.actor)
+                return "Removed \(member.name) from \(group.name)."
             }
         }
     }
