@@ -44,7 +44,7 @@ struct DevCommand: ParsableCommand {
             let output = CLIEnvironment.current.output
             try GatehouseCommand.run(output) { () throws(GatehouseError) in
                 let catalog = try ResourceLocator.locate().scopeCatalog()
-                var plan = BulkLoadPlan(administratorLogin: OperatingSystemLogin.current())
+                var plan = BulkLoadPlan(administratorLogin: try OperatingSystemLogin.current())
                 plan.users = users
                 plan.tokens = tokens
                 plan.teamsPerOrganization = teams

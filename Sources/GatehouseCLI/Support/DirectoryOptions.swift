@@ -26,7 +26,7 @@ struct DirectoryContext {
         let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
         let store = try SQLiteDirectoryStore(path: path)
         let service = AccessService(store: store, catalog: catalog, clock: CLIEnvironment.current.clock)
-        let login = OperatingSystemLogin.current()
+        let login = try OperatingSystemLogin.current()
         if try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
             output.note("Created a new directory at \(path) with \(login) as its first administrator.")
         }
@@ -42,11 +42,15 @@ struct DirectoryContext {
 
 /// The OS login the acting user is mapped from: the effective user's passwd entry, which `su`
 /// and `sudo -u` change and an environment variable cannot fake.
+///
+/// No passwd entry means no identity: `$USER` and friends are the caller's to set, so falling back on
+/// them would let anyone name the account they act as.
 enum OperatingSystemLogin {
-    static func current() -> String {
-        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
-            return String(cString: name)
+    static func current() throws(GatehouseError) -> String {
+        let uid = geteuid()
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name, name.pointee != 0 else {
+            throw .notAllowed("Your user id (\(uid)) has no passwd entry, so Gatehouse cannot tell who you are. Run it as a user with an entry in /etc/passwd (or in NSS).")
         }
-        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        return String(cString: name)
     }
 }

@@ -114,10 +114,12 @@ public final class AccessService: Sendable {
         _ writer: any DirectoryWriter, _ actor: Actor, _ action: AuditAction, _ target: AuditTarget,
         organization: OrganizationID? = nil, onBehalfOf: User? = nil, details: [AuditDetail] = []
     ) throws {
+        // A change made with a token or an SSH key says which one, so a leaked credential's reach can be traced.
+        let via = actor.credential.map { [AuditDetail("via", $0.auditText)] } ?? []
         try writer.append(AuditEvent(
             occurredAt: clock.now, actor: actor.principal, impersonator: actor.impersonator.map(AuditPrincipal.init),
             onBehalfOf: onBehalfOf.map(AuditPrincipal.init), action: action, target: target,
-            organizationID: organization, details: details))
+            organizationID: organization, details: details + via))
     }
 }
 

@@ -69,7 +69,7 @@ final class CLIFixture: @unchecked Sendable {
         clock = ManualClock(Self.start)
         let catalog = try ResourceLocator.locate().scopeCatalog()
         service = AccessService(store: try SQLiteDirectoryStore(path: databasePath), catalog: catalog, clock: clock, lastUsedGranularity: 0)
-        adminLogin = OperatingSystemLogin.current()
+        adminLogin = try OperatingSystemLogin.current()
         try service.bootstrapIfEmpty(administratorLogin: adminLogin, displayName: "Ada Admin")
         admin = try service.resolveActor(login: adminLogin)
         organization = try service.organization(named: "Default")
