@@ -17,10 +17,15 @@ let package = Package(
     targets: [
         // Calendar days by integer arithmetic, shared by the domain's UTC text and the date field.
         .target(name: "CivilCalendar"),
+        // ICU's spoof checker (TR39 skeletons), for refusing look-alike names (Debian's libicu-dev).
+        .target(
+            name: "CSkeleton",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
+        ),
         // Entities, rules and the AccessService façade. No terminal, no SQL.
         .target(
             name: "GatehouseDomain",
-            dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CivilCalendar", "CSkeleton", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The transactional store behind the façade: SQLite through GRDB.
         .target(

@@ -49,7 +49,7 @@ struct DemoTimeline {
             try timeline.service.bootstrapIfEmpty(administratorLogin: administrator.login, displayName: administrator.name, organizationName: firstOrganization.name)
             let admin = try timeline.service.resolveActor(login: administrator.login)
             timeline.actors[administrator.login] = admin
-            timeline.organizations[firstOrganization.name] = try timeline.service.organization(named: firstOrganization.name).id
+            timeline.organizations[firstOrganization.name] = try timeline.service.organization(named: firstOrganization.name, by: timeline.admin()).id
             if let email = administrator.email {
                 var draft = UserDraft(admin.user)
                 draft.email = email
@@ -105,7 +105,7 @@ struct DemoTimeline {
             at(revoked.daysAgo) { timeline throws(GatehouseError) in
                 guard let id = timeline.tokenIDs[index] else { return }
                 // Owners revoke their own tokens; once an owner is disabled, an administrator does.
-                let owner = try timeline.service.user(timeline.actor(token.owner).user.id)
+                let owner = try timeline.service.user(timeline.actor(token.owner).user.id, by: timeline.admin())
                 let revoker = owner.isActive ? try timeline.actor(token.owner) : try timeline.admin()
                 try timeline.service.revokeToken(id, reason: revoked.reason, by: revoker)
             }
@@ -144,16 +144,16 @@ struct DemoTimeline {
     private mutating func setUpGroup(_ entry: DemoDirectoryFile.GroupEntry) throws(GatehouseError) {
         let organizationID = try organization(entry.organization)
         let group: SecurityGroup
-        if let existing = try? service.group(named: entry.name, in: organizationID) {
+        if let existing = try? service.group(named: entry.name, in: organizationID, by: admin()) {
             group = existing
         } else {
             group = try service.createGroup(named: entry.name, description: entry.description ?? "", in: organizationID, by: admin())
         }
-        let current = Set(try service.members(of: group.id).map(\.member))
+        let current = Set(try service.members(of: group.id, by: admin()).map(\.member))
         for member in entry.members {
             let resolved: GroupMember
             if member.hasPrefix("group:") {
-                resolved = .group(try service.group(named: String(member.dropFirst(6)), in: organizationID).id)
+                resolved = .group(try service.group(named: String(member.dropFirst(6)), in: organizationID, by: admin()).id)
             } else {
                 resolved = .user(try actor(member).user.id)
             }
@@ -174,7 +174,7 @@ struct DemoTimeline {
         guard let kind = PolicyKind(rawValue: entry.kind) else {
             throw .invalidInput(field: "policy", problem: "unknown policy \(entry.kind) in the demo file")
         }
-        let policies = try service.policies(of: organizationID)
+        let policies = try service.policies(of: organizationID, by: admin())
         var policy = policies[kind]
         policy.isEnabled = entry.enabled
         if let days = entry.maximumDays { policy.maximumLifespanDays = days }
@@ -182,7 +182,7 @@ struct DemoTimeline {
         var exemptions = Set<PolicyExemption>()
         for exemption in entry.exemptions {
             if exemption.hasPrefix("group:") {
-                exemptions.insert(.group(try service.group(named: String(exemption.dropFirst(6)), in: organizationID).id))
+                exemptions.insert(.group(try service.group(named: String(exemption.dropFirst(6)), in: organizationID, by: admin()).id))
             } else {
                 exemptions.insert(.user(try actor(exemption).user.id))
             }

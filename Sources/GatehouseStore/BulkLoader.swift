@@ -181,15 +181,15 @@ public enum BulkLoader {
             try store.pool.writeWithoutTransaction { db in
                 try db.inTransaction {
                     let insertUser = try db.cachedStatement(sql: """
-                        INSERT INTO user (id, display_name, login_name, email, kind, identity_source, access_level, status, created_at, version)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                        INSERT INTO user (id, display_name, login_name, email, kind, identity_source, access_level, status, created_at, version, login_skeleton)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                         """)
                     let insertOrgMember = try db.cachedStatement(sql: "INSERT INTO organization_member (organization_id, user_id) VALUES (?, ?)")
                     let insertGroupMember = try db.cachedStatement(sql: "INSERT INTO group_member (group_id, member_user_id) VALUES (?, ?)")
                     for user in batch {
                         try insertUser.execute(arguments: [user.id, user.displayName, user.login, user.email, user.kind.rawValue,
                                                            user.source.rawValue, user.access.rawValue, user.status.rawValue,
-                                                           user.createdAt.timeIntervalSince1970])
+                                                           user.createdAt.timeIntervalSince1970, ConfusableText.skeleton(user.login)])
                         for orgIndex in user.organizations {
                             try insertOrgMember.execute(arguments: [organizations[orgIndex].id.uuid, user.id])
                             if let valid = defaultGroups[orgIndex][.projectCollectionValidUsers] {
@@ -353,6 +353,7 @@ public enum BulkLoader {
                 }
             }
         }
+        try store.pool.write { db in try Schema.linkAuditEventsToOrganizations(db) }
         report.auditEvents = audit.count
         phase("audit history")
 

@@ -75,7 +75,16 @@ extension SQLiteTransaction {
         }
         if let since = query.since { list.filter("occurred_at >= ?", since.timeIntervalSince1970) }
         if let until = query.until { list.filter("occurred_at < ?", until.timeIntervalSince1970) }
-        if let organization = query.organizationID { list.filter("organization_id = ?", organization.uuid) }
+        if let organization = query.organizationID {
+            list.filter("EXISTS (SELECT 1 FROM audit_event_organization WHERE event_id = audit_event.id AND organization_id = ?)", organization.uuid)
+        }
+        if let visible = query.visibleOrganizations {
+            // The wall: events that affect one of the reader's organizations, probed per event in id order.
+            let marks = Self.placeholders(visible.count)
+            list.filter("EXISTS (SELECT 1 FROM audit_event_organization WHERE event_id = audit_event.id AND organization_id IN (\(marks)))")
+            list.arguments += Self.sorted(visible)
+            list.isCostlyToCount = true
+        }
         return list
     }
 
@@ -102,6 +111,11 @@ extension SQLiteTransaction {
                 event.impersonator?.login, event.onBehalfOf?.id.uuid, event.onBehalfOf?.login, event.action.rawValue,
                 event.target.kind.rawValue, event.target.id, event.target.name, event.organizationID?.uuid, details,
             ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        for organization in event.affectedOrganizationIDs {
+            try db.execute(sql: "INSERT OR IGNORE INTO audit_event_organization (event_id, organization_id) VALUES (?, ?)",
+                           arguments: [id, organization.uuid])
+        }
+        return id
     }
 }

@@ -151,6 +151,12 @@ extension SQLiteTransaction {
         if let owner = query.ownerID {
             list.filter("owner_id = ?", owner.uuid)
         }
+        if let visibility = query.visibility {
+            let (clause, arguments) = Self.tokenVisibilityClause(visibility)
+            list.filter(clause)
+            list.arguments += arguments
+            list.isCostlyToCount = true
+        }
         if let organization = query.organizationID {
             list.filter(Self.inOrganization, countingAs: Self.inOrganizationAsSet, organization.uuid, organization.uuid)
             list.isCostlyToCount = true
@@ -247,6 +253,25 @@ extension SQLiteTransaction {
         target_organization_id = ? OR (target_organization_id IS NULL
             AND owner_id IN (SELECT user_id FROM organization_member WHERE organization_id = ?))
         """
+
+    /// The wall for tokens: the reader's own, and those that work in the reader's organizations.
+    static func tokenVisibilityClause(_ visibility: TokenVisibility) -> (String, [(any DatabaseValueConvertible)?]) {
+        var alternatives: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let owner = visibility.ownerID {
+            alternatives.append("owner_id = ?")
+            arguments.append(owner.uuid)
+        }
+        if !visibility.organizations.isEmpty {
+            let marks = placeholders(visibility.organizations.count)
+            alternatives.append("""
+                target_organization_id IN (\(marks)) OR (target_organization_id IS NULL
+                    AND EXISTS (SELECT 1 FROM organization_member WHERE organization_id IN (\(marks)) AND user_id = token.owner_id))
+                """)
+            arguments += sorted(visibility.organizations) + sorted(visibility.organizations)
+        }
+        return (alternatives.isEmpty ? "0" : alternatives.joined(separator: " OR "), arguments)
+    }
 
     static let ownerIsMember = "EXISTS (SELECT 1 FROM organization_member WHERE organization_id = ? AND user_id = token.owner_id)"
 

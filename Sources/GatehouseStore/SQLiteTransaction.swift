@@ -94,6 +94,10 @@ extension SQLiteTransaction {
         try Row.fetchOne(db, sql: "SELECT * FROM user WHERE login_name = ?", arguments: [login]).map(RowDecoding.user)
     }
 
+    func user(loginSkeleton: String) throws -> User? {
+        try Row.fetchOne(db, sql: "SELECT * FROM user WHERE login_skeleton = ? LIMIT 1", arguments: [loginSkeleton]).map(RowDecoding.user)
+    }
+
     private func userList(_ query: UserQuery) -> KeysetQuery {
         let sort: String = switch query.sort {
         case .displayName: "display_name"
@@ -130,6 +134,13 @@ extension SQLiteTransaction {
                         countingAs: "id IN (SELECT user_id FROM organization_member WHERE organization_id = ?)", organization.uuid)
             list.isCostlyToCount = true
         }
+        if let visible = query.visibleOrganizations {
+            // The wall: members of the reader's organizations only, probed per row like the filter above.
+            let marks = Self.placeholders(visible.count)
+            list.filter("EXISTS (SELECT 1 FROM organization_member WHERE organization_id IN (\(marks)) AND user_id = user.id)")
+            list.arguments += Self.sorted(visible)
+            list.isCostlyToCount = true
+        }
         return list
     }
 
@@ -155,19 +166,20 @@ extension SQLiteTransaction {
 
     func insert(_ user: User) throws {
         try db.execute(sql: """
-            INSERT INTO user (id, display_name, login_name, email, kind, identity_source, access_level, status, created_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO user (id, display_name, login_name, email, kind, identity_source, access_level, status, created_at, version, login_skeleton)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [user.id.uuid, user.displayName, user.loginName, user.email, user.kind.rawValue, user.identitySource.rawValue,
-                             user.accessLevel.rawValue, user.status.rawValue, user.createdAt.timeIntervalSince1970, user.version])
+                             user.accessLevel.rawValue, user.status.rawValue, user.createdAt.timeIntervalSince1970, user.version,
+                             ConfusableText.skeleton(user.loginName)])
     }
 
     func update(_ user: User) throws -> User {
         try versionedUpdate("""
             UPDATE user SET display_name = ?, login_name = ?, email = ?, kind = ?, identity_source = ?, access_level = ?,
-                status = ?, version = version + 1
+                status = ?, login_skeleton = ?, version = version + 1
             WHERE id = ? AND version = ?
             """, [user.displayName, user.loginName, user.email, user.kind.rawValue, user.identitySource.rawValue,
-                  user.accessLevel.rawValue, user.status.rawValue, user.id.uuid, user.version], kind: .user, name: user.loginName)
+                  user.accessLevel.rawValue, user.status.rawValue, ConfusableText.skeleton(user.loginName), user.id.uuid, user.version], kind: .user, name: user.loginName)
         var stored = user
         stored.version += 1
         return stored
@@ -203,6 +215,10 @@ extension SQLiteTransaction {
         if let organization = query.organizationID {
             list.filter("organization_id = ?", organization.uuid)
         }
+        if let visible = query.visibleOrganizations {
+            list.filter("organization_id IN (\(Self.placeholders(visible.count)))")
+            list.arguments += Self.sorted(visible)
+        }
         return list
     }
 
@@ -223,21 +239,68 @@ extension SQLiteTransaction {
             }
     }
 
-    func listCounts(for users: [UserID], now: Date) throws -> [UserID: (groups: Int, activeTokens: Int)] {
+    func listCounts(for users: [UserID], now: Date, groupOrganizations: Set<OrganizationID>?, tokens: TokenVisibility?) throws -> [UserID: (groups: Int, activeTokens: Int)] {
         guard !users.isEmpty else { return [:] }
         var result: [UserID: (groups: Int, activeTokens: Int)] = Dictionary(uniqueKeysWithValues: users.map { ($0, (0, 0)) })
         let ids = users.map { $0.uuid as (any DatabaseValueConvertible)? }
         let marks = Self.placeholders(users.count)
-        for row in try Row.fetchAll(db, sql: "SELECT member_user_id, COUNT(*) AS n FROM group_member WHERE member_user_id IN (\(marks)) GROUP BY member_user_id",
-                                    arguments: StatementArguments(ids)) {
+        var groupWall = ""
+        var groupArguments = ids
+        if let groupOrganizations {
+            groupWall = " AND group_id IN (SELECT id FROM security_group WHERE organization_id IN (\(Self.placeholders(groupOrganizations.count))))"
+            groupArguments += Self.sorted(groupOrganizations)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT member_user_id, COUNT(*) AS n FROM group_member WHERE member_user_id IN (\(marks))\(groupWall) GROUP BY member_user_id",
+                                    arguments: StatementArguments(groupArguments)) {
             if let id = row["member_user_id"] as UUID? { result[UserID(id), default: (0, 0)].groups = row["n"] }
         }
+        var tokenWall = ""
+        var tokenArguments = ids + [now.timeIntervalSince1970]
+        if let tokens {
+            let (clause, arguments) = Self.tokenVisibilityClause(tokens)
+            tokenWall = " AND (\(clause))"
+            tokenArguments += arguments
+        }
         for row in try Row.fetchAll(db, sql: """
-            SELECT owner_id, COUNT(*) AS n FROM token WHERE owner_id IN (\(marks)) AND revoked_at IS NULL AND valid_to > ? GROUP BY owner_id
-            """, arguments: StatementArguments(ids + [now.timeIntervalSince1970])) {
+            SELECT owner_id, COUNT(*) AS n FROM token WHERE owner_id IN (\(marks)) AND revoked_at IS NULL AND valid_to > ?\(tokenWall) GROUP BY owner_id
+            """, arguments: StatementArguments(tokenArguments)) {
             if let id = row["owner_id"] as UUID? { result[UserID(id), default: (0, 0)].activeTokens = row["n"] }
         }
         return result
+    }
+
+    /// The groups a user reaches, by one recursive query: each (group, member it contains) edge once
+    /// per depth, bounded in depth so that even a cycle written behind the façade's back ends.
+    func groupReach(of user: UserID) throws -> [GroupReachEdge] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            WITH RECURSIVE reach(group_id, reached_from, depth) AS (
+                SELECT group_id, NULL, 1 FROM group_member WHERE member_user_id = ?
+                UNION
+                SELECT group_member.group_id, reach.group_id, reach.depth + 1
+                FROM reach JOIN group_member ON group_member.member_group_id = reach.group_id
+                WHERE reach.depth < \(Self.maximumNestingDepth)
+            )
+            SELECT DISTINCT reach.reached_from, security_group.*,
+                (SELECT group_concat(permission || '=' || setting, ' ') FROM group_permission WHERE group_id = reach.group_id) AS settings
+            FROM reach JOIN security_group ON security_group.id = reach.group_id
+            """), arguments: [user.uuid])
+        return try rows.map { row in
+            var settings: [Permission: PermissionSetting] = [:]
+            for pair in (row["settings"] as String? ?? "").split(separator: " ") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2, let permission = Permission(rawValue: parts[0]), let setting = PermissionSetting(rawValue: parts[1]) {
+                    settings[permission] = setting
+                }
+            }
+            return GroupReachEdge(group: try RowDecoding.group(row), reachedFrom: RowDecoding.optionalID(row, "reached_from"), settings: settings)
+        }
+    }
+
+    /// Deeper than any directory nests groups; past it, reach stops (a cycle cannot be made through the façade).
+    static let maximumNestingDepth = 64
+
+    static func sorted(_ organizations: Set<OrganizationID>) -> [(any DatabaseValueConvertible)?] {
+        organizations.map(\.uuid).sorted { $0.uuidString < $1.uuidString }
     }
 
     func memberCount(of group: GroupID) throws -> Int {

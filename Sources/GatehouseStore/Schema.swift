@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v6-verification-epoch", migrate: createVerificationEpoch)
         migrator.registerMigration("v7-list-indexes", migrate: createListIndexes)
         migrator.registerMigration("v8-verification-changes", migrate: createVerificationChanges)
+        migrator.registerMigration("v9-organization-walls", migrate: createOrganizationWalls)
         return migrator
     }
 

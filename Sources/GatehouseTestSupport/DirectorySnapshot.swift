@@ -15,26 +15,29 @@ public struct DirectorySnapshot: Equatable, Sendable {
 }
 
 extension AccessService {
-    /// The snapshot of the whole directory, read as `administrator` (who must see every token
-    /// and the audit log).
+    /// The snapshot of the whole directory, read straight from the store: no organization wall
+    /// hides a change from it. (`administrator` is kept so call sites read as before.)
     public func snapshot(by administrator: Actor) throws -> DirectorySnapshot {
-        let users = try collectAll { try self.users(UserQuery(), page: $0) }
-        let groups = try collectAll { try self.groups(GroupQuery(), page: $0) }
-        var members: [GroupID: [GroupMember]] = [:]
-        var permissions: [GroupID: [Permission: PermissionSetting]] = [:]
-        for group in groups {
-            members[group.id] = try self.members(of: group.id).map(\.member)
-            permissions[group.id] = try permissionSettings(of: group.id)
+        let now = clock.now
+        return try store.read { reader in
+            let users = try collectAll { try reader.users(UserQuery(), page: $0) }
+            let groups = try collectAll { try reader.groups(GroupQuery(), page: $0) }
+            var members: [GroupID: [GroupMember]] = [:]
+            var permissions: [GroupID: [Permission: PermissionSetting]] = [:]
+            for group in groups {
+                members[group.id] = try reader.members(of: group.id).sorted { "\($0)" < "\($1)" }
+                permissions[group.id] = try reader.permissionSettings(of: group.id)
+            }
+            var keys: [UserID: [RegisteredSSHKey]] = [:]
+            for user in users { keys[user.id] = try reader.sshKeys(of: user.id) }
+            let organizations = try reader.organizations()
+            var policies: [OrganizationID: OrganizationPolicies] = [:]
+            for organization in organizations { policies[organization.id] = try reader.policies(of: organization.id) }
+            return DirectorySnapshot(
+                organizations: organizations, users: users, groups: groups, members: members, permissions: permissions,
+                tokens: try collectAll { try reader.tokens(TokenQuery(), now: now, page: $0) },
+                policies: policies, sshKeys: keys, auditCount: try reader.count(AuditQuery()))
         }
-        var keys: [UserID: [RegisteredSSHKey]] = [:]
-        for user in users { keys[user.id] = try sshKeys(of: user.id) }
-        let organizations = try self.organizations()
-        var policies: [OrganizationID: OrganizationPolicies] = [:]
-        for organization in organizations { policies[organization.id] = try self.policies(of: organization.id) }
-        return DirectorySnapshot(
-            organizations: organizations, users: users, groups: groups, members: members, permissions: permissions,
-            tokens: try collectAll { try self.tokens(TokenQuery(), page: $0, by: administrator) },
-            policies: policies, sshKeys: keys, auditCount: try count(AuditQuery(), by: administrator))
     }
 }
 

@@ -107,7 +107,7 @@ let catalog = try ResourceLocator.locate().scopeCatalog()
 let store = try SQLiteDirectoryStore(path: options.db)
 let service = AccessService(store: store, catalog: catalog)
 let actor = try service.resolveActor(login: options.login)
-let userCount = try service.count(UserQuery())
+let userCount = try service.count(UserQuery(), by: actor)
 let tokenCount = try service.count(TokenQuery(), by: actor)
 progress("database \(options.db): \(userCount) users, \(tokenCount) tokens visible to \(actor.user.loginName)")
 
@@ -233,27 +233,27 @@ var userQueries: [(String, UserQuery)] = [
 userQueries += AccountStatus.allCases.map { ("status \($0.rawValue)", UserQuery(statuses: [$0])) }
 userQueries += AccountKind.allCases.map { ("kind \($0.rawValue)", UserQuery(kinds: [$0])) }
 userQueries += IdentitySource.allCases.map { ("source \($0.rawValue)", UserQuery(identitySources: [$0])) }
-if let firstOrg = try service.organizations().first {
+if let firstOrg = try service.organizations(by: actor).first {
     userQueries.append(("org \(firstOrg.name)", UserQuery(organizationID: firstOrg.id)))
 }
 for (name, query) in userQueries {
-    try pageQuery("users", name, count: { try service.count(query) }, cappedCount: { try service.count(query, cap: ListCount.defaultCap) },
-                  page: { try service.users(query, page: $0) })
+    try pageQuery("users", name, count: { try service.count(query, by: actor) }, cappedCount: { try service.count(query, cap: ListCount.defaultCap, by: actor) },
+                  page: { try service.users(query, page: $0, by: actor) })
 }
 // The Users pane also shows, per row, the group count and the active-token count.
-someUsers = try service.users(UserQuery(), page: .first(18)).entries.map(\.item)
+someUsers = try service.users(UserQuery(), page: .first(18), by: actor).entries.map(\.item)
 measure("users", "row extras for 18 rows (groups + active tokens)", iterations: iterations) {
     for user in someUsers {
-        _ = try? service.groups(of: user.id).count
+        _ = try? service.groups(of: user.id, by: actor).count
         _ = try? service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: actor)
     }
 }
 
 // Groups
-try pageQuery("groups", "all", count: { try service.count(GroupQuery()) }, page: { try service.groups(GroupQuery(), page: $0) })
+try pageQuery("groups", "all", count: { try service.count(GroupQuery(), by: actor) }, page: { try service.groups(GroupQuery(), page: $0, by: actor) })
 
 // Tokens: the default view (active, soonest expiry first), every quick filter alone, the risk view, the sorts.
-let rules = (try? service.nonComplianceRules()) ?? []
+let rules = (try? service.nonComplianceRules(by: actor)) ?? []
 func tokenQuery(_ configure: (inout TokenQuery) -> Void) -> TokenQuery {
     var query = TokenQuery()
     configure(&query)
@@ -307,8 +307,8 @@ for length in 1...typed.count {
     let text = String(typed.prefix(length))
     let query = UserQuery(search: TextSearch(text))
     measure("filter", "users \"\(text)\": count + first page", iterations: iterations) {
-        _ = try? service.count(query)
-        _ = try? service.users(query, page: .first(pageLimit))
+        _ = try? service.count(query, by: actor)
+        _ = try? service.users(query, page: .first(pageLimit), by: actor)
     }
 }
 let tokenTyped = "deploy"

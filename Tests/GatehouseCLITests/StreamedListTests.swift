@@ -25,7 +25,7 @@ import GatehouseDomain
         #expect(output.status == 0)
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.filter { $0.hasPrefix("LOGIN ") }.count == 1)
-        let total = try fixture.service.count(UserQuery())
+        let total = try fixture.service.count(UserQuery(), by: fixture.admin)
         #expect(lines.count == total + 1)
         let logins = lines.dropFirst().map { String($0.prefix { $0 != " " }) }
         #expect(Set(logins).count == total, "no row twice")
@@ -42,7 +42,7 @@ import GatehouseDomain
         var all: [User] = []
         var request = PageRequest.first(1_000)
         while true {
-            let page = try fixture.service.users(UserQuery(), page: request)
+            let page = try fixture.service.users(UserQuery(), page: request, by: fixture.admin)
             all += page.items
             guard page.hasMoreAfter, let last = page.lastCursor else { break }
             request = PageRequest(.after(last), limit: 1_000)

@@ -22,7 +22,7 @@ import GatehouseDomain
         #expect(edit["version"] as? Int == 2)
 
         #expect(fixture.run(["users", "disable", "carol"]).stdout == "Disabled carol (Carol C. Chen).\n")
-        #expect(try fixture.service.user(login: "carol").status == .disabled)
+        #expect(try fixture.service.user(login: "carol", by: fixture.admin).status == .disabled)
         let enabled = try fixture.run(["users", "enable", "carol", "--json"]).jsonObject()
         #expect(enabled["status"] as? String == "active")
 
@@ -37,7 +37,7 @@ import GatehouseDomain
         #expect(fixture.run(["orgs", "create", "Fabrikam"]).stdout == "Created the organization Fabrikam.\n")
         let joined = fixture.run(["users", "join-org", "alice", "--org", "Fabrikam"])
         #expect(joined.status == 0 && joined.stdout == "Added alice to Fabrikam.\n")
-        #expect(try fixture.service.organizations(of: fixture.service.user(login: "alice").id).map(\.name) == ["Default", "Fabrikam"])
+        #expect(try fixture.service.organizations(of: fixture.service.user(login: "alice", by: fixture.admin).id, by: fixture.admin).map(\.name) == ["Default", "Fabrikam"])
         // Two organizations now: a bare default-group name is ambiguous, and the message says how to choose.
         let ambiguous = fixture.run(["groups", "show", "Contributors"])
         #expect(ambiguous.status == 3)
@@ -59,7 +59,7 @@ import GatehouseDomain
 
         let removed = fixture.run(["users", "keys", "remove", "alice", SampleSSHKey.fingerprint])
         #expect(removed.status == 0 && removed.stdout == "Removed \(SampleSSHKey.fingerprint) from alice.\n")
-        #expect(try fixture.service.sshKeys(of: fixture.service.user(login: "alice").id).isEmpty)
+        #expect(try fixture.service.sshKeys(of: fixture.service.user(login: "alice", by: fixture.admin).id, by: fixture.admin).isEmpty)
 
         let file = fixture.folder.appendingPathComponent("id_ed25519.pub")
         try (SampleSSHKey.line + "\n").write(to: file, atomically: true, encoding: .utf8)

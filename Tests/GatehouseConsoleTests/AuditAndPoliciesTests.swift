@@ -81,11 +81,11 @@ import Testing
         let console = try DemoConsole()
         let contoso = try console.organization("Contoso")
         let events = try console.auditCount()
-        #expect(try console.service.policies(of: contoso.id)[.maximumLifespan].isEnabled == false)
+        #expect(try console.service.policies(of: contoso.id, by: console.administrator)[.maximumLifespan].isEnabled == false)
         console.send(.character("5"), .character("j"), .character("j"))
         #expect(console.row(containing: "Enforce maximum token lifespan")?.contains("[Off]") == true)
         console.send(.character(" "))
-        #expect(try console.service.policies(of: contoso.id)[.maximumLifespan].isEnabled)
+        #expect(try console.service.policies(of: contoso.id, by: console.administrator)[.maximumLifespan].isEnabled)
         #expect(try console.auditCount() == events + 1)
         #expect(try console.auditEvents().first?.action == .policyUpdated)
         #expect(console.row(containing: "Enforce maximum token lifespan")?.contains("[On]") == true)
@@ -96,7 +96,7 @@ import Testing
     func maximumDaysOutOfRangeIsRefusedAndChangesNothing(_ days: String) throws {
         let console = try DemoConsole()
         let contoso = try console.organization("Contoso")
-        let before = try console.service.policies(of: contoso.id)
+        let before = try console.service.policies(of: contoso.id, by: console.administrator)
         let events = try console.auditCount()
         console.send(.character("5"), .character("j"), .character("j"), .enter)
         #expect(console.headerRow.contains("Policies \u{203A} Enforce maximum token lifespan"))
@@ -109,14 +109,14 @@ import Testing
         } else {
             #expect(console.shows("\(days) days is out of range; choose 1 to 365 days"), "\(console.dump)")
         }
-        #expect(try console.service.policies(of: contoso.id) == before)
+        #expect(try console.service.policies(of: contoso.id, by: console.administrator) == before)
         #expect(try console.auditCount() == events)
         // Esc now asks first: the field was edited.
         console.send(.escape)
         #expect(console.shows("Discard changes?"))
         console.send(.tab, .enter)
         #expect(console.headerRow.contains("Gatehouse \u{203A} Policies"))
-        #expect(try console.service.policies(of: contoso.id) == before)
+        #expect(try console.service.policies(of: contoso.id, by: console.administrator) == before)
     }
 
     @Test func aValidMaximumIsSavedAndShown() throws {
@@ -126,7 +126,7 @@ import Testing
         console.send(.character(" "), .tab, .ctrl("u"))
         console.type("45")
         console.send(.ctrl("s"))
-        let saved = try console.service.policies(of: contoso.id)[.maximumLifespan]
+        let saved = try console.service.policies(of: contoso.id, by: console.administrator)[.maximumLifespan]
         #expect(saved.isEnabled)
         #expect(saved.maximumLifespanDays == 45)
         #expect(console.headerRow.contains("Gatehouse \u{203A} Policies"))
@@ -141,7 +141,7 @@ import Testing
         #expect(console.titleRow.contains("non-compliant"), "\(console.dump)")
         let contoso = try console.organization("Contoso")
         var query = TokenQuery()
-        query.nonCompliantWith = try console.service.nonComplianceRules()
+        query.nonCompliantWith = try console.service.nonComplianceRules(by: console.administrator)
         #expect(console.counter?.total == (try console.tokenCount(query)))
         _ = contoso
     }
@@ -149,7 +149,7 @@ import Testing
     @Test func withoutEditPoliciesEnterAndSpaceExplainWhy() throws {
         let console = try DemoConsole(as: "ymoreau")
         let fabrikam = try console.organization("Fabrikam")
-        let before = try console.service.policies(of: fabrikam.id)
+        let before = try console.service.policies(of: fabrikam.id, by: console.administrator)
         console.send(.character("5"))
         #expect(console.footerRow.contains("Enter Edit"))
         console.send(.enter)
@@ -157,6 +157,6 @@ import Testing
         #expect(!console.headerRow.contains("Policies \u{203A}"))
         console.send(.character(" "))
         #expect(console.messageRow.contains("Edit policies"))
-        #expect(try console.service.policies(of: fabrikam.id) == before)
+        #expect(try console.service.policies(of: fabrikam.id, by: console.administrator) == before)
     }
 }

@@ -151,7 +151,7 @@ import Testing
     func sshKeyFormShowsTheParsersMessageAndAddsNothing(_ line: String) throws {
         let console = try DemoConsole()
         let alice = try console.user("aandersen")
-        let keys = try console.service.sshKeys(of: alice.id)
+        let keys = try console.service.sshKeys(of: alice.id, by: console.administrator)
         let before = try snapshot(console)
         let problem: String
         do {
@@ -170,7 +170,7 @@ import Testing
         console.send(.enter)
         #expect(console.screen.contains(expected), "and after Enter\(console.dump)")
         #expect(console.headerRow.contains("Add SSH key"), "nothing was added, the form stays")
-        #expect(try console.service.sshKeys(of: alice.id) == keys)
+        #expect(try console.service.sshKeys(of: alice.id, by: console.administrator) == keys)
         #expect(try snapshot(console) == before)
     }
 
@@ -185,7 +185,7 @@ import Testing
         console.send(.character("a"), .paste(line))
         #expect(console.shows(key.fingerprint), "\(console.dump)")
         console.send(.enter)
-        #expect(try console.service.sshKeys(of: user.id).map(\.fingerprint) == [key.fingerprint])
+        #expect(try console.service.sshKeys(of: user.id, by: console.administrator).map(\.fingerprint) == [key.fingerprint])
         #expect(console.shows("SSH keys (1)"))
         #expect(try console.auditCount() == events + 1)
         #expect(try console.auditEvents(limit: 1).first?.action == .sshKeyAdded)

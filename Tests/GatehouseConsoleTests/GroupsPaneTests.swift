@@ -51,12 +51,12 @@ import Testing
 
     @Test func changingAPermissionInTheGridIsSavedAndAudited() throws {
         let console = try DemoConsole()
-        let contractors = try console.service.group(named: "Contractors", in: try console.organization("Fabrikam").id)
+        let contractors = try console.service.group(named: "Contractors", in: try console.organization("Fabrikam").id, by: console.administrator)
         let events = try console.auditCount()
         console.command("group Contractors")
         // Tab to the grid, down to "Edit policies" (5th), → from Not set to Allow.
         console.send(.tab, .down, .down, .down, .down, .right)
-        #expect(try console.service.permissionSettings(of: contractors.id)[.editPolicies] == .allow)
+        #expect(try console.service.permissionSettings(of: contractors.id, by: console.administrator)[.editPolicies] == .allow)
         #expect(try console.auditCount() == events + 1)
         #expect(console.row(containing: "Edit policies")?.contains("(\u{2022}) Allow") == true)
         #expect(console.messageRow.contains("Edit policies: Allow for Contractors"))

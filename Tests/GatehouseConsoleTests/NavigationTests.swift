@@ -91,7 +91,7 @@ import Testing
         let console = try DemoConsole()
         console.send(.character("j"), .character("j"))
         let row = try #require(console.selectedRow)
-        let login = try #require(row.split(separator: " ").first { piece in (try? console.service.user(login: String(piece))) != nil }.map(String.init))
+        let login = try #require(row.split(separator: " ").first { piece in (try? console.service.user(login: String(piece), by: console.administrator)) != nil }.map(String.init))
         console.send(.enter)
         #expect(console.headerRow.contains("Users \u{203A} \(login)"))
     }

@@ -309,7 +309,12 @@ import Testing
         let console = try DemoConsole(width: 120, height: 30)
         let hostile = "Mallory \u{1b}]0;pwned\u{07}\u{1b}[2J\u{9b}31m\u{85}"
         // The façade refuses control characters, so this is what another tool might have written.
-        try console.store.write { try $0.insert(User(displayName: hostile, loginName: "mallory", email: "mallory@evil.example", createdAt: Date())) }
+        let fabrikam = try console.organization("Fabrikam").id
+        try console.store.write { writer in
+            let mallory = User(displayName: hostile, loginName: "mallory", email: "mallory@evil.example", createdAt: Date())
+            try writer.insert(mallory)
+            try writer.addMember(mallory.id, toOrganization: fabrikam)
+        }
         #expect(throws: GatehouseError.self) {
             _ = try console.service.createUser(UserDraft(displayName: hostile, loginName: "mallory2"), in: [try console.organization("Fabrikam").id], by: console.actor)
         }

@@ -24,27 +24,27 @@ import Testing
     }
 
     @Test func hasThreeOrganizationsAndSixtyAccountsOfEveryKind() throws {
-        #expect(try service.organizations().count >= 3)
-        #expect(try service.count(UserQuery()) >= 60)
+        #expect(try service.organizations(by: admin).count >= 3)
+        #expect(try service.count(UserQuery(), by: admin) >= 60)
         for kind in AccountKind.allCases {
-            #expect(try service.count(UserQuery(kinds: [kind])) > 0, "no \(kind.title) in the demo")
+            #expect(try service.count(UserQuery(kinds: [kind]), by: admin) > 0, "no \(kind.title) in the demo")
         }
         for source in IdentitySource.allCases {
-            #expect(try service.count(UserQuery(identitySources: [source])) > 0, "no \(source.title) account in the demo")
+            #expect(try service.count(UserQuery(identitySources: [source]), by: admin) > 0, "no \(source.title) account in the demo")
         }
         for level in AccessLevel.allCases {
-            let users = try service.users(UserQuery(), page: .first(1_000)).items
+            let users = try service.users(UserQuery(), page: .first(1_000), by: admin).items
             #expect(users.contains { $0.accessLevel == level }, "no \(level.title) account in the demo")
         }
-        #expect(try service.count(UserQuery(statuses: [.disabled])) >= 3)
+        #expect(try service.count(UserQuery(statuses: [.disabled]), by: admin) >= 3)
     }
 
     @Test func groupsIncludeCustomNestingAndADeny() throws {
-        let groups = try service.groups(GroupQuery(), page: .first(1_000)).items
+        let groups = try service.groups(GroupQuery(), page: .first(1_000), by: admin).items
         #expect(groups.filter { !$0.isDefault }.count >= 5)
-        let nested = try groups.contains { group in try service.members(of: group.id).contains { if case .group = $0 { true } else { false } } }
+        let nested = try groups.contains { group in try service.members(of: group.id, by: admin).contains { if case .group = $0 { true } else { false } } }
         #expect(nested)
-        let denies = try groups.contains { try service.permissionSettings(of: $0.id).values.contains(.deny) }
+        let denies = try groups.contains { try service.permissionSettings(of: $0.id, by: admin).values.contains(.deny) }
         #expect(denies)
     }
 
@@ -65,7 +65,7 @@ import Testing
         #expect(try count { $0.neverUsedOnly = true } > 0)
         #expect(try count { $0.unusedFor = 90 * 86_400 } > 0)
         #expect(try count { $0.disabledOwnerOnly = true } > 0)
-        let rules = try service.nonComplianceRules()
+        let rules = try service.nonComplianceRules(by: admin)
         #expect(try count { $0.nonCompliantWith = rules } > 0)
     }
 

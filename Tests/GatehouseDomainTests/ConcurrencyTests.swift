@@ -44,7 +44,7 @@ struct ConcurrencyTests {
         let before = try dir.snapshot()
         #expect(expectError { try dir.service.updateUser(bob.id, to: mine, expectedVersion: bob.version, by: dir.admin) }?.isStaleVersion == true)
         #expect(try dir.snapshot() == before)
-        #expect(try dir.service.user(bob.id).displayName == "Bob (other host)")
+        #expect(try dir.service.user(bob.id, by: dir.admin).displayName == "Bob (other host)")
     }
 
     @Test("two processes adding opposite memberships at once: exactly one succeeds, the other is a cycle")
@@ -76,8 +76,8 @@ struct ConcurrencyTests {
                 continue
             }
             #expect(path.count == 3)
-            let inB = try dir.service.members(of: b.id).map(\.member)
-            let inA = try dir.service.members(of: a.id).map(\.member)
+            let inB = try dir.service.members(of: b.id, by: dir.admin).map(\.member)
+            let inA = try dir.service.members(of: a.id, by: dir.admin).map(\.member)
             #expect((inB == [.group(a.id)]) != (inA == [.group(b.id)]), "exactly one membership exists")
         }
     }

@@ -44,8 +44,8 @@ struct GeneratedDirectoryTests {
             #expect(!expected.isEmpty, "the generator names some tokens \(term)")
             #expect(Set(found.map(\.id)) == Set(expected.map(\.id)), "tokens matching \(term)")
         }
-        let users = try collectAll { try service.users(UserQuery(), page: $0) }
-        let maria = try collectAll { try service.users(UserQuery(search: TextSearch("mari")), page: $0) }
+        let users = try collectAll { try service.users(UserQuery(), page: $0, by: admin) }
+        let maria = try collectAll { try service.users(UserQuery(search: TextSearch("mari")), page: $0, by: admin) }
         #expect(Set(maria.map(\.id)) == Set(users.filter {
             [$0.displayName, $0.loginName, $0.email].contains { $0.localizedCaseInsensitiveContains("mari") }
         }.map(\.id)))

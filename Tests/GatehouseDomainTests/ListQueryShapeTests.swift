@@ -93,10 +93,10 @@ struct ListQueryShapeTests {
         let other = try dir.service.createOrganization(named: "Other", by: dir.admin)
         let carol = try dir.addUser("carol", kind: .serviceAccount)
         try dir.createToken("carol global", owner: carol.id, target: .allAccessibleOrganizations, days: 365)
-        #expect(try dir.service.policies(of: other.id)[.restrictGlobalTokens].isEnabled)
+        #expect(try dir.service.policies(of: other.id, by: dir.admin)[.restrictGlobalTokens].isEnabled)
         let everyone = try Self.everyToken(dir)
         func listed() throws -> [TokenID] {
-            try Self.walk(dir, TokenQuery.nonCompliant(try dir.service.nonComplianceRules())).map(\.id)
+            try Self.walk(dir, TokenQuery.nonCompliant(try dir.service.nonComplianceRules(by: dir.admin))).map(\.id)
         }
         func expected(_ breaks: (PersonalAccessToken) -> Bool) -> [TokenID] {
             everyone.filter { $0.revocation == nil && $0.validTo > now && breaks($0) }
@@ -111,9 +111,9 @@ struct ListQueryShapeTests {
         let global = expected { $0.target.isGlobal }
         #expect(!global.isEmpty)
         #expect(try listed() == global)
-        #expect(try dir.service.count(TokenQuery.nonCompliant(try dir.service.nonComplianceRules()), by: dir.admin) == global.count)
+        #expect(try dir.service.count(TokenQuery.nonCompliant(try dir.service.nonComplianceRules(by: dir.admin)), by: dir.admin) == global.count)
 
-        let bob = try dir.service.user(login: "bob")
+        let bob = try dir.service.user(login: "bob", by: dir.admin)
         try dir.setPolicy(.restrictGlobalTokens, enabled: true, exemptions: [.user(bob.id)])
         #expect(try listed() == expected { $0.target.isGlobal && $0.ownerID != bob.id })
 
@@ -130,7 +130,7 @@ struct ListQueryShapeTests {
                                            in: index % 3 == 0 ? [dir.orgID] : [dir.orgID, other.id], by: dir.admin)
         }
         // The members, as the membership table has them (the organization's creator is one too).
-        let everyone = try dir.service.users(UserQuery(), page: .first(1_000)).items
+        let everyone = try dir.service.users(UserQuery(), page: .first(1_000), by: dir.admin).items
         let members = try everyone.filter { user in try dir.store.read { try $0.organizationIDs(ofUser: user.id) }.contains(other.id) }
         #expect(members.count == 9)
         let expected = members.sorted(by: PagingTests.displayOrder)
@@ -140,9 +140,9 @@ struct ListQueryShapeTests {
         var descending = query
         descending.descending = true
         #expect(try PagingTests.walkForward(dir, descending, limit: 3).map(\.id) == expected.reversed().map(\.id))
-        #expect(try dir.service.count(query) == expected.count)
-        #expect(try dir.service.count(query, cap: 100) == .exact(expected.count))
-        #expect(try dir.service.count(query, cap: 5) == ListCount(5, isExact: false))
+        #expect(try dir.service.count(query, by: dir.admin) == expected.count)
+        #expect(try dir.service.count(query, cap: 100, by: dir.admin) == .exact(expected.count))
+        #expect(try dir.service.count(query, cap: 5, by: dir.admin) == ListCount(5, isExact: false))
     }
 
     @Test("the audit log of one actor: events they did and events done as someone else, merged newest first")

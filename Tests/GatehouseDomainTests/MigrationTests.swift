@@ -33,12 +33,12 @@ struct MigrationTests {
             let service = AccessService(store: store, catalog: catalog, clock: clock)
             try service.bootstrapIfEmpty(administratorLogin: "admin")
             let admin = try service.resolveActor(login: "admin")
-            let organization = try service.organization(named: "Default")
+            let organization = try service.organization(named: "Default", by: admin)
             try service.createUser(UserDraft(displayName: "Bob", loginName: "bob"), in: [organization.id], by: admin)
             let issued = try service.createToken(TokenRequest(displayName: "ci", target: .organization(organization.id),
                                                               scopes: .custom(["vso.code"]), expiration: .days(30)), by: admin)
             secret = issued.secret
-            before = (try service.count(UserQuery()), try service.count(AuditQuery(), by: admin), issued.token)
+            before = (try service.count(UserQuery(), by: admin), try service.count(AuditQuery(), by: admin), issued.token)
         } // the store closes here
 
         let reopened = try SQLiteDirectoryStore(path: path)
@@ -46,10 +46,10 @@ struct MigrationTests {
         let service = AccessService(store: reopened, catalog: catalog, clock: clock)
         #expect(try service.bootstrapIfEmpty(administratorLogin: "someone-else") == false)
         let admin = try service.resolveActor(login: "admin")
-        #expect(try service.count(UserQuery()) == before.users)
+        #expect(try service.count(UserQuery(), by: admin) == before.users)
         #expect(try service.count(AuditQuery(), by: admin) == before.audit)
-        #expect(try service.user(login: "bob").displayName == "Bob")
-        #expect(expectError { try service.user(login: "someone-else") }?.isNotFound == true)
+        #expect(try service.user(login: "bob", by: admin).displayName == "Bob")
+        #expect(expectError { try service.user(login: "someone-else", by: admin) }?.isNotFound == true)
         #expect(try service.token(before.token.id, by: admin) == before.token)
         #expect(try service.verify(secret).success?.owner.loginName == "admin")
 

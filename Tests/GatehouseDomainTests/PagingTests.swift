@@ -51,12 +51,12 @@ struct PagingTests {
 
     static func walkForward(_ dir: TestDirectory, _ query: UserQuery, limit: Int) throws -> [User] {
         var users: [User] = []
-        var page = try dir.service.users(query, page: .first(limit))
+        var page = try dir.service.users(query, page: .first(limit), by: dir.admin)
         #expect(!page.hasMoreBefore)
         users += page.items
         while page.hasMoreAfter {
             let cursor = try #require(page.lastCursor)
-            page = try dir.service.users(query, page: PageRequest(.after(cursor), limit: limit))
+            page = try dir.service.users(query, page: PageRequest(.after(cursor), limit: limit), by: dir.admin)
             #expect(page.hasMoreBefore)
             #expect(page.items.count <= limit)
             users += page.items
@@ -65,12 +65,12 @@ struct PagingTests {
     }
 
     static func walkBackward(_ dir: TestDirectory, _ query: UserQuery, limit: Int) throws -> [User] {
-        var page = try dir.service.users(query, page: PageRequest(.last, limit: limit))
+        var page = try dir.service.users(query, page: PageRequest(.last, limit: limit), by: dir.admin)
         #expect(!page.hasMoreAfter)
         var users = page.items
         while page.hasMoreBefore {
             let cursor = try #require(page.firstCursor)
-            page = try dir.service.users(query, page: PageRequest(.before(cursor), limit: limit))
+            page = try dir.service.users(query, page: PageRequest(.before(cursor), limit: limit), by: dir.admin)
             #expect(page.hasMoreAfter)
             users = page.items + users
         }
@@ -82,7 +82,7 @@ struct PagingTests {
         let crowd = try Crowd()
         let expected = try crowd.dir.allUsers().sorted(by: Self.displayOrder)
         #expect(expected.count == 127) // admin, 120 numbered, 6 specials
-        #expect(try crowd.dir.service.count(UserQuery()) == 127)
+        #expect(try crowd.dir.service.count(UserQuery(), by: crowd.dir.admin) == 127)
 
         for limit in [1, 7, 25, 127, 500] {
             let forward = try Self.walkForward(crowd.dir, UserQuery(), limit: limit)
@@ -95,7 +95,7 @@ struct PagingTests {
         let descending = try Self.walkForward(crowd.dir, UserQuery(descending: true), limit: 10)
         #expect(descending.map(\.id) == expected.reversed().map(\.id))
         // The first page of numbered users starts where it should.
-        let first = try crowd.dir.service.users(UserQuery(search: TextSearch("User ", mode: .prefix)), page: .first(3))
+        let first = try crowd.dir.service.users(UserQuery(search: TextSearch("User ", mode: .prefix)), page: .first(3), by: crowd.dir.admin)
         #expect(first.items.map(\.displayName) == ["User 000", "User 001", "User 002"])
     }
 
@@ -103,15 +103,15 @@ struct PagingTests {
     func reloadInPlace() throws {
         let crowd = try Crowd(size: 30)
         let query = UserQuery()
-        let first = try crowd.dir.service.users(query, page: .first(10))
-        let second = try crowd.dir.service.users(query, page: PageRequest(.after(try #require(first.lastCursor)), limit: 10))
+        let first = try crowd.dir.service.users(query, page: .first(10), by: crowd.dir.admin)
+        let second = try crowd.dir.service.users(query, page: PageRequest(.after(try #require(first.lastCursor)), limit: 10), by: crowd.dir.admin)
         let anchor = try #require(second.firstCursor)
-        let reloaded = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10))
+        let reloaded = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10), by: crowd.dir.admin)
         #expect(reloaded.items.map(\.id) == second.items.map(\.id))
 
         // Someone deletes the first row of the window; reloading shows the rows after it, none skipped.
         try crowd.dir.service.deleteUser(second.items[0].id, by: crowd.dir.admin)
-        let afterDelete = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10))
+        let afterDelete = try crowd.dir.service.users(query, page: PageRequest(.from(anchor), limit: 10), by: crowd.dir.admin)
         let expected = Array(try crowd.dir.allUsers().sorted(by: Self.displayOrder).drop { Self.displayOrder($0, second.items[1]) }.prefix(10))
         #expect(afterDelete.items.first?.id == second.items[1].id)
         #expect(afterDelete.items.map(\.id) == expected.map(\.id))
@@ -150,7 +150,7 @@ struct PagingTests {
         #expect(!expected.isEmpty && expected.count < all.count)
         let walked = try Self.walkForward(crowd.dir, query, limit: 4)
         #expect(walked.map(\.id) == expected.map(\.id))
-        #expect(try crowd.dir.service.count(query) == expected.count)
+        #expect(try crowd.dir.service.count(query, by: crowd.dir.admin) == expected.count)
         #expect(try Self.walkBackward(crowd.dir, query, limit: 3).map(\.id) == expected.map(\.id))
     }
 
@@ -171,7 +171,7 @@ struct PagingTests {
         let crowd = try Crowd(size: 12)
         let query = UserQuery(search: TextSearch(text, mode: mode))
         #expect(try crowd.dir.allUsers(query).map(\.displayName) == names)
-        #expect(try crowd.dir.service.count(query) == names.count)
+        #expect(try crowd.dir.service.count(query, by: crowd.dir.admin) == names.count)
     }
 
     @Test("groups page by name and filter by organization")
@@ -180,19 +180,19 @@ struct PagingTests {
         for index in 0..<12 { try dir.addGroup(String(format: "Team %02d", index)) }
         let other = try dir.service.createOrganization(named: "Other", by: dir.admin)
         let query = GroupQuery(organizationID: dir.orgID)
-        #expect(try dir.service.count(query) == 18)
-        #expect(try dir.service.count(GroupQuery()) == 24)
+        #expect(try dir.service.count(query, by: dir.admin) == 18)
+        #expect(try dir.service.count(GroupQuery(), by: dir.admin) == 24)
         var names: [String] = []
-        var page = try dir.service.groups(query, page: .first(5))
+        var page = try dir.service.groups(query, page: .first(5), by: dir.admin)
         names += page.items.map(\.name)
         while page.hasMoreAfter, let cursor = page.lastCursor {
-            page = try dir.service.groups(query, page: PageRequest(.after(cursor), limit: 5))
+            page = try dir.service.groups(query, page: PageRequest(.after(cursor), limit: 5), by: dir.admin)
             names += page.items.map(\.name)
         }
         #expect(names == names.sorted { $0.lowercased() < $1.lowercased() })
         #expect(names.count == 18)
-        #expect(try dir.service.groups(GroupQuery(search: TextSearch("team 1", mode: .prefix)), page: .first()).items.map(\.name) == ["Team 10", "Team 11"])
-        #expect(try dir.service.count(GroupQuery(search: TextSearch("Readers"), organizationID: other.id)) == 1)
+        #expect(try dir.service.groups(GroupQuery(search: TextSearch("team 1", mode: .prefix)), page: .first(), by: dir.admin).items.map(\.name) == ["Team 10", "Team 11"])
+        #expect(try dir.service.count(GroupQuery(search: TextSearch("Readers"), organizationID: other.id), by: dir.admin) == 1)
     }
 
     @Test("tokens with the same expiry page without loss or repeat")

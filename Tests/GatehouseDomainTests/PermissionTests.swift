@@ -52,7 +52,7 @@ struct PermissionTests {
         let bob = try dir.addUser("bob", groups: [.projectAdministrators])
         try dir.addGroup("Blocked", members: [.user(bob.id)], permissions: [.manageGroups: .deny])
 
-        let decision = try #require(try dir.service.effectivePermissions(of: bob.id, in: dir.orgID).first { $0.permission == .manageGroups })
+        let decision = try #require(try dir.service.effectivePermissions(of: bob.id, in: dir.orgID, by: dir.admin).first { $0.permission == .manageGroups })
         #expect(!decision.isAllowed)
         guard case let .denied(by) = decision.source else {
             Issue.record("expected a denial, got \(decision.source)")
@@ -94,7 +94,7 @@ struct PermissionTests {
 
         // And the permission really works: bob may now create a group.
         let created = try dir.service.createGroup(named: "Made by Bob", in: dir.orgID, by: try dir.actor("bob"))
-        #expect(try dir.service.group(created.id).name == "Made by Bob")
+        #expect(try dir.service.group(created.id, by: dir.admin).name == "Made by Bob")
 
         // Take bob out of A: the inherited permission is gone.
         try dir.service.removeMember(.user(bob.id), from: a.id, by: dir.admin)
@@ -106,7 +106,7 @@ struct PermissionTests {
     func notSetIsDenied() throws {
         let dir = try TestDirectory()
         let bob = try dir.addUser("bob", groups: [.readers])
-        let decisions = try dir.service.effectivePermissions(of: bob.id, in: dir.orgID)
+        let decisions = try dir.service.effectivePermissions(of: bob.id, in: dir.orgID, by: dir.admin)
         let byPermission = Dictionary(uniqueKeysWithValues: decisions.map { ($0.permission, $0) })
         for permission in [Permission.manageUsers, .manageGroups, .manageOthersTokens, .editPolicies, .viewAuditLog] {
             #expect(byPermission[permission]?.source == .notSet, "\(permission)")
@@ -123,7 +123,7 @@ struct PermissionTests {
     @Test("the first administrator holds every permission through Project Collection Administrators")
     func administratorHoldsEverything() throws {
         let dir = try TestDirectory()
-        for decision in try dir.service.effectivePermissions(of: dir.admin.user.id, in: dir.orgID) {
+        for decision in try dir.service.effectivePermissions(of: dir.admin.user.id, in: dir.orgID, by: dir.admin) {
             #expect(decision.isAllowed, "\(decision.permission)")
             #expect(decision.reasonText == "allowed by Project Collection Administrators")
         }
@@ -180,7 +180,7 @@ struct PermissionTests {
         let c = try dir.addGroup("C", members: [.group(a.id)])
         let d = try dir.addGroup("D", members: [.group(b.id)], permissions: [.viewAuditLog: .allow])
         try dir.service.addMember(.group(c.id), to: d.id, by: dir.admin)
-        #expect(try dir.service.members(of: d.id).map(\.name) == ["B", "C"])
+        #expect(try dir.service.members(of: d.id, by: dir.admin).map(\.name) == ["B", "C"])
         let decision = try dir.service.decision(.viewAuditLog, in: dir.orgID, for: try dir.actor("bob"))
         #expect(decision.reasonText == "allowed by D via A \u{2192} B \u{2192} D")
     }

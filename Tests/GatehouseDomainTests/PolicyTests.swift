@@ -122,7 +122,7 @@ struct PolicyTests {
     func lifespanBoundary() throws {
         let s = try Setup()
         try s.dir.setPolicy(.maximumLifespan, enabled: true, maximumLifespanDays: 60)
-        #expect(try s.dir.service.maximumLifespanDays(for: s.bob.id, target: .organization(s.dir.orgID)) == 60)
+        #expect(try s.dir.service.maximumLifespanDays(for: s.bob.id, target: .organization(s.dir.orgID), by: s.dir.admin) == 60)
         _ = try s.dir.service.createToken(s.dir.request("sixty", days: 60), by: s.bobActor)
         let error = expectError { try s.dir.service.createToken(s.dir.request("sixty-one", days: 61), by: s.bobActor) }
         #expect(error?.violation?.kind == .maximumLifespan)
@@ -189,7 +189,7 @@ struct PolicyTests {
         let davesTeam = try s.dir.addGroup("Dave's team", members: [.user(dave.id)])
         let trusted = try s.dir.addGroup("Trusted", members: [.group(davesTeam.id)])
         try s.dir.setPolicy(.restrictGlobalTokens, enabled: false)
-        #expect(try s.dir.service.nonComplianceRules().isEmpty, "no creation policy is on")
+        #expect(try s.dir.service.nonComplianceRules(by: s.dir.admin).isEmpty, "no creation policy is on")
 
         let full = try s.dir.service.createToken(s.dir.request("full", scopes: .fullAccess), by: s.bobActor)
         let long = try s.dir.service.createToken(s.dir.request("long", days: 200), by: s.bobActor)
@@ -202,14 +202,14 @@ struct PolicyTests {
 
         // With no policy on, nothing is non-compliant (the filter never turns into "everything").
         var none = TokenQuery()
-        none.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        none.nonCompliantWith = try s.dir.service.nonComplianceRules(by: s.dir.admin)
         #expect(try s.dir.allTokens(none).isEmpty)
         #expect(try s.dir.service.count(none, by: s.dir.admin) == 0)
 
         // Full-scoped tokens are fine while their policy is off.
         try s.dir.setPolicy(.maximumLifespan, enabled: true, maximumLifespanDays: 365)
         var query = TokenQuery()
-        query.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        query.nonCompliantWith = try s.dir.service.nonComplianceRules(by: s.dir.admin)
         #expect(try s.dir.allTokens(query).isEmpty, "no token breaks the policies that are on")
 
         try s.dir.setPolicy(.restrictGlobalTokens, enabled: true)
@@ -218,7 +218,7 @@ struct PolicyTests {
         try s.dir.setPolicy(.maximumLifespan, enabled: true, maximumLifespanDays: 90, exemptions: [.user(s.carol.id), .group(trusted.id)])
         let tokensBefore = try s.dir.allTokens()
 
-        query.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        query.nonCompliantWith = try s.dir.service.nonComplianceRules(by: s.dir.admin)
         let listed = try s.dir.allTokens(query)
         #expect(Set(listed.map(\.displayName)) == ["full", "long", "global"])
         #expect(try s.dir.service.count(query, by: s.dir.admin) == 3)
@@ -232,7 +232,7 @@ struct PolicyTests {
 
         // Only a policy that is on counts: turning one off drops its tokens from the list.
         try s.dir.setPolicy(.restrictFullScopedTokens, enabled: false)
-        query.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        query.nonCompliantWith = try s.dir.service.nonComplianceRules(by: s.dir.admin)
         #expect(Set(try s.dir.allTokens(query).map(\.displayName)) == ["long", "global"])
     }
 
@@ -244,7 +244,7 @@ struct PolicyTests {
         _ = try s.dir.service.createToken(s.dir.request("exempt-code"), by: try s.dir.actor("carol"))
         try s.dir.setPolicy(.restrictCreation, enabled: true, packagingOnly: true, exemptions: [.user(s.carol.id)])
         var query = TokenQuery()
-        query.nonCompliantWith = try s.dir.service.nonComplianceRules()
+        query.nonCompliantWith = try s.dir.service.nonComplianceRules(by: s.dir.admin)
         #expect(try s.dir.allTokens(query).map(\.displayName) == ["code"])
     }
 
@@ -275,7 +275,7 @@ struct PolicyTests {
     @Test("auto-revoke on (the default): a reported leak revokes the token, and both are audited")
     func leakRevokedWhenOn() throws {
         let s = try Setup()
-        #expect(try s.dir.service.policies(of: s.dir.orgID)[.autoRevokeLeakedTokens].isEnabled)
+        #expect(try s.dir.service.policies(of: s.dir.orgID, by: s.dir.admin)[.autoRevokeLeakedTokens].isEnabled)
         let issued = try s.dir.service.createToken(s.dir.request("leaky"), by: s.bobActor)
         let outcome = try s.dir.service.reportLeaked(issued.secret, by: try s.dir.actor("carol"))
         guard case let .revoked(token) = outcome else {
@@ -338,17 +338,17 @@ struct PolicyTests {
             #expect(error?.invalidField == "Maximum lifespan")
         }
         let other = try s.dir.service.createOrganization(named: "Other", by: s.dir.admin)
-        let foreign = try s.dir.service.group(named: DefaultGroup.readers.name, in: other.id)
+        let foreign = try s.dir.service.group(named: DefaultGroup.readers.name, in: other.id, by: s.dir.admin)
         #expect(expectError { try s.dir.setPolicy(.restrictFullScopedTokens, enabled: true, exemptions: [.group(foreign.id)]) }?.invalidField == "Exemptions")
         #expect(try s.dir.auditCount() == audit + 1, "only the organization creation was audited")
 
-        let stale = try s.dir.service.policies(of: s.dir.orgID)
+        let stale = try s.dir.service.policies(of: s.dir.orgID, by: s.dir.admin)
         try s.dir.setPolicy(.restrictFullScopedTokens, enabled: true, exemptions: [.user(s.carol.id), .group(s.team.id)])
         let event = try #require(try s.dir.allAuditEvents().last)
         #expect(event.action == .policyUpdated)
         let names = event.details.first { $0.key == "exemptions" }?.value.components(separatedBy: ", ")
         #expect(Set(names ?? []) == ["carol", "Team"])
-        let stored = try s.dir.service.policies(of: s.dir.orgID)[.restrictFullScopedTokens]
+        let stored = try s.dir.service.policies(of: s.dir.orgID, by: s.dir.admin)[.restrictFullScopedTokens]
         #expect(stored.isEnabled && stored.exemptions == [.user(s.carol.id), .group(s.team.id)])
 
         let before = try s.dir.snapshot()

@@ -98,7 +98,7 @@ struct TokenSearchPlanTests {
         let (gathering, gatheringStore) = try Self.service(dir, threshold: 1_000_000)
         let every = try dir.service.tokens(TokenQuery(), page: .first(1_000), by: dir.admin).items
         #expect(every.count == 90)
-        let logins = Dictionary(uniqueKeysWithValues: try dir.service.users(UserQuery(), page: .first(1_000)).items.map { ($0.id, $0.loginName) })
+        let logins = Dictionary(uniqueKeysWithValues: try dir.service.users(UserQuery(), page: .first(1_000), by: dir.admin).items.map { ($0.id, $0.loginName) })
         for text in Self.searches {
             let search = TextSearch(text)
             #expect(try gatheringStore.walksSortIndex(for: search) == false)

@@ -93,7 +93,7 @@ struct ValidationTests {
                       email: "agent@corp.example", kind: .jobAgent),
             in: [dir.orgID], by: dir.admin)
         #expect(user.displayName.count == 100)
-        #expect(try dir.service.user(login: "_BUILD.AGENT-01").id == user.id, "logins are case-insensitive")
+        #expect(try dir.service.user(login: "_BUILD.AGENT-01", by: dir.admin).id == user.id, "logins are case-insensitive")
         let group = try dir.service.createGroup(named: String(repeating: "g", count: 64), description: "Zoë's team \u{1F680}", in: dir.orgID, by: dir.admin)
         #expect(group.description == "Zoë's team \u{1F680}")
         let token = try dir.createToken(String(repeating: "t", count: 100))

@@ -26,9 +26,9 @@ struct VerificationTests {
         let dir = try TestDirectory()
         _ = try dir.service.createOrganization(named: "Second", by: dir.admin)
         try dir.setPolicy(.restrictGlobalTokens, enabled: false)
-        let organizations = try dir.service.organizations()
+        let organizations = try dir.service.organizations(by: dir.admin)
         let second = try #require(organizations.first { $0.name == "Second" })
-        let policies = try dir.service.policies(of: second.id)
+        let policies = try dir.service.policies(of: second.id, by: dir.admin)
         try dir.service.updatePolicy(TokenPolicy(kind: .restrictGlobalTokens, isEnabled: false), in: second.id,
                                      expectedVersion: policies.version, by: dir.admin)
         let issued = try dir.createToken("everywhere", target: .allAccessibleOrganizations)

@@ -38,7 +38,7 @@ struct AuditCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let query = try filter.query(invocation)
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             let table = TextTable([.fixed("WHEN (UTC)"), .flexible("ACTOR"), .flexible("ACTION", minimum: 14), .flexible("TARGET", minimum: 10), .flexible("DETAILS", minimum: 12)])
             let printed = try invocation.printList(
                 limit: limit > 0 ? limit : nil, empty: "No audit events match.", table: table,
@@ -69,7 +69,7 @@ struct AuditCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let query = try filter.query(invocation)
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             // The log pages newest first; walk it from its end so lines come out oldest first, page by page.
             var request = PageRequest(.last, limit: 500)
             while true {

@@ -12,9 +12,9 @@ struct GroupsCommand: ParsableCommand {
 
     /// The group's JSON with "members" and "permissions" ({"manage-users": "allow" | "deny" | "not-set", …}).
     static func detail(_ group: SecurityGroup, _ invocation: Invocation) throws(GatehouseError) -> JSONValue {
-        let names = NameCache(invocation.service)
-        let members = try invocation.service.members(of: group.id)
-        let settings = try invocation.service.permissionSettings(of: group.id)
+        let names = NameCache(invocation.service, actor: invocation.actor)
+        let members = try invocation.service.members(of: group.id, by: invocation.actor)
+        let settings = try invocation.service.permissionSettings(of: group.id, by: invocation.actor)
         guard case var .object(object) = JSONShapes.group(group, organizationName: names.organizationName(group.organizationID)) else { return .null }
         object["members"] = .array(members.map(JSONShapes.member))
         object["permissions"] = .object(Dictionary(uniqueKeysWithValues: Permission.allCases.map { ($0.rawValue, JSONValue.string((settings[$0] ?? .notSet).rawValue)) }))
@@ -38,15 +38,15 @@ struct GroupsCommand: ParsableCommand {
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             var query = GroupQuery(search: search.map { TextSearch($0) })
             if let org { query.organizationID = try invocation.organization(org).id }
-            let groups = try invocation.collect(limit: limit) { page throws(GatehouseError) in try invocation.service.groups(query, page: page) }
-            let names = NameCache(invocation.service)
+            let groups = try invocation.collect(limit: limit) { page throws(GatehouseError) in try invocation.service.groups(query, page: page, by: invocation.actor) }
+            let names = NameCache(invocation.service, actor: invocation.actor)
             if invocation.json {
                 invocation.print(.array(groups.map { JSONShapes.group($0, organizationName: names.organizationName($0.organizationID)) }))
                 return
             }
             var table = TextTable([.fixed("ORGANIZATION"), .flexible("NAME", minimum: 12), .fixed("TYPE"), .fixed("MEMBERS", alignRight: true), .flexible("DESCRIPTION")])
             for group in groups {
-                let members = try invocation.service.memberCount(of: group.id)
+                let members = try invocation.service.memberCount(of: group.id, by: invocation.actor)
                 table.append([names.organizationName(group.organizationID) ?? "?", group.name, group.isDefault ? "default" : "custom", String(members), group.description])
             }
             invocation.print(table, empty: "No groups match.")
@@ -66,7 +66,7 @@ struct GroupsCommand: ParsableCommand {
                 invocation.print(try GroupsCommand.detail(group, invocation))
                 return
             }
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             var fields = FieldList()
             fields.add("Name", group.name)
             fields.add("Organization", names.organizationName(group.organizationID) ?? "?")
@@ -78,7 +78,7 @@ struct GroupsCommand: ParsableCommand {
             invocation.output.line("")
             invocation.output.line("Members")
             var members = TextTable([.fixed("TYPE"), .flexible("NAME"), .fixed("LOGIN")])
-            for member in try invocation.service.members(of: group.id) {
+            for member in try invocation.service.members(of: group.id, by: invocation.actor) {
                 switch member {
                 case let .user(user): members.append(["user", user.displayName, user.loginName])
                 case let .group(child): members.append(["group", child.name, ""])
@@ -87,7 +87,7 @@ struct GroupsCommand: ParsableCommand {
             if members.isEmpty { invocation.output.line("  none") } else { invocation.print(members, empty: "") }
             invocation.output.line("")
             invocation.output.line("Permissions")
-            let settings = try invocation.service.permissionSettings(of: group.id)
+            let settings = try invocation.service.permissionSettings(of: group.id, by: invocation.actor)
             var permissions = TextTable([.fixed("PERMISSION"), .fixed("SETTING"), .flexible("MEANING", minimum: 20)])
             for permission in Permission.allCases {
                 permissions.append([permission.title, (settings[permission] ?? .notSet).title, permission.summary])
@@ -134,7 +134,7 @@ struct GroupsCommand: ParsableCommand {
             let updated = try invocation.service.updateGroup(group.id, name: name ?? group.name, description: description ?? group.description,
                                                              expectedVersion: group.version, by: invocation.actor)
             if invocation.json {
-                invocation.print(JSONShapes.group(updated, organizationName: NameCache(invocation.service).organizationName(updated.organizationID)))
+                invocation.print(JSONShapes.group(updated, organizationName: NameCache(invocation.service, actor: invocation.actor).organizationName(updated.organizationID)))
             } else {
                 invocation.output.line("Updated \(updated.name).")
             }
@@ -150,7 +150,7 @@ struct GroupsCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let group = try invocation.group(target.group, organization: target.org)
-            let organizationName = NameCache(invocation.service).organizationName(group.organizationID)
+            let organizationName = NameCache(invocation.service, actor: invocation.actor).organizationName(group.organizationID)
             try invocation.service.deleteGroup(group.id, by: invocation.actor)
             if invocation.json {
                 invocation.print(.object(["deleted": .bool(true), "group": JSONShapes.group(group, organizationName: organizationName)]))
@@ -176,7 +176,7 @@ struct GroupsCommand: ParsableCommand {
                 let found = try invocation.user(user)
                 return (.user(found.id), found.loginName)
             }
-            let child = try invocation.service.group(named: (memberGroup ?? "").trimmingCharacters(in: .whitespaces), in: group.organizationID)
+            let child = try invocation.service.group(named: (memberGroup ?? "").trimmingCharacters(in: .whitespaces), in: group.organizationID, by: invocation.actor)
             return (.group(child.id), child.name)
         }
     }

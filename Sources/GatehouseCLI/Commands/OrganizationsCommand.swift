@@ -16,14 +16,14 @@ struct OrganizationsCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let organizations = try invocation.service.organizations()
+            let organizations = try invocation.service.organizations(by: invocation.actor)
             if invocation.json {
                 invocation.print(.array(organizations.map(JSONShapes.organization)))
                 return
             }
             var table = TextTable([.flexible("NAME", minimum: 12), .fixed("MEMBERS", alignRight: true), .fixed("CREATED")])
             for organization in organizations {
-                let members = try invocation.service.count(UserQuery(organizationID: organization.id))
+                let members = try invocation.service.count(UserQuery(organizationID: organization.id), by: invocation.actor)
                 table.append([organization.name, String(members), TextFormat.date(organization.createdAt)])
             }
             invocation.print(table, empty: "No organizations.")

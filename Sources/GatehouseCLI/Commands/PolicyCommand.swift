@@ -15,8 +15,8 @@ struct PolicyCommand: ParsableCommand {
         for policy in policies.policies {
             for exemption in policy.exemptions where names[exemption] == nil {
                 switch exemption {
-                case let .user(id): names[exemption] = (try? invocation.service.user(id))?.loginName
-                case let .group(id): names[exemption] = (try? invocation.service.group(id))?.name
+                case let .user(id): names[exemption] = (try? invocation.service.user(id, by: invocation.actor))?.loginName
+                case let .group(id): names[exemption] = (try? invocation.service.group(id, by: invocation.actor))?.name
                 }
             }
         }
@@ -57,10 +57,10 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let organizations = if let org { [try invocation.organization(org)] } else { try invocation.service.organizations() }
+            let organizations = if let org { [try invocation.organization(org)] } else { try invocation.service.organizations(by: invocation.actor) }
             var documents: [JSONValue] = []
             for (index, organization) in organizations.enumerated() {
-                let policies = try invocation.service.policies(of: organization.id)
+                let policies = try invocation.service.policies(of: organization.id, by: invocation.actor)
                 if invocation.json {
                     documents.append(PolicyCommand.json(policies, organization, invocation))
                 } else {
@@ -116,22 +116,22 @@ struct PolicyCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let organization = try invocation.organization(org)
-            let current = try invocation.service.policies(of: organization.id)
+            let current = try invocation.service.policies(of: organization.id, by: invocation.actor)
             var updated = current[policy]
             if let enabled { updated.isEnabled = enabled }
             if let maxDays { updated.maximumLifespanDays = maxDays }
             if let packagingOnly { updated.packagingOnly = packagingOnly }
             if clearExemptions { updated.exemptions = [] }
             for login in exemptUsers { updated.exemptions.insert(.user(try invocation.user(login).id)) }
-            for name in exemptGroups { updated.exemptions.insert(.group(try invocation.service.group(named: name, in: organization.id).id)) }
+            for name in exemptGroups { updated.exemptions.insert(.group(try invocation.service.group(named: name, in: organization.id, by: invocation.actor).id)) }
             for login in unexemptUsers { updated.exemptions.remove(.user(try invocation.user(login).id)) }
-            for name in unexemptGroups { updated.exemptions.remove(.group(try invocation.service.group(named: name, in: organization.id).id)) }
+            for name in unexemptGroups { updated.exemptions.remove(.group(try invocation.service.group(named: name, in: organization.id, by: invocation.actor).id)) }
             let stored = try invocation.service.updatePolicy(updated, in: organization.id, expectedVersion: current.version, by: invocation.actor)
             if invocation.json {
                 invocation.print(PolicyCommand.json(stored, organization, invocation))
             } else {
                 PolicyCommand.table(stored, organization, invocation)
-                let rules = try invocation.service.nonComplianceRules().filter { $0.organizationID == organization.id && $0.kind == policy }
+                let rules = try invocation.service.nonComplianceRules(by: invocation.actor).filter { $0.organizationID == organization.id && $0.kind == policy }
                 if !rules.isEmpty {
                     var query = TokenQuery()
                     query.nonCompliantWith = rules

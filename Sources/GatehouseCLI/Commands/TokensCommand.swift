@@ -30,7 +30,7 @@ struct TokensCommand: ParsableCommand {
 
     /// Prints tokens as a table or a JSON array.
     static func print(_ tokens: [PersonalAccessToken], _ invocation: Invocation, empty: String) {
-        let names = NameCache(invocation.service)
+        let names = NameCache(invocation.service, actor: invocation.actor)
         if invocation.json {
             invocation.print(.array(tokens.map { JSONShapes.token($0, names: names, now: invocation.now) }))
             return
@@ -41,7 +41,7 @@ struct TokensCommand: ParsableCommand {
     }
 
     static func fields(_ token: PersonalAccessToken, _ invocation: Invocation) -> FieldList {
-        let names = NameCache(invocation.service)
+        let names = NameCache(invocation.service, actor: invocation.actor)
         let now = invocation.now
         var fields = FieldList()
         fields.add("ID", token.id.description)
@@ -110,7 +110,7 @@ struct TokensCommand: ParsableCommand {
             case .lastUsed: .lastUsedAt
             }
             query.descending = reverse
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             try invocation.printList(
                 limit: limit, empty: "No tokens match.", table: TokensCommand.table(),
                 row: { TokensCommand.row($0, names: names, invocation: invocation) },
@@ -129,7 +129,7 @@ struct TokensCommand: ParsableCommand {
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let token = try invocation.token(id)
             if invocation.json {
-                invocation.print(JSONShapes.token(token, names: NameCache(invocation.service), now: invocation.now))
+                invocation.print(JSONShapes.token(token, names: NameCache(invocation.service, actor: invocation.actor), now: invocation.now))
             } else {
                 invocation.print(TokensCommand.fields(token, invocation))
             }
@@ -160,7 +160,7 @@ struct TokensCommand: ParsableCommand {
             let changes = TokenChanges(displayName: name, expiration: expires, scopes: scopes.isGiven ? try scopes.selection(invocation.service.catalog) : nil)
             let updated = try invocation.service.updateToken(token.id, changes, expectedVersion: token.version, by: invocation.actor)
             if invocation.json {
-                invocation.print(JSONShapes.token(updated, names: NameCache(invocation.service), now: invocation.now))
+                invocation.print(JSONShapes.token(updated, names: NameCache(invocation.service, actor: invocation.actor), now: invocation.now))
             } else {
                 invocation.output.line("Updated \u{201C}\(updated.displayName)\u{201D} (\(HumanText.shortID(updated.id))): \(updated.scopes.summary(in: invocation.service.catalog)); expires \(TextFormat.dateTime(updated.validTo)).")
             }
@@ -185,7 +185,7 @@ struct TokensCommand: ParsableCommand {
             if let org { query.organizationID = try invocation.organization(org).id }
             if let owner { query.ownerID = try invocation.user(owner).id }
             let tokens = try invocation.collect(limit: nil) { page throws(GatehouseError) in try invocation.service.tokens(query, page: page, by: invocation.actor) }
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             var owners: [UserID] = []
             var byOwner: [UserID: [PersonalAccessToken]] = [:]
             for token in tokens {
@@ -273,7 +273,7 @@ struct TokenFilterOptions: ParsableArguments {
         query.disabledOwnerOnly = disabledOwner
         if nonCompliant {
             // With no policy enabled the rules are empty, which matches nothing (not everything).
-            query.nonCompliantWith = try invocation.service.nonComplianceRules()
+            query.nonCompliantWith = try invocation.service.nonComplianceRules(by: invocation.actor)
         }
         return query
     }

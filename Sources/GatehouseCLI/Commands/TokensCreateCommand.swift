@@ -43,7 +43,7 @@ struct TokensCreateCommand: DirectoryCommand {
         } else if let org {
             target = .organization(try invocation.organization(org).id)
         } else {
-            let memberships = try service.organizations(of: ownerUser?.id ?? invocation.actor.user.id)
+            let memberships = try service.organizations(of: ownerUser?.id ?? invocation.actor.user.id, by: invocation.actor)
             guard memberships.count == 1 else {
                 let who = ownerUser?.loginName ?? "you"
                 let list = memberships.map(\.name).joined(separator: ", ")
@@ -61,7 +61,7 @@ struct TokensCreateCommand: DirectoryCommand {
 
     /// The one print of a new secret: stdout; the description and the warning on stderr.
     static func show(_ issued: IssuedToken, verb: String, _ invocation: Invocation) {
-        let names = NameCache(invocation.service)
+        let names = NameCache(invocation.service, actor: invocation.actor)
         let token = issued.token
         if invocation.json {
             invocation.output.printSecret(issued.secret, with: JSONShapes.token(token, names: names, now: invocation.now))

@@ -45,7 +45,7 @@ struct TokensRevokeCommand: DirectoryCommand {
             }
             let revoked = try invocation.service.revokeToken(token.id, reason: reason, expectedVersion: token.version, by: invocation.actor)
             if invocation.json {
-                invocation.print(JSONShapes.token(revoked, names: NameCache(invocation.service), now: invocation.now))
+                invocation.print(JSONShapes.token(revoked, names: NameCache(invocation.service, actor: invocation.actor), now: invocation.now))
             } else {
                 invocation.output.line("Revoked \u{201C}\(revoked.displayName)\u{201D} (\(HumanText.shortID(revoked.id)), \(revoked.handle)).")
             }
@@ -55,7 +55,7 @@ struct TokensRevokeCommand: DirectoryCommand {
         let result = try invocation.service.revokeTokens(matching: query, reason: reason, dryRun: dryRun, by: invocation.actor)
         if invocation.json {
             // {"dryRun", "count", "tokens": [token, …]}
-            let names = NameCache(invocation.service)
+            let names = NameCache(invocation.service, actor: invocation.actor)
             invocation.print(.object(["dryRun": .bool(result.dryRun), "count": .int(result.tokens.count),
                                       "tokens": .array(result.tokens.map { JSONShapes.token($0, names: names, now: invocation.now) })]))
             return

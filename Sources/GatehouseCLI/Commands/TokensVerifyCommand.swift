@@ -24,10 +24,11 @@ struct TokensVerifyCommand: ParsableCommand {
         try GatehouseCommand.run(output) { () throws(GatehouseError) in
             let secret = try environment.readTokenSecret()
             let service = try Self.openService(directory, environment)
-            let names = NameCache(service)
             let now = service.clock.now
             switch try service.verify(secret) {
             case let .success(verified):
+                // Whoever holds the secret is its owner: names are read as the owner sees them.
+                let names = NameCache(service, actor: Actor(user: verified.owner))
                 if format.json {
                     // {"valid": true, "owner": {user}, "organizations": [org, …], "scopes": [id, …], "token": {token}}
                     output.json(JSONValue.object([
@@ -127,7 +128,7 @@ struct TokensReportLeakedCommand: DirectoryCommand {
     func execute(_ invocation: Invocation) throws(GatehouseError) {
         let secret = try invocation.environment.readTokenSecret()
         let outcome = try invocation.service.reportLeaked(secret, by: invocation.actor)
-        let names = NameCache(invocation.service)
+        let names = NameCache(invocation.service, actor: invocation.actor)
         let code: String
         let message: String
         var token: PersonalAccessToken?

@@ -53,7 +53,7 @@ struct UsersCommand: ParsableCommand {
             }
             if let org { query.organizationID = try invocation.organization(org).id }
             try invocation.printList(limit: limit, empty: "No accounts match.", table: UsersCommand.table(), row: UsersCommand.row, json: JSONShapes.user) {
-                page throws(GatehouseError) in try invocation.service.users(query, page: page)
+                page throws(GatehouseError) in try invocation.service.users(query, page: page, by: invocation.actor)
             }
         }
     }
@@ -69,13 +69,13 @@ struct UsersCommand: ParsableCommand {
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let service = invocation.service
             let user = try invocation.user(login)
-            let organizations = try service.organizations(of: user.id)
-            let names = NameCache(service)
-            let groups = try service.groups(of: user.id)
-            let keys = try service.sshKeys(of: user.id)
+            let organizations = try service.organizations(of: user.id, by: invocation.actor)
+            let names = NameCache(service, actor: invocation.actor)
+            let groups = try service.groups(of: user.id, by: invocation.actor)
+            let keys = try service.sshKeys(of: user.id, by: invocation.actor)
             var permissions: [(Organization, PermissionDecision)] = []
             for organization in organizations {
-                for decision in try service.effectivePermissions(of: user.id, in: organization.id) {
+                for decision in try service.effectivePermissions(of: user.id, in: organization.id, by: invocation.actor) {
                     permissions.append((organization, decision))
                 }
             }

@@ -18,7 +18,7 @@ struct UsersKeysCommand: ParsableCommand {
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let user = try invocation.user(login)
-            let keys = try invocation.service.sshKeys(of: user.id)
+            let keys = try invocation.service.sshKeys(of: user.id, by: invocation.actor)
             if invocation.json {
                 invocation.print(.array(keys.map(JSONShapes.sshKey)))
                 return
@@ -65,7 +65,7 @@ struct UsersKeysCommand: ParsableCommand {
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             let user = try invocation.user(login)
             let reference = key.trimmingCharacters(in: .whitespaces)
-            let keys = try invocation.service.sshKeys(of: user.id)
+            let keys = try invocation.service.sshKeys(of: user.id, by: invocation.actor)
             let matches = keys.filter { $0.fingerprint == reference || $0.id.description.hasPrefix(reference.lowercased()) }
             guard !reference.isEmpty, let match = matches.first else {
                 throw .notFound(kind: .sshKey, reference: reference)

@@ -31,7 +31,7 @@ struct DirectoryContext {
             output.note("Created a new directory at \(path) with \(login) as its first administrator.")
         }
         // A demo copy (`gatehouse demo --keep PATH`): act as its administrator, or as anyone with --as.
-        if let demoAdministrator = try service.demoAdministrator(), (try? service.user(login: login)) == nil {
+        if let demoAdministrator = try service.demoAdministrator(), (try? service.resolveActor(login: login)) == nil {
             let actor = try service.resolveActor(login: demoAdministrator, asLogin: options.asLogin, anyoneMayImpersonate: true)
             return DirectoryContext(service: service, actor: actor, store: store, resources: resources)
         }

@@ -70,16 +70,16 @@ struct Invocation {
     // MARK: Resolving what people type
 
     func user(_ login: String) throws(GatehouseError) -> User {
-        try service.user(login: login.trimmingCharacters(in: .whitespaces))
+        try service.user(login: login.trimmingCharacters(in: .whitespaces), by: actor)
     }
 
     /// An organization by name; with none given, the only organization there is (or the only one the
     /// acting user belongs to), else a message listing them.
     func organization(_ name: String?) throws(GatehouseError) -> Organization {
-        if let name { return try service.organization(named: name.trimmingCharacters(in: .whitespaces)) }
-        let all = try service.organizations()
+        if let name { return try service.organization(named: name.trimmingCharacters(in: .whitespaces), by: actor) }
+        let all = try service.organizations(by: actor)
         if all.count == 1 { return all[0] }
-        let mine = try service.organizations(of: actor.user.id)
+        let mine = try service.organizations(of: actor.user.id, by: actor)
         if mine.count == 1 { return mine[0] }
         throw .invalidInput(field: "Organization", problem: "this directory has several organizations (\(all.map(\.name).sorted().joined(separator: ", "))); choose one with --org NAME.")
     }
@@ -88,20 +88,20 @@ struct Invocation {
     func group(_ rawReference: String, organization organizationName: String?) throws(GatehouseError) -> SecurityGroup {
         let reference = rawReference.trimmingCharacters(in: .whitespaces)
         if let organizationName {
-            return try service.group(named: reference, in: try organization(organizationName).id)
+            return try service.group(named: reference, in: try organization(organizationName).id, by: actor)
         }
-        let organizations = try service.organizations()
+        let organizations = try service.organizations(by: actor)
         if let slash = reference.firstIndex(of: "/") {
             let orgName = String(reference[..<slash]).trimmingCharacters(in: .whitespaces)
             let groupName = String(reference[reference.index(after: slash)...]).trimmingCharacters(in: .whitespaces)
             if let organization = organizations.first(where: { $0.name.lowercased() == orgName.lowercased() }),
-               let group = try? service.group(named: groupName, in: organization.id) {
+               let group = try? service.group(named: groupName, in: organization.id, by: actor) {
                 return group
             }
         }
         var matches: [(Organization, SecurityGroup)] = []
         for organization in organizations {
-            if let group = try? service.group(named: reference, in: organization.id) { matches.append((organization, group)) }
+            if let group = try? service.group(named: reference, in: organization.id, by: actor) { matches.append((organization, group)) }
         }
         switch matches.count {
         case 0: throw .notFound(kind: .group, reference: reference)
@@ -179,16 +179,20 @@ struct Invocation {
 /// Looks up names for ids while printing a list, once each.
 final class NameCache {
     private let service: AccessService
+    private let actor: Actor
     private var users: [UserID: User?] = [:]
     private(set) lazy var organizations: [OrganizationID: Organization] = {
-        Dictionary(((try? service.organizations()) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(((try? service.organizations(by: actor)) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }()
 
-    init(_ service: AccessService) { self.service = service }
+    init(_ service: AccessService, actor: Actor) {
+        self.service = service
+        self.actor = actor
+    }
 
     func user(_ id: UserID) -> User? {
         if let cached = users[id] { return cached }
-        let user = try? service.user(id)
+        let user = try? service.user(id, by: actor)
         users[id] = user
         return user
     }

@@ -24,9 +24,9 @@ struct GroupDetail: ConsoleScreen {
 
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
-            group = try environment.service.group(group.id)
-            members = try environment.service.members(of: group.id)
-            settings = try environment.service.permissionSettings(of: group.id)
+            group = try environment.service.group(group.id, by: environment.actor)
+            members = try environment.service.members(of: group.id, by: environment.actor)
+            settings = try environment.service.permissionSettings(of: group.id, by: environment.actor)
             memberList.clamp(rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
             loadError = nil
         } catch {

@@ -9,6 +9,8 @@ struct UserDetail: ConsoleScreen {
     private var permissionsOrganization = 0
     private var permissions: [PermissionDecision] = []
     private var keys: [RegisteredSSHKey] = []
+    /// Another account's keys are shown only to those who may manage it.
+    private var keysHidden = false
     private var keyList = ListState()
     /// nil when the acting user may not see this account's tokens (only their own, without
     /// "Manage others' tokens"): the façade would count the actor's tokens instead.
@@ -25,15 +27,17 @@ struct UserDetail: ConsoleScreen {
 
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
-            user = try environment.service.user(user.id)
-            organizations = try environment.service.organizations(of: user.id)
-            groups = try environment.service.groups(of: user.id)
-            keys = try environment.service.sshKeys(of: user.id)
+            user = try environment.service.user(user.id, by: environment.actor)
+            organizations = try environment.service.organizations(of: user.id, by: environment.actor)
+            groups = try environment.service.groups(of: user.id, by: environment.actor)
+            let visibleKeys = try? environment.service.sshKeys(of: user.id, by: environment.actor)
+            keys = visibleKeys ?? []
+            keysHidden = visibleKeys == nil
             let managesOthers = try environment.service.managesOthersTokens(environment.actor)
             let seesTokens = managesOthers || user.id == environment.actor.user.id
             activeTokens = seesTokens ? try environment.service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: environment.actor) : nil
             permissionsOrganization = min(permissionsOrganization, max(0, organizations.count - 1))
-            permissions = organizations.isEmpty ? [] : try environment.service.effectivePermissions(of: user.id, in: organizations[permissionsOrganization].id)
+            permissions = organizations.isEmpty ? [] : try environment.service.effectivePermissions(of: user.id, in: organizations[permissionsOrganization].id, by: environment.actor)
             keyList.clamp(rowCount: keys.count, pageHeight: 3)
             loadError = nil
         } catch {
@@ -52,7 +56,7 @@ struct UserDetail: ConsoleScreen {
         return [
             ScreenKey("e", "Edit", disabledReason: manage), ScreenKey("x", user.isActive ? "Disable" : "Enable", disabledReason: manage),
             ScreenKey("a", "Add SSH key", disabledReason: isSelf ? nil : manage),
-            ScreenKey("r", "Remove key", disabledReason: keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
+            ScreenKey("r", "Remove key", disabledReason: keysHidden ? manage : keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
             ScreenKey("o", "Next org"), ScreenKey("t", "Tokens", disabledReason: activeTokens == nil ? othersTokensDenial(environment) : nil),
             ScreenKey("d", "Delete", disabledReason: manage),
         ]
@@ -75,6 +79,9 @@ struct UserDetail: ConsoleScreen {
             }
             return [.push(SSHKeyForm(user: user))]
         case .character("r"):
+            if keysHidden, let reason = environment.denial(of: .manageUsers, action: "remove other accounts' SSH keys") {
+                return [.flash(reason, .error)]
+            }
             guard keyList.selectedIndex < keys.count else { return [.flash("This account has no SSH keys.", .info)] }
             if user.id != environment.actor.user.id, let reason = environment.denial(of: .manageUsers, action: "remove other accounts' SSH keys") {
                 return [.flash(reason, .error)]
@@ -153,7 +160,11 @@ struct UserDetail: ConsoleScreen {
     }
 
     private func renderKeys(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let inner = Block(title: "SSH keys (\(keys.count))").render(into: &buffer, area: area, theme: theme)
+        let inner = Block(title: keysHidden ? "SSH keys" : "SSH keys (\(keys.count))").render(into: &buffer, area: area, theme: theme)
+        if keysHidden {
+            buffer.put("Shown to those who may manage this account (Manage users).", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 2)
+            return
+        }
         guard !keys.isEmpty else {
             buffer.put("No SSH keys. Press a and paste a public key line (the .pub file).", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 2)
             return

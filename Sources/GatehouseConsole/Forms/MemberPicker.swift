@@ -22,7 +22,7 @@ struct MemberPicker: ConsoleScreen {
         purpose = .addTo(group)
         organizationID = group.organizationID
         excludedGroup = group.id
-        existing = Set(((try? environment.service.members(of: group.id)) ?? []).map(\.member))
+        existing = Set(((try? environment.service.members(of: group.id, by: environment.actor)) ?? []).map(\.member))
         search(environment)
     }
 
@@ -50,8 +50,8 @@ struct MemberPicker: ConsoleScreen {
 
     private mutating func search(_ environment: ConsoleEnvironment) {
         let text = field.text.isEmpty ? nil : TextSearch(field.text)
-        let groups = (try? environment.service.groups(GroupQuery(search: text, organizationID: organizationID), page: .first(10)).items) ?? []
-        let users = (try? environment.service.users(UserQuery(search: text, organizationID: organizationID), page: .first(40)).items) ?? []
+        let groups = (try? environment.service.groups(GroupQuery(search: text, organizationID: organizationID), page: .first(10), by: environment.actor).items) ?? []
+        let users = (try? environment.service.users(UserQuery(search: text, organizationID: organizationID), page: .first(40), by: environment.actor).items) ?? []
         candidates = groups.filter { $0.id != excludedGroup }.map(ResolvedMember.group) + users.map(ResolvedMember.user)
         list.clamp(rowCount: candidates.count, pageHeight: 10)
     }

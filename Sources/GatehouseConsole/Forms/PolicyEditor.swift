@@ -32,7 +32,7 @@ struct PolicyEditor: ConsoleScreen {
     static func name(of exemption: PolicyExemption, _ environment: ConsoleEnvironment) -> String {
         switch exemption {
         case let .user(id): "user  " + (environment.user(id)?.loginName ?? "(deleted)")
-        case let .group(id): "group " + ((try? environment.service.group(id).name) ?? "(deleted)")
+        case let .group(id): "group " + ((try? environment.service.group(id, by: environment.actor).name) ?? "(deleted)")
         }
     }
 

@@ -33,9 +33,10 @@ struct GroupsPane: ListPane {
     func fetch(_ environment: ConsoleEnvironment) -> PagedList<GroupRow>.Fetch {
         let query = query(environment)
         let service = environment.service
+        let actor = environment.actor
         return { request throws(GatehouseError) in
-            try service.groups(query, page: request).map { group in
-                GroupRow(group: group, memberCount: (try? service.memberCount(of: group.id)) ?? 0)
+            try service.groups(query, page: request, by: actor).map { group in
+                GroupRow(group: group, memberCount: (try? service.memberCount(of: group.id, by: actor)) ?? 0)
             }
         }
     }
@@ -43,7 +44,7 @@ struct GroupsPane: ListPane {
     func counter(_ environment: ConsoleEnvironment) -> ListCounter {
         let query = query(environment)
         // A few hundred groups at most: always exact.
-        return { _ throws(GatehouseError) in .exact(try environment.service.count(query)) }
+        return { _ throws(GatehouseError) in .exact(try environment.service.count(query, by: environment.actor)) }
     }
 
     func open(_ item: GroupRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {

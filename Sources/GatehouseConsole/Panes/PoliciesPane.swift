@@ -30,19 +30,19 @@ struct PoliciesPane: ConsoleScreen {
             return
         }
         do {
-            let loaded = try environment.service.policies(of: organization.id)
+            let loaded = try environment.service.policies(of: organization.id, by: environment.actor)
             policies = loaded
             exemptionNames = [:]
             for policy in loaded.policies {
                 exemptionNames[policy.kind] = policy.exemptions.map { exemption in
                     switch exemption {
                     case let .user(id): environment.user(id)?.loginName ?? "(deleted user)"
-                    case let .group(id): (try? environment.service.group(id).name) ?? "(deleted group)"
+                    case let .group(id): (try? environment.service.group(id, by: environment.actor).name) ?? "(deleted group)"
                     }
                 }.sorted()
             }
             var query = TokenQuery(organizationID: organization.id)
-            query.nonCompliantWith = try environment.service.nonComplianceRules().filter { $0.organizationID == organization.id }
+            query.nonCompliantWith = try environment.service.nonComplianceRules(by: environment.actor).filter { $0.organizationID == organization.id }
             nonCompliant = try environment.service.count(query, by: environment.actor)
             loadError = nil
         } catch {

@@ -31,12 +31,12 @@ struct TokensPane: ListPane {
     }
 
     var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? "Tokens" }
-    var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} see all. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
+    var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} also see the tokens that work in the organizations where they hold it. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
 
     private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
         var query = TokenQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), ownerID: owner?.id,
                                organizationID: environment.scope, sort: sort, descending: descending)
-        TokenRisk.apply(risks, to: &query) { (try? environment.service.nonComplianceRules()) ?? [] }
+        TokenRisk.apply(risks, to: &query) { (try? environment.service.nonComplianceRules(by: environment.actor)) ?? [] }
         return query
     }
 

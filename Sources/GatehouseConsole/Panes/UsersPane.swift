@@ -47,7 +47,7 @@ struct UsersPane: ListPane {
         let service = environment.service
         let actor = environment.actor
         return { request throws(GatehouseError) in
-            let page = try service.users(query, page: request)
+            let page = try service.users(query, page: request, by: actor)
             // Two queries for the whole page, not two per row.
             let counts = try service.listCounts(for: page.items, by: actor)
             return page.map { user in
@@ -60,8 +60,8 @@ struct UsersPane: ListPane {
         var query = query
         query.organizationID = environment.scope
         return { cap throws(GatehouseError) in
-            if let cap { return try environment.service.count(query, cap: cap) }
-            return .exact(try environment.service.count(query))
+            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
+            return .exact(try environment.service.count(query, by: environment.actor))
         }
     }
 

@@ -84,17 +84,17 @@ struct CommandLine {
     }
 
     private static func openUser(_ text: String, _ environment: ConsoleEnvironment) -> ConsoleCommand {
-        if let user = try? environment.service.user(login: text) {
+        if let user = try? environment.service.user(login: text, by: environment.actor) {
             return .open(.users, UserDetail(user: user, environment))
         }
-        let matches = (try? environment.service.users(UserQuery(search: TextSearch(text)), page: .first(2)).items) ?? []
+        let matches = (try? environment.service.users(UserQuery(search: TextSearch(text)), page: .first(2), by: environment.actor).items) ?? []
         if matches.count == 1 { return .open(.users, UserDetail(user: matches[0], environment)) }
         return .failed(matches.isEmpty ? "No user matches \u{201C}\(text)\u{201D}." : "Several users match \u{201C}\(text)\u{201D}; type more of the login, or use / in the Users pane.")
     }
 
     private static func openGroup(_ text: String, _ environment: ConsoleEnvironment) -> ConsoleCommand {
         let query = GroupQuery(search: TextSearch(text), organizationID: environment.scope)
-        let matches = (try? environment.service.groups(query, page: .first(20)).items) ?? []
+        let matches = (try? environment.service.groups(query, page: .first(20), by: environment.actor).items) ?? []
         let exact = matches.filter { $0.name.lowercased() == text.lowercased() }
         if let group = exact.first ?? (matches.count == 1 ? matches.first : nil) {
             return .open(.groups, GroupDetail(group: group, environment))
@@ -124,9 +124,9 @@ struct CommandLine {
         let names: [String]
         switch verb {
         case "user":
-            names = (try? environment.service.users(UserQuery(search: TextSearch(prefix, mode: .prefix), sort: .loginName), page: .first(20)).items.map(\.loginName)) ?? []
+            names = (try? environment.service.users(UserQuery(search: TextSearch(prefix, mode: .prefix), sort: .loginName), page: .first(20), by: environment.actor).items.map(\.loginName)) ?? []
         case "group":
-            names = (try? environment.service.groups(GroupQuery(search: TextSearch(prefix, mode: .prefix), organizationID: environment.scope), page: .first(20)).items.map(\.name)) ?? []
+            names = (try? environment.service.groups(GroupQuery(search: TextSearch(prefix, mode: .prefix), organizationID: environment.scope), page: .first(20), by: environment.actor).items.map(\.name)) ?? []
         case "org", "organization":
             names = (environment.organizations.map(\.name) + ["all"]).filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
         default:

@@ -35,7 +35,7 @@ final class ConsoleEnvironment {
     var catalog: ScopeCatalog { service.catalog }
 
     func reloadOrganizations() {
-        organizations = (try? service.organizations()) ?? []
+        organizations = (try? service.organizations(by: actor)) ?? []
         organizationNames = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
         loginCache.removeAll()
         denials.removeAll()
@@ -49,7 +49,7 @@ final class ConsoleEnvironment {
     /// A user by id for display; cached per refresh, since lists show owners row after row.
     func user(_ id: UserID) -> User? {
         if let user = loginCache[id] { return user }
-        let user = try? service.user(id)
+        let user = try? service.user(id, by: actor)
         if let user { loginCache[id] = user }
         return user
     }
@@ -68,7 +68,7 @@ final class ConsoleEnvironment {
     }
 
     private func computeDenial(of permission: Permission, action: String) -> String? {
-        let memberships = (try? service.organizations(of: actor.user.id)) ?? []
+        let memberships = (try? service.organizations(of: actor.user.id, by: actor)) ?? []
         var firstDecision: (Organization, PermissionDecision)?
         for organization in memberships {
             guard let decision = try? service.decision(permission, in: organization.id, for: actor) else { continue }

@@ -81,13 +81,13 @@ struct NewTokenWizard: ConsoleScreen {
     private mutating func searchOwners(_ environment: ConsoleEnvironment) {
         let query = UserQuery(search: ownerFilter.text.isEmpty ? nil : TextSearch(ownerFilter.text),
                               kinds: [.serviceAccount, .servicePrincipal, .jobAgent], statuses: [.active])
-        let others = (try? environment.service.users(query, page: .first(30)).items) ?? []
+        let others = (try? environment.service.users(query, page: .first(30), by: environment.actor).items) ?? []
         ownerChoices = [environment.actor.user] + others
         ownerList.clamp(rowCount: ownerChoices.count, pageHeight: 10)
     }
 
     private mutating func prepareOrganizations(_ environment: ConsoleEnvironment) {
-        organizations = (try? environment.service.organizations(of: owner.id)) ?? []
+        organizations = (try? environment.service.organizations(of: owner.id, by: environment.actor)) ?? []
         var items = organizations.map { ChoiceItem($0.name) }
         let globalRequest = TokenRequest(displayName: "probe", ownerID: owner.id, target: .allAccessibleOrganizations, scopes: .custom([]), expiration: .days(30))
         let globalBlocked = ((try? environment.service.policyChecks(for: globalRequest, by: environment.actor)) ?? [])
@@ -104,7 +104,7 @@ struct NewTokenWizard: ConsoleScreen {
     }
 
     private mutating func prepareExpiration(_ environment: ConsoleEnvironment) {
-        maximumDays = target.flatMap { try? environment.service.maximumLifespanDays(for: owner.id, target: $0) } ?? TokenPolicy.absoluteMaximumLifespanDays
+        maximumDays = target.flatMap { try? environment.service.maximumLifespanDays(for: owner.id, target: $0, by: environment.actor) } ?? TokenPolicy.absoluteMaximumLifespanDays
         let now = environment.now
         var items = Self.presetDays.map { days in
             ChoiceItem("\(days) days", detail: "until \(TextFormat.date(now.addingTimeInterval(Double(days) * 86_400)))",
@@ -200,7 +200,7 @@ struct NewTokenWizard: ConsoleScreen {
         case .name:
             let trimmed = name.text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { message = "Give the token a name, so you recognize it later (e.g. what uses it)."; return [] }
-            if (try? environment.service.activeTokenNameExists(owner: owner.id, name: trimmed)) == true {
+            if (try? environment.service.activeTokenNameExists(owner: owner.id, name: trimmed, by: environment.actor)) == true {
                 message = "\(owner.id == environment.actor.user.id ? "You already have" : "\(owner.loginName) already has") an active token named \u{201C}\(trimmed)\u{201D}; choose another name."
                 return []
             }

@@ -93,14 +93,18 @@ public struct AuditEvent: Hashable, Sendable, Identifiable {
     public let action: AuditAction
     public let target: AuditTarget
     public let organizationID: OrganizationID?
+    /// Every organization the change affects (a shared account's edit affects all of its
+    /// organizations): each one's auditors see the event. Written with the event; includes `organizationID`.
+    public let affectedOrganizationIDs: Set<OrganizationID>
     /// Ordered key/value facts ("scopes", "expires", "reason"). Never a secret.
     public let details: [AuditDetail]
 
     public init(
         id: Int64 = 0, occurredAt: Date, actor: AuditPrincipal, impersonator: AuditPrincipal? = nil,
         onBehalfOf: AuditPrincipal? = nil, action: AuditAction, target: AuditTarget,
-        organizationID: OrganizationID? = nil, details: [AuditDetail] = []
+        organizationID: OrganizationID? = nil, affectedOrganizationIDs: Set<OrganizationID> = [], details: [AuditDetail] = []
     ) {
+        self.affectedOrganizationIDs = affectedOrganizationIDs.union(organizationID.map { [$0] } ?? [])
         self.id = id
         self.occurredAt = occurredAt
         self.actor = actor

@@ -30,6 +30,12 @@ public struct PermissionDecision: Hashable, Sendable {
         case denied(by: GroupPath)
         /// No group the user belongs to sets it: denied by default.
         case notSet
+        /// Acting as someone else: the impersonator does not hold it there, and rights never exceed theirs.
+        case notHeldByImpersonator(login: String)
+        /// Acting through a token whose scopes do not include what this needs.
+        case outsideTokenScopes(handle: String, scope: String)
+        /// Acting through a token made for another organization.
+        case outsideTokenOrganization(handle: String)
     }
 
     public let permission: Permission
@@ -51,6 +57,9 @@ public struct PermissionDecision: Hashable, Sendable {
         case let .allowed(by): "allowed by \(Self.describe(by))"
         case let .denied(by): "denied by \(Self.describe(by))"
         case .notSet: "not set in any group the account belongs to"
+        case let .notHeldByImpersonator(login): "\(login) does not hold it there, and acting as someone never gives more than your own rights"
+        case let .outsideTokenScopes(handle, scope): "the token \(handle) does not carry the \(scope) scope"
+        case let .outsideTokenOrganization(handle): "the token \(handle) was made for another organization"
         }
     }
 

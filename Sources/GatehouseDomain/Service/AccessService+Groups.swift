@@ -23,33 +23,42 @@ public enum ResolvedMember: Hashable, Sendable {
 extension AccessService {
     // MARK: Reading
 
-    public func groups(_ query: GroupQuery, page: PageRequest = .first()) throws(GatehouseError) -> Page<SecurityGroup> {
-        try read { try $0.groups(query, page: page) }
+    /// Groups of the organizations the actor belongs to.
+    public func groups(_ query: GroupQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<SecurityGroup> {
+        try read { reader in try reader.groups(try visibleQuery(query, try authorize(actor, reader)), page: page) }
     }
 
-    public func count(_ query: GroupQuery) throws(GatehouseError) -> Int {
-        try read { try $0.count(query) }
+    public func count(_ query: GroupQuery, by actor: Actor) throws(GatehouseError) -> Int {
+        try read { reader in try reader.count(try visibleQuery(query, try authorize(actor, reader))) }
     }
 
-    public func group(_ id: GroupID) throws(GatehouseError) -> SecurityGroup {
-        guard let group = try read({ try $0.group(id) }) else { throw .notFound(kind: .group, reference: id.description) }
-        return group
+    public func group(_ id: GroupID, by actor: Actor) throws(GatehouseError) -> SecurityGroup {
+        try read { reader in try visibleGroup(id, try authorize(actor, reader), reader) }
     }
 
-    public func group(named name: String, in organization: OrganizationID) throws(GatehouseError) -> SecurityGroup {
-        guard let group = try read({ try $0.group(named: name, in: organization) }) else { throw .notFound(kind: .group, reference: name) }
-        return group
+    public func group(named name: String, in organization: OrganizationID, by actor: Actor) throws(GatehouseError) -> SecurityGroup {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            guard authorization.readableOrganizations.contains(organization), let group = try reader.group(named: name, in: organization) else {
+                throw GatehouseError.notFound(kind: .group, reference: name)
+            }
+            return group
+        }
     }
 
     /// How many direct members a group has, without reading them (a default group of a large
     /// organization has tens of thousands).
-    public func memberCount(of groupID: GroupID) throws(GatehouseError) -> Int {
-        try read { try $0.memberCount(of: groupID) }
+    public func memberCount(of groupID: GroupID, by actor: Actor) throws(GatehouseError) -> Int {
+        try read { reader in
+            _ = try visibleGroup(groupID, try authorize(actor, reader), reader)
+            return try reader.memberCount(of: groupID)
+        }
     }
 
     /// Direct members, groups first, then users, each alphabetically.
-    public func members(of groupID: GroupID) throws(GatehouseError) -> [ResolvedMember] {
+    public func members(of groupID: GroupID, by actor: Actor) throws(GatehouseError) -> [ResolvedMember] {
         try read { reader in
+            _ = try visibleGroup(groupID, try authorize(actor, reader), reader)
             let resolved: [ResolvedMember] = try reader.members(of: groupID).compactMap { member in
                 switch member {
                 case let .user(id): try reader.user(id).map(ResolvedMember.user)
@@ -66,8 +75,25 @@ extension AccessService {
         }
     }
 
-    public func permissionSettings(of groupID: GroupID) throws(GatehouseError) -> [Permission: PermissionSetting] {
-        try read { try $0.permissionSettings(of: groupID) }
+    public func permissionSettings(of groupID: GroupID, by actor: Actor) throws(GatehouseError) -> [Permission: PermissionSetting] {
+        try read { reader in
+            _ = try visibleGroup(groupID, try authorize(actor, reader), reader)
+            return try reader.permissionSettings(of: groupID)
+        }
+    }
+
+    func visibleQuery(_ query: GroupQuery, _ authorization: Authorization) throws -> GroupQuery {
+        var query = query
+        query.visibleOrganizations = authorization.filter(for: authorization.readableOrganizations)
+        return query
+    }
+
+    /// The group, when it belongs to an organization the actor may read; else reported as absent.
+    func visibleGroup(_ id: GroupID, _ authorization: Authorization, _ reader: any DirectoryReader) throws -> SecurityGroup {
+        guard let group = try reader.group(id), authorization.readableOrganizations.contains(group.organizationID) else {
+            throw GatehouseError.notFound(kind: .group, reference: id.description)
+        }
+        return group
     }
 
     // MARK: Changing
@@ -77,14 +103,12 @@ extension AccessService {
         let name = try InputRules.groupName(rawName)
         let description = try InputRules.groupDescription(rawDescription)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            try require(.manageGroups, in: organization, actor: acting, to: "create groups", writer)
+            let authorization = try authorize(actor, writer)
+            try authorization.require(.manageGroups, in: organization, to: "create groups", writer)
             guard try writer.organization(organization) != nil else {
                 throw GatehouseError.notFound(kind: .organization, reference: organization.description)
             }
-            if try writer.group(named: name, in: organization) != nil {
-                throw GatehouseError.alreadyExists(kind: .group, name: name)
-            }
+            try requireDistinctGroupName(name, in: organization, excluding: nil, writer)
             let group = SecurityGroup(organizationID: organization, name: name, description: description, createdAt: clock.now)
             try writer.insert(group)
             try audit(writer, actor, .groupCreated, .group(group), organization: organization, details: [AuditDetail("description", description)])
@@ -98,15 +122,15 @@ extension AccessService {
         let name = try InputRules.groupName(rawName)
         let description = try InputRules.groupDescription(rawDescription)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            var group = try existingGroup(groupID, writer)
-            try require(.manageGroups, in: group.organizationID, actor: acting, to: "edit groups", writer)
+            let authorization = try authorize(actor, writer)
+            var group = try visibleGroup(groupID, authorization, writer)
+            try authorization.require(.manageGroups, in: group.organizationID, to: "edit groups", writer)
             guard group.version == expectedVersion else { throw GatehouseError.staleVersion(kind: .group, name: group.name) }
             if group.isDefault && name != group.name {
                 throw GatehouseError.notAllowed("\(group.name) is a default group; its name cannot change (its description can).")
             }
-            if name.lowercased() != group.name.lowercased(), try writer.group(named: name, in: group.organizationID) != nil {
-                throw GatehouseError.alreadyExists(kind: .group, name: name)
+            if name.lowercased() != group.name.lowercased() {
+                try requireDistinctGroupName(name, in: group.organizationID, excluding: group.id, writer)
             }
             var details: [AuditDetail] = []
             if name != group.name { details.append(AuditDetail("name", "\(group.name) \u{2192} \(name)")) }
@@ -123,12 +147,14 @@ extension AccessService {
     /// Deletes a custom group; its memberships, permission settings and policy exemptions go with it.
     public func deleteGroup(_ groupID: GroupID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            let group = try existingGroup(groupID, writer)
-            try require(.manageGroups, in: group.organizationID, actor: acting, to: "delete groups", writer)
+            let authorization = try authorize(actor, writer)
+            let group = try visibleGroup(groupID, authorization, writer)
+            try authorization.require(.manageGroups, in: group.organizationID, to: "delete groups", writer)
             guard !group.isDefault else {
                 throw GatehouseError.notAllowed("\(group.name) is a default group and cannot be deleted.")
             }
+            // Its members leave its denials behind: only someone who holds those may lift them.
+            try requireHolds(try settings(reachedFrom: group, writer, .deny), authorization, group, doing: "delete", writer)
             let memberCount = try writer.members(of: group.id).count
             try writer.delete(group: group.id)
             try audit(writer, actor, .groupDeleted, .group(group), organization: group.organizationID,
@@ -139,9 +165,12 @@ extension AccessService {
     /// Adds a user or a nested group. Members must belong to the group's organization; cycles are refused.
     public func addMember(_ member: GroupMember, to groupID: GroupID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            let group = try existingGroup(groupID, writer)
-            try require(.manageGroups, in: group.organizationID, actor: acting, to: "change group members", writer)
+            let authorization = try authorize(actor, writer)
+            let group = try visibleGroup(groupID, authorization, writer)
+            try authorization.require(.manageGroups, in: group.organizationID, to: "change group members", writer)
+            try requireAdministratorFor(group, authorization, writer)
+            // A new member gains what the group (and every group above it) allows: only someone who holds it may give it.
+            try requireHolds(try settings(reachedFrom: group, writer, .allow), authorization, group, doing: "add members to", writer)
             let memberName: String
             switch member {
             case let .user(userID):
@@ -172,9 +201,12 @@ extension AccessService {
 
     public func removeMember(_ member: GroupMember, from groupID: GroupID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            let group = try existingGroup(groupID, writer)
-            try require(.manageGroups, in: group.organizationID, actor: acting, to: "change group members", writer)
+            let authorization = try authorize(actor, writer)
+            let group = try visibleGroup(groupID, authorization, writer)
+            try authorization.require(.manageGroups, in: group.organizationID, to: "change group members", writer)
+            try requireAdministratorFor(group, authorization, writer)
+            // A member who leaves is free of what the group denies: only someone who holds it may lift that.
+            try requireHolds(try settings(reachedFrom: group, writer, .deny), authorization, group, doing: "remove members from", writer)
             let members = try writer.members(of: group.id)
             guard members.contains(member) else {
                 throw GatehouseError.notAllowed("That account or group is not a direct member of \(group.name).")
@@ -182,9 +214,14 @@ extension AccessService {
             if group.defaultRole == .projectCollectionValidUsers, case .user = member {
                 throw GatehouseError.notAllowed("Every member of the organization belongs to Project Collection Valid Users; disable or delete the account instead.")
             }
-            if group.defaultRole == .projectCollectionAdministrators, case .user = member,
-               members.filter({ if case .user = $0 { true } else { false } }).count == 1 {
-                throw GatehouseError.notAllowed("This is the last member of Project Collection Administrators; add another administrator first, or the organization would have none.")
+            if group.defaultRole == .projectCollectionAdministrators, case let .user(leaving) = member {
+                let others = try members.compactMap { other -> User? in
+                    guard case let .user(id) = other, id != leaving else { return nil }
+                    return try writer.user(id)
+                }
+                guard others.contains(where: \.isActive) else {
+                    throw GatehouseError.notAllowed("This is the last active member of Project Collection Administrators; add another administrator first, or the organization would have none.")
+                }
             }
             let memberName: String
             switch member {
@@ -200,14 +237,18 @@ extension AccessService {
     /// Sets one permission of a group to Allow, Deny or Not set.
     public func setPermission(_ permission: Permission, to setting: PermissionSetting, for groupID: GroupID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            let group = try existingGroup(groupID, writer)
-            try require(.manageGroups, in: group.organizationID, actor: acting, to: "change group permissions", writer)
+            let authorization = try authorize(actor, writer)
+            let group = try visibleGroup(groupID, authorization, writer)
+            try authorization.require(.manageGroups, in: group.organizationID, to: "change group permissions", writer)
             guard group.defaultRole != .projectCollectionAdministrators else {
                 throw GatehouseError.notAllowed("Project Collection Administrators always hold every permission, so nobody can lock the organization out.")
             }
             let old = try writer.permissionSettings(of: group.id)[permission] ?? .notSet
             guard old != setting else { return }
+            // Allowing it, or lifting a Deny, gives it to the group's members: only someone who holds it may.
+            if setting == .allow || old == .deny {
+                try authorization.require(permission, in: group.organizationID, to: "give \(group.name) the \u{201C}\(permission.title)\u{201D} permission", writer)
+            }
             try writer.setPermission(permission, to: setting, for: group.id)
             try audit(writer, actor, .groupPermissionSet, .group(group), organization: group.organizationID,
                       details: [AuditDetail(permission.title, "\(old.title) \u{2192} \(setting.title)")])
@@ -217,6 +258,49 @@ extension AccessService {
     func existingGroup(_ id: GroupID, _ reader: any DirectoryReader) throws -> SecurityGroup {
         guard let group = try reader.group(id) else { throw GatehouseError.notFound(kind: .group, reference: id.description) }
         return group
+    }
+
+    /// The permissions set to `setting` by the group or any group it belongs to: what a member of it gets (or loses).
+    func settings(reachedFrom group: SecurityGroup, _ reader: any DirectoryReader, _ setting: PermissionSetting) throws -> Set<Permission> {
+        let above = try PermissionEvaluator.reachableGroups(from: .group(group.id)) { try reader.groupsContaining($0) }.map(\.group.id)
+        var result = Set<Permission>()
+        for id in [group.id] + above {
+            for (permission, value) in try reader.permissionSettings(of: id) where value == setting { result.insert(permission) }
+        }
+        return result
+    }
+
+    /// Nobody gives anyone (themselves included) a permission they do not hold.
+    func requireHolds(_ permissions: Set<Permission>, _ authorization: Authorization, _ group: SecurityGroup, doing verb: String, _ reader: any DirectoryReader) throws {
+        for permission in permissions.sorted(by: { $0.rawValue < $1.rawValue }) {
+            try authorization.require(permission, in: group.organizationID, to: "\(verb) \(group.name), which would give its members \u{201C}\(permission.title)\u{201D}", reader)
+        }
+    }
+
+    /// Project Collection Administrators (or a group inside it) are changed by its own members only.
+    func requireAdministratorFor(_ group: SecurityGroup, _ authorization: Authorization, _ reader: any DirectoryReader) throws {
+        guard let administrators = try defaultGroup(.projectCollectionAdministrators, in: group.organizationID, reader) else { return }
+        let inside = try group.id == administrators.id
+            || PermissionEvaluator.reachableGroups(from: .group(group.id)) { try reader.groupsContaining($0) }.contains { $0.group.id == administrators.id }
+        guard inside, !authorization.reaches(administrators.id, in: group.organizationID) else { return }
+        throw GatehouseError.notAllowed("Only members of Project Collection Administrators may change who administers the organization (\(group.name) is, or is inside, that group).")
+    }
+
+    /// Group names are unique in an organization without case, and none may look like another (TR39 skeletons).
+    func requireDistinctGroupName(_ name: String, in organization: OrganizationID, excluding: GroupID?, _ reader: any DirectoryReader) throws {
+        if let existing = try reader.group(named: name, in: organization), existing.id != excluding {
+            throw GatehouseError.alreadyExists(kind: .group, name: name)
+        }
+        let skeleton = ConfusableText.skeleton(name)
+        var request = PageRequest.first(500)
+        while true {
+            let page = try reader.groups(GroupQuery(organizationID: organization), page: request)
+            if let lookalike = page.items.first(where: { $0.id != excluding && ConfusableText.skeleton($0.name) == skeleton }) {
+                throw GatehouseError.invalidInput(field: "Group name", problem: "\u{201C}\(name)\u{201D} is too easily mistaken for the existing group \u{201C}\(lookalike.name)\u{201D}; choose a name that looks different.")
+            }
+            guard page.hasMoreAfter, let last = page.lastCursor else { return }
+            request = PageRequest(.after(last), limit: 500)
+        }
     }
 
     /// If `parent` is already inside `child` (directly or nested), the chain that proves it:

@@ -28,13 +28,20 @@ extension AccessService {
     public func createOrganization(named rawName: String, by actor: Actor) throws(GatehouseError) -> Organization {
         let name = try InputRules.organizationName(rawName)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            let isCollectionAdmin = try writer.groupsContaining(.user(acting.id)).contains { $0.defaultRole == .projectCollectionAdministrators }
+            let authorization = try authorize(actor, writer)
+            let acting = authorization.user
+            let isCollectionAdmin = try authorization.memberships.contains { organization in
+                guard let administrators = try defaultGroup(.projectCollectionAdministrators, in: organization, writer) else { return false }
+                return authorization.reaches(administrators.id, in: organization)
+            }
             guard isCollectionAdmin else {
                 throw GatehouseError.notAllowed("Only members of Project Collection Administrators may create organizations.")
             }
             guard try writer.organization(named: name) == nil else {
                 throw GatehouseError.alreadyExists(kind: .organization, name: name)
+            }
+            if let lookalike = try writer.organizations().first(where: { ConfusableText.areConfusable($0.name, name) }) {
+                throw GatehouseError.invalidInput(field: "Organization name", problem: "\u{201C}\(name)\u{201D} is too easily mistaken for the existing organization \u{201C}\(lookalike.name)\u{201D}; choose a name that looks different.")
             }
             let organization = try makeOrganization(named: name, firstAdministrator: acting, writer)
             try audit(writer, actor, .organizationCreated, .organization(organization), organization: organization.id)
@@ -61,20 +68,36 @@ extension AccessService {
         return organization
     }
 
-    public func organizations() throws(GatehouseError) -> [Organization] {
-        try read { try $0.organizations() }
-    }
-
-    public func organization(named name: String) throws(GatehouseError) -> Organization {
-        guard let organization = try read({ try $0.organization(named: name) }) else {
-            throw .notFound(kind: .organization, reference: name)
-        }
-        return organization
-    }
-
-    public func organizations(of userID: UserID) throws(GatehouseError) -> [Organization] {
+    /// The organizations the actor belongs to: the others are not its to see.
+    public func organizations(by actor: Actor) throws(GatehouseError) -> [Organization] {
         try read { reader in
-            try reader.organizationIDs(ofUser: userID).compactMap { try reader.organization($0) }.sorted { $0.name < $1.name }
+            let readable = try authorize(actor, reader).readableOrganizations
+            return try reader.organizations().filter { readable.contains($0.id) }
+        }
+    }
+
+    /// How many organizations the directory holds, so a front end can say "all organizations" only when it is true.
+    public func organizationCount() throws(GatehouseError) -> Int {
+        try read { try $0.organizations().count }
+    }
+
+    public func organization(named name: String, by actor: Actor) throws(GatehouseError) -> Organization {
+        try read { reader in
+            let readable = try authorize(actor, reader).readableOrganizations
+            guard let organization = try reader.organization(named: name), readable.contains(organization.id) else {
+                throw GatehouseError.notFound(kind: .organization, reference: name)
+            }
+            return organization
+        }
+    }
+
+    /// The organizations of a user that the actor may read.
+    public func organizations(of userID: UserID, by actor: Actor) throws(GatehouseError) -> [Organization] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            _ = try visibleUser(userID, authorization, reader)
+            return try reader.organizationIDs(ofUser: userID).filter { authorization.readableOrganizations.contains($0) }
+                .compactMap { try reader.organization($0) }.sorted { $0.name < $1.name }
         }
     }
 
@@ -91,8 +114,9 @@ extension AccessService {
         try read { try $0.setting(Self.demoAdministratorSetting) }
     }
 
-    /// Maps a login to the acting user. `asLogin` lets someone who may manage users act as another
-    /// user (audited as "X as Y"); `anyoneMayImpersonate` is for the demo.
+    /// Maps a login to the acting user. `asLogin` acts as another user: it needs Manage users in
+    /// every organization that user belongs to, and never gives more than one's own rights (audited
+    /// as "X as Y"). `anyoneMayImpersonate` is for a presenter in a demo copy only.
     public func resolveActor(login: String, asLogin: String? = nil, anyoneMayImpersonate: Bool = false) throws(GatehouseError) -> Actor {
         try read { reader in
             guard let user = try reader.user(login: login) else {
@@ -108,10 +132,11 @@ extension AccessService {
             guard target.isActive else {
                 throw GatehouseError.notAllowed("The account \(target.loginName) is disabled; you cannot act as it.")
             }
-            if !anyoneMayImpersonate {
-                try requireInAny(.manageUsers, of: reader.organizationIDs(ofUser: user.id), actor: user, to: "act as another user", reader)
-            }
-            return Actor(user: target, impersonator: user)
+            let isDemo = try reader.setting(Self.demoAdministratorSetting) != nil
+            let presenter = anyoneMayImpersonate && isDemo
+            let actor = Actor(user: target, impersonator: user, credential: nil, isDemoPresenter: presenter)
+            _ = try authorize(actor, reader)
+            return actor
         }
     }
 }

@@ -1,8 +1,14 @@
 import Foundation
 
 extension AccessService {
-    public func policies(of organization: OrganizationID) throws(GatehouseError) -> OrganizationPolicies {
-        try read { try $0.policies(of: organization) }
+    /// An organization's policies, for its members.
+    public func policies(of organization: OrganizationID, by actor: Actor) throws(GatehouseError) -> OrganizationPolicies {
+        try read { reader in
+            guard try authorize(actor, reader).readableOrganizations.contains(organization) else {
+                throw GatehouseError.notFound(kind: .organization, reference: organization.description)
+            }
+            return try reader.policies(of: organization)
+        }
     }
 
     /// Replaces one policy of an organization (enabled, parameter, exemptions). Existing tokens are
@@ -13,8 +19,8 @@ extension AccessService {
             throw .invalidInput(field: "Maximum lifespan", problem: "\(policy.maximumLifespanDays) days is out of range; choose 1 to \(TokenPolicy.absoluteMaximumLifespanDays) days.")
         }
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            try require(.editPolicies, in: organization, actor: acting, to: "change policies", writer)
+            let authorization = try authorize(actor, writer)
+            try authorization.require(.editPolicies, in: organization, to: "change policies", writer)
             guard let organizationRecord = try writer.organization(organization) else {
                 throw GatehouseError.notFound(kind: .organization, reference: organization.description)
             }
@@ -26,7 +32,9 @@ extension AccessService {
             for exemption in policy.exemptions.sorted(by: { "\($0)" < "\($1)" }) {
                 switch exemption {
                 case let .user(id):
-                    guard let user = try writer.user(id) else { throw GatehouseError.notFound(kind: .user, reference: id.description) }
+                    guard let user = try writer.user(id), try writer.organizationIDs(ofUser: id).contains(organization) else {
+                        throw GatehouseError.invalidInput(field: "Exemptions", problem: "an exempt user must belong to \(organizationRecord.name).")
+                    }
                     exemptionNames.append(user.loginName)
                 case let .group(id):
                     guard let group = try writer.group(id), group.organizationID == organization else {
@@ -51,9 +59,10 @@ extension AccessService {
 
     /// The enabled creation policies of every organization, as rules a token query can apply
     /// (`TokenQuery.nonCompliantWith`) to list the active tokens that break them today.
-    public func nonComplianceRules() throws(GatehouseError) -> [NonComplianceRule] {
+    public func nonComplianceRules(by actor: Actor) throws(GatehouseError) -> [NonComplianceRule] {
         try read { reader in
-            try reader.organizations().flatMap { organization in
+            let readable = try authorize(actor, reader).readableOrganizations
+            return try reader.organizations().filter { readable.contains($0.id) }.flatMap { organization in
                 let policies = try reader.policies(of: organization.id)
                 return PolicyEvaluator.creationPolicies.compactMap { kind in
                     policies[kind].isEnabled ? NonComplianceRule(organizationID: organization.id, policy: policies[kind]) : nil

@@ -22,7 +22,7 @@ extension AccessService {
         var query = TokenQuery()
         query.idPrefix = digits
         let matches = try read { reader in
-            try reader.tokens(try visibleQuery(query, actor, reader), now: clock.now, page: .first(2)).items
+            try reader.tokens(visibleQuery(query, try authorize(actor, reader)), now: clock.now, page: .first(2)).items
         }
         switch matches.count {
         case 0: throw .notFound(kind: .token, reference: reference)

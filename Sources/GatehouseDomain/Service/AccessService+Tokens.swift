@@ -3,53 +3,65 @@ import Foundation
 extension AccessService {
     // MARK: Reading
 
-    /// Tokens the actor may see: their own, or everyone's with "Manage others' tokens".
+    /// Tokens the actor may see: its own, and those that work in an organization where it holds
+    /// "Manage others' tokens" (a token aimed at all organizations works wherever its owner is a member).
     public func tokens(_ query: TokenQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<PersonalAccessToken> {
         try read { reader in
-            try reader.tokens(try visibleQuery(query, actor, reader), now: clock.now, page: page)
+            try reader.tokens(visibleQuery(query, try authorize(actor, reader)), now: clock.now, page: page)
         }
     }
 
     public func count(_ query: TokenQuery, by actor: Actor) throws(GatehouseError) -> Int {
-        try read { reader in try reader.count(try visibleQuery(query, actor, reader), now: clock.now) }
+        try read { reader in try reader.count(visibleQuery(query, try authorize(actor, reader)), now: clock.now) }
     }
 
     /// For a list's counter: exact where cheap, else counted up to `cap` (see `ListCount`).
     public func count(_ query: TokenQuery, cap: Int, by actor: Actor) throws(GatehouseError) -> ListCount {
-        try read { reader in try reader.count(try visibleQuery(query, actor, reader), now: clock.now, cap: cap) }
+        try read { reader in try reader.count(visibleQuery(query, try authorize(actor, reader)), now: clock.now, cap: cap) }
     }
 
     public func token(_ id: TokenID, by actor: Actor) throws(GatehouseError) -> PersonalAccessToken {
-        try read { reader in try visibleToken(id, actor.user, reader) }
+        try read { reader in try visibleToken(id, try authorize(actor, reader), reader) }
     }
 
-    /// Whether the actor sees everyone's tokens (and may act on them).
+    /// Whether the actor sees others' tokens somewhere (and may act on them there).
     public func managesOthersTokens(_ actor: Actor) throws(GatehouseError) -> Bool {
-        try read { try holdsAnywhere(.manageOthersTokens, actor: actor.user, $0) }
+        try read { reader in !(try authorize(actor, reader).organizations(holding: .manageOthersTokens)).isEmpty }
     }
 
-    func visibleQuery(_ query: TokenQuery, _ actor: Actor, _ reader: any DirectoryReader) throws -> TokenQuery {
+    func tokenVisibility(_ authorization: Authorization) -> TokenVisibility? {
+        let managed = authorization.organizations(holding: .manageOthersTokens)
+        if authorization.readsOwnTokens, authorization.filter(for: managed) == nil { return nil }
+        return TokenVisibility(ownerID: authorization.readsOwnTokens ? authorization.user.id : nil, organizations: managed)
+    }
+
+    func visibleQuery(_ query: TokenQuery, _ authorization: Authorization) -> TokenQuery {
         var query = query
-        if try !holdsAnywhere(.manageOthersTokens, actor: actor.user, reader) {
-            query.ownerID = actor.user.id
-        }
+        query.visibility = tokenVisibility(authorization)
         return query
     }
 
-    func visibleToken(_ id: TokenID, _ acting: User, _ reader: any DirectoryReader) throws -> PersonalAccessToken {
-        guard let token = try reader.token(id) else { throw GatehouseError.notFound(kind: .token, reference: id.description) }
-        if token.ownerID != acting.id, try !holdsAnywhere(.manageOthersTokens, actor: acting, reader) {
-            // Someone else's token is reported as absent, not forbidden: its existence is not yours to learn.
+    func visibleToken(_ id: TokenID, _ authorization: Authorization, _ reader: any DirectoryReader) throws -> PersonalAccessToken {
+        // Someone else's token is reported as absent, not forbidden: its existence is not yours to learn.
+        guard let token = try reader.token(id), try mayReach(token, authorization, reader) else {
             throw GatehouseError.notFound(kind: .token, reference: id.description)
         }
         return token
+    }
+
+    /// The actor's own token, or one that works in an organization where it manages others' tokens.
+    func mayReach(_ token: PersonalAccessToken, _ authorization: Authorization, _ reader: any DirectoryReader) throws -> Bool {
+        if token.ownerID == authorization.user.id { return authorization.readsOwnTokens }
+        let managed = authorization.organizations(holding: .manageOthersTokens)
+        return !managed.isDisjoint(with: try organizationsInScope(of: token.target, ownerID: token.ownerID, reader))
     }
 
     /// The policy verdicts for a proposed token, one per policy and organization, for the wizard's
     /// review step. Nothing is written.
     public func policyChecks(for request: TokenRequest, by actor: Actor) throws(GatehouseError) -> [PolicyCheck] {
         try read { reader in
-            let owner = try reader.user(request.ownerID ?? actor.user.id) ?? actor.user
+            let authorization = try authorize(actor, reader)
+            let owner = try visibleUser(request.ownerID ?? authorization.user.id, authorization, reader)
             let now = clock.now
             let proposal = TokenProposal(target: request.target, scopes: request.scopes, validFrom: now, validTo: request.expiration.validTo(from: now))
             return try policyChecks(proposal, owner: owner, reader)
@@ -58,13 +70,17 @@ extension AccessService {
 
     /// Whether the owner already has an active token with this name (names are unique among a
     /// person's active tokens), for forms that validate as you type.
-    public func activeTokenNameExists(owner: UserID, name: String, excluding: TokenID? = nil) throws(GatehouseError) -> Bool {
-        try read { try $0.activeTokenExists(owner: owner, named: name.trimmingCharacters(in: .whitespaces), now: clock.now, excluding: excluding) }
+    public func activeTokenNameExists(owner: UserID, name: String, excluding: TokenID? = nil, by actor: Actor) throws(GatehouseError) -> Bool {
+        try read { reader in
+            _ = try visibleUser(owner, try authorize(actor, reader), reader)
+            return try reader.activeTokenExists(owner: owner, named: name.trimmingCharacters(in: .whitespaces), now: clock.now, excluding: excluding)
+        }
     }
 
     /// The longest lifespan, in days, policies allow the owner for this target.
-    public func maximumLifespanDays(for ownerID: UserID, target: TokenTarget) throws(GatehouseError) -> Int {
+    public func maximumLifespanDays(for ownerID: UserID, target: TokenTarget, by actor: Actor) throws(GatehouseError) -> Int {
         try read { reader in
+            _ = try visibleUser(ownerID, try authorize(actor, reader), reader)
             var maximum = TokenPolicy.absoluteMaximumLifespanDays
             for organization in try organizationsInScope(of: target, ownerID: ownerID, reader) {
                 let policy = try reader.policies(of: organization)[.maximumLifespan]
@@ -84,18 +100,17 @@ extension AccessService {
         var request = request
         request.scopes = try checkedScopes(request.scopes)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
+            let authorization = try authorize(actor, writer)
+            let acting = authorization.user
             let now = clock.now
-            let owner = try tokenOwner(request.ownerID, acting: acting, writer)
+            let owner = try tokenOwner(request.ownerID, authorization, writer)
             let onBehalf = owner.id != acting.id
             let organizations = try organizationsInScope(of: request.target, ownerID: owner.id, writer)
             try requireTargetMembership(request.target, owner: owner, organizations: organizations, writer)
-            for organization in organizations {
-                if onBehalf {
-                    try require(.manageOthersTokens, in: organization, actor: acting, to: "create tokens for \(owner.loginName)", writer)
-                } else {
-                    try require(.createTokens, in: organization, actor: acting, to: "create tokens", writer)
-                }
+            if onBehalf {
+                try authorization.require(.manageOthersTokens, inEvery: organizations, to: "create tokens for \(owner.loginName)", writer)
+            } else {
+                try authorization.require(.createTokens, inEvery: organizations, to: "create tokens", writer)
             }
             let validTo = request.expiration.validTo(from: now)
             try validateExpiry(validTo, now: now)
@@ -122,8 +137,13 @@ extension AccessService {
     /// policies. The old secret stops working at once and is remembered as replaced.
     public func regenerateToken(_ id: TokenID, expectedVersion: Int? = nil, by actor: Actor) throws(GatehouseError) -> IssuedToken {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            var token = try actionableToken(id, acting: acting, action: "regenerate other users' tokens", writer)
+            let authorization = try authorize(actor, writer)
+            let acting = authorization.user
+            var token = try actionableToken(id, authorization, action: "regenerate other users' tokens", writer)
+            if token.ownerID != acting.id, let owner = try writer.user(token.ownerID), !owner.kind.acceptsDelegatedTokens {
+                // A new secret would let the admin authenticate as that person: revoke it instead.
+                throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} belongs to \(owner.loginName), a \(owner.kind.title.lowercased()); only its owner may regenerate it (you may revoke it). Administrators regenerate tokens of service accounts, service principals and job agents only.")
+            }
             if let expectedVersion, token.version != expectedVersion {
                 throw GatehouseError.staleVersion(kind: .token, name: token.displayName)
             }
@@ -163,8 +183,8 @@ extension AccessService {
         var changes = changes
         if let scopes = changes.scopes { changes.scopes = try checkedScopes(scopes) }
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            var token = try actionableToken(id, acting: acting, action: "edit other users' tokens", writer)
+            let authorization = try authorize(actor, writer)
+            var token = try actionableToken(id, authorization, action: "edit other users' tokens", writer)
             guard token.version == expectedVersion else { throw GatehouseError.staleVersion(kind: .token, name: token.displayName) }
             guard token.revocation == nil else {
                 throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} is revoked and can no longer be edited.")
@@ -213,12 +233,13 @@ extension AccessService {
     @discardableResult
     public func revokeToken(_ id: TokenID, reason rawReason: String = "", expectedVersion: Int? = nil, by actor: Actor) throws(GatehouseError) -> PersonalAccessToken {
         let reason = try InputRules.reason(rawReason)
+        // A revocation wins a race: it applies to the token as it is now, whatever version the caller
+        // saw (a regenerate in between must not leave it active). `expectedVersion` is kept for callers.
+        _ = expectedVersion
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            let token = try actionableToken(id, acting: acting, action: "revoke other users' tokens", writer)
-            if let expectedVersion, token.version != expectedVersion {
-                throw GatehouseError.staleVersion(kind: .token, name: token.displayName)
-            }
+            let authorization = try authorize(actor, writer)
+            let acting = authorization.user
+            let token = try actionableToken(id, authorization, action: "revoke other users' tokens", writer, everywhere: false)
             guard token.revocation == nil else {
                 throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} is already revoked.")
             }
@@ -234,38 +255,24 @@ extension AccessService {
             return try read { BulkRevocation(tokens: try bulkSelection(query, actor, $0), dryRun: true) }
         }
         return try write { writer in
-            let acting = try currentActor(actor, writer)
+            let acting = try authorize(actor, writer).user
             let why = reason.isEmpty ? "bulk revocation by \(actor.displayText)" : reason
             let revoked = try bulkSelection(query, actor, writer).map { try revoke($0, reason: why, actor: actor, acting: acting, writer) }
             return BulkRevocation(tokens: revoked, dryRun: false)
         }
     }
 
-    /// The active tokens a bulk revocation would touch, read page by page.
+    /// The active tokens a bulk revocation would touch, read page by page: exactly what the same
+    /// filter lists, since seeing another's token and revoking it need the same permission.
     func bulkSelection(_ query: TokenQuery, _ actor: Actor, _ reader: any DirectoryReader) throws -> [PersonalAccessToken] {
-        var query = try visibleQuery(query, actor, reader)
+        var query = visibleQuery(query, try authorize(actor, reader))
         query.statuses = [.active]
         let now = clock.now
         var matched: [PersonalAccessToken] = []
         var request = PageRequest.first(500)
-        // Seeing everyone's tokens needs "Manage others' tokens" anywhere; acting on one needs it where
-        // the token works (as `actionableToken` requires for a single token). Decided once per organization.
-        var managesIn: [OrganizationID: Bool] = [:]
-        func mayActOn(_ token: PersonalAccessToken) throws -> Bool {
-            guard token.ownerID != actor.user.id else { return true }
-            var organizations = try organizationsInScope(of: token.target, ownerID: token.ownerID, reader)
-            if organizations.isEmpty { organizations = try reader.organizationIDs(ofUser: actor.user.id) }
-            for organization in organizations {
-                if managesIn[organization] == nil {
-                    managesIn[organization] = try decide(.manageOthersTokens, for: actor.user.id, in: organization, reader).isAllowed
-                }
-                if managesIn[organization] == true { return true }
-            }
-            return false
-        }
         while true {
             let page = try reader.tokens(query, now: now, page: request)
-            matched += try page.items.filter(mayActOn)
+            matched += page.items
             guard page.hasMoreAfter, let last = page.lastCursor else { return matched }
             request = PageRequest(.after(last), limit: 500)
         }
@@ -288,7 +295,7 @@ extension AccessService {
         if let problem = TokenFormat.validate(secret.reveal()) { return .notFound(.malformed(problem)) }
         let digest = TokenDigest(of: secret)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
+            let acting = try authorize(actor, writer).user
             guard let token = try writer.token(digest: digest) else {
                 if let retired = try writer.retiredSecret(digest: digest) { return .notFound(.replaced(at: retired.retiredAt)) }
                 return .notFound(.unknown)
@@ -321,9 +328,9 @@ extension AccessService {
 
     // MARK: Rules
 
-    func tokenOwner(_ ownerID: UserID?, acting: User, _ reader: any DirectoryReader) throws -> User {
-        guard let ownerID, ownerID != acting.id else { return acting }
-        guard let owner = try reader.user(ownerID) else { throw GatehouseError.notFound(kind: .user, reference: ownerID.description) }
+    func tokenOwner(_ ownerID: UserID?, _ authorization: Authorization, _ reader: any DirectoryReader) throws -> User {
+        guard let ownerID, ownerID != authorization.user.id else { return authorization.user }
+        let owner = try visibleUser(ownerID, authorization, reader)
         guard owner.kind.acceptsDelegatedTokens else {
             throw GatehouseError.notAllowed("Tokens can be created on behalf of service accounts, service principals and job agents only; \(owner.loginName) is a \(owner.kind.title.lowercased()) and must create their own.")
         }
@@ -333,13 +340,17 @@ extension AccessService {
         return owner
     }
 
-    /// The token, if the actor owns it or may manage others' tokens where it works.
-    func actionableToken(_ id: TokenID, acting: User, action: String, _ reader: any DirectoryReader) throws -> PersonalAccessToken {
-        let token = try visibleToken(id, acting, reader)
-        if token.ownerID != acting.id {
+    /// The token, if the actor owns it or may manage others' tokens where it works: in every
+    /// organization it works in to change it, in one of them to revoke it.
+    func actionableToken(_ id: TokenID, _ authorization: Authorization, action: String, _ reader: any DirectoryReader, everywhere: Bool = true) throws -> PersonalAccessToken {
+        let token = try visibleToken(id, authorization, reader)
+        if token.ownerID != authorization.user.id {
             let organizations = try organizationsInScope(of: token.target, ownerID: token.ownerID, reader)
-            try requireInAny(.manageOthersTokens, of: organizations.isEmpty ? reader.organizationIDs(ofUser: acting.id) : organizations,
-                             actor: acting, to: action, reader)
+            if everywhere {
+                try authorization.require(.manageOthersTokens, inEvery: organizations, to: action, reader)
+            } else {
+                try authorization.requireInAny(.manageOthersTokens, of: organizations, to: action, reader)
+            }
         }
         return token
     }

@@ -3,59 +3,106 @@ import Foundation
 extension AccessService {
     // MARK: Reading
 
-    public func users(_ query: UserQuery, page: PageRequest = .first()) throws(GatehouseError) -> Page<User> {
-        try read { try $0.users(query, page: page) }
+    /// Members of the organizations the actor belongs to; nobody else exists for it.
+    public func users(_ query: UserQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<User> {
+        try read { reader in try reader.users(try visibleQuery(query, try authorize(actor, reader)), page: page) }
     }
 
-    public func count(_ query: UserQuery) throws(GatehouseError) -> Int {
-        try read { try $0.count(query) }
+    public func count(_ query: UserQuery, by actor: Actor) throws(GatehouseError) -> Int {
+        try read { reader in try reader.count(try visibleQuery(query, try authorize(actor, reader))) }
     }
 
     /// For a list's counter: exact where cheap, else counted up to `cap` (see `ListCount`).
-    public func count(_ query: UserQuery, cap: Int) throws(GatehouseError) -> ListCount {
-        try read { try $0.count(query, cap: cap) }
+    public func count(_ query: UserQuery, cap: Int, by actor: Actor) throws(GatehouseError) -> ListCount {
+        try read { reader in try reader.count(try visibleQuery(query, try authorize(actor, reader)), cap: cap) }
     }
 
-    public func user(_ id: UserID) throws(GatehouseError) -> User {
-        guard let user = try read({ try $0.user(id) }) else { throw .notFound(kind: .user, reference: id.description) }
-        return user
+    public func user(_ id: UserID, by actor: Actor) throws(GatehouseError) -> User {
+        try read { reader in try visibleUser(id, try authorize(actor, reader), reader) }
     }
 
-    public func user(login: String) throws(GatehouseError) -> User {
-        guard let user = try read({ try $0.user(login: login) }) else { throw .notFound(kind: .user, reference: login) }
-        return user
-    }
-
-    /// Per user of a page: direct groups and active tokens. Token counts are given only for users
-    /// whose tokens the actor may see (their own, or everyone's with Manage others' tokens).
-    public func listCounts(for users: [User], by actor: Actor) throws(GatehouseError) -> [UserID: (groups: Int, activeTokens: Int?)] {
+    public func user(login: String, by actor: Actor) throws(GatehouseError) -> User {
         try read { reader in
-            let seesEveryone = try holdsAnywhere(.manageOthersTokens, actor: actor.user, reader)
-            let counts = try reader.listCounts(for: users.map(\.id), now: clock.now)
-            return counts.mapValues { ($0.groups, $0.activeTokens as Int?) }.reduce(into: [:]) { result, entry in
-                result[entry.key] = (entry.value.0, seesEveryone || entry.key == actor.user.id ? entry.value.1 : nil)
-            }
+            let authorization = try authorize(actor, reader)
+            guard let user = try reader.user(login: login) else { throw GatehouseError.notFound(kind: .user, reference: login) }
+            return try visibleUser(user.id, authorization, reader, reference: login)
         }
     }
 
-    /// Groups the user belongs to directly.
-    public func groups(of userID: UserID) throws(GatehouseError) -> [SecurityGroup] {
-        try read { try $0.groupsContaining(.user(userID)).sorted { $0.name < $1.name } }
+    func visibleQuery(_ query: UserQuery, _ authorization: Authorization) throws -> UserQuery {
+        var query = query
+        query.visibleOrganizations = authorization.filter(for: authorization.readableOrganizations)
+        return query
+    }
+
+    /// The user, when it shares a readable organization with the actor (or is the actor); otherwise
+    /// reported as absent: another organization's accounts are not the actor's to learn of.
+    func visibleUser(_ id: UserID, _ authorization: Authorization, _ reader: any DirectoryReader, reference: String? = nil) throws -> User {
+        guard let user = try reader.user(id) else { throw GatehouseError.notFound(kind: .user, reference: reference ?? id.description) }
+        let shared = try reader.organizationIDs(ofUser: id)
+        guard user.id == authorization.user.id || !authorization.readableOrganizations.isDisjoint(with: shared) else {
+            throw GatehouseError.notFound(kind: .user, reference: reference ?? id.description)
+        }
+        return user
+    }
+
+    /// Per user of a page: direct groups (of the actor's organizations) and the active tokens the
+    /// actor may see. Token counts are given only for the actor and where it manages others' tokens.
+    public func listCounts(for users: [User], by actor: Actor) throws(GatehouseError) -> [UserID: (groups: Int, activeTokens: Int?)] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            let managed = authorization.organizations(holding: .manageOthersTokens)
+            let visibility = tokenVisibility(authorization)
+            let counts = try reader.listCounts(for: users.map(\.id), now: clock.now,
+                                               groupOrganizations: authorization.filter(for: authorization.readableOrganizations),
+                                               tokens: visibility)
+            var result: [UserID: (groups: Int, activeTokens: Int?)] = [:]
+            for user in users {
+                let count = counts[user.id] ?? (0, 0)
+                let theirs = try reader.organizationIDs(ofUser: user.id)
+                let seesTokens = (user.id == authorization.user.id && authorization.readsOwnTokens) || !managed.isDisjoint(with: theirs)
+                result[user.id] = (count.groups, seesTokens ? count.activeTokens : nil)
+            }
+            return result
+        }
+    }
+
+    /// Groups the user belongs to directly, in the organizations the actor may read.
+    public func groups(of userID: UserID, by actor: Actor) throws(GatehouseError) -> [SecurityGroup] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            _ = try visibleUser(userID, authorization, reader)
+            return try reader.groupsContaining(.user(userID))
+                .filter { authorization.readableOrganizations.contains($0.organizationID) }
+                .sorted { $0.name < $1.name }
+        }
     }
 
     /// Every permission of a user in one organization, each with the group (and nesting path) that decides it.
-    public func effectivePermissions(of userID: UserID, in organization: OrganizationID) throws(GatehouseError) -> [PermissionDecision] {
-        try read { try evaluator(for: userID, in: organization, $0).decideAll() }
+    public func effectivePermissions(of userID: UserID, in organization: OrganizationID, by actor: Actor) throws(GatehouseError) -> [PermissionDecision] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            _ = try visibleUser(userID, authorization, reader)
+            guard authorization.readableOrganizations.contains(organization) else {
+                throw GatehouseError.notFound(kind: .organization, reference: organization.description)
+            }
+            return try evaluator(for: userID, in: organization, reader).decideAll()
+        }
     }
 
     /// Whether the actor may do something, with the reason, so front ends can show actions as disabled.
     public func decision(_ permission: Permission, in organization: OrganizationID, for actor: Actor) throws(GatehouseError) -> PermissionDecision {
-        try read { try decide(permission, for: actor.user.id, in: organization, $0) }
+        try read { reader in try authorize(actor, reader).decision(permission, in: organization) }
     }
 
     /// Allowed in at least one of the actor's organizations (e.g. to open the audit log at all).
     public func holdsAnywhere(_ permission: Permission, actor: Actor) throws(GatehouseError) -> Bool {
-        try read { try holdsAnywhere(permission, actor: actor.user, $0) }
+        try read { reader in !(try authorize(actor, reader).organizations(holding: permission)).isEmpty }
+    }
+
+    /// The organizations where the actor holds the permission (for front ends that offer a choice).
+    public func organizations(holding permission: Permission, by actor: Actor) throws(GatehouseError) -> Set<OrganizationID> {
+        try read { reader in try authorize(actor, reader).organizations(holding: permission) }
     }
 
     // MARK: Changing
@@ -68,20 +115,16 @@ extension AccessService {
             throw .invalidInput(field: "Organization", problem: "choose at least one organization for the new account.")
         }
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            for organization in Set(organizations) {
-                try require(.manageUsers, in: organization, actor: acting, to: "add users", writer)
-            }
-            if try writer.user(login: draft.loginName) != nil {
-                throw GatehouseError.alreadyExists(kind: .user, name: draft.loginName)
-            }
+            let authorization = try authorize(actor, writer)
+            try authorization.require(.manageUsers, inEvery: Set(organizations), to: "add users", writer)
+            try requireUniqueLogin(draft.loginName, excluding: nil, writer)
             let user = User(displayName: draft.displayName, loginName: draft.loginName, email: draft.email, kind: draft.kind,
                             identitySource: draft.identitySource, accessLevel: draft.accessLevel, createdAt: clock.now)
             try writer.insert(user)
             for organization in Set(organizations) {
                 try joinOrganization(user, organization, writer)
             }
-            try audit(writer, actor, .userCreated, .user(user), organization: organizations.first, details: [
+            try audit(writer, actor, .userCreated, .user(user), organization: organizations.first, affecting: Set(organizations), details: [
                 AuditDetail("name", user.displayName), AuditDetail("kind", user.kind.title),
                 AuditDetail("source", user.identitySource.title), AuditDetail("access", user.accessLevel.title),
             ])
@@ -89,17 +132,24 @@ extension AccessService {
         }
     }
 
-    /// Adds an existing account to another organization.
+    /// Adds an existing account to another organization. Joining needs Manage users there, and the
+    /// account's consent (it is the actor) or Manage users in an organization it already belongs to:
+    /// otherwise an admin could pull another organization's administrator into their own and then
+    /// manage the account from there.
     public func addUser(_ userID: UserID, toOrganization organization: OrganizationID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            try require(.manageUsers, in: organization, actor: acting, to: "add users to this organization", writer)
+            let authorization = try authorize(actor, writer)
+            try authorization.require(.manageUsers, in: organization, to: "add users to this organization", writer)
             guard let user = try writer.user(userID) else { throw GatehouseError.notFound(kind: .user, reference: userID.description) }
-            guard try !writer.organizationIDs(ofUser: userID).contains(organization) else {
+            let current = Set(try writer.organizationIDs(ofUser: userID))
+            guard !current.contains(organization) else {
                 throw GatehouseError.notAllowed("\(user.loginName) already belongs to that organization.")
             }
+            if user.id != authorization.user.id {
+                try authorization.requireInAny(.manageUsers, of: current, to: "add \(user.loginName) to another organization (that needs \(user.loginName) to act, or Manage users in an organization \(user.loginName) already belongs to)", writer)
+            }
             try joinOrganization(user, organization, writer)
-            try audit(writer, actor, .userAddedToOrganization, .user(user), organization: organization)
+            try audit(writer, actor, .userAddedToOrganization, .user(user), organization: organization, affecting: current)
         }
     }
 
@@ -122,11 +172,12 @@ extension AccessService {
     public func updateUser(_ userID: UserID, to draft: UserDraft, expectedVersion: Int, by actor: Actor) throws(GatehouseError) -> User {
         let draft = try validated(draft)
         return try write { writer in
-            let acting = try currentActor(actor, writer)
-            var user = try managedUser(userID, acting: acting, action: "edit users", writer)
+            let authorization = try authorize(actor, writer)
+            let (found, organizations) = try managedUser(userID, authorization, action: "edit users", writer)
+            var user = found
             guard user.version == expectedVersion else { throw GatehouseError.staleVersion(kind: .user, name: user.loginName) }
-            if draft.loginName.lowercased() != user.loginName.lowercased(), try writer.user(login: draft.loginName) != nil {
-                throw GatehouseError.alreadyExists(kind: .user, name: draft.loginName)
+            if draft.loginName.lowercased() != user.loginName.lowercased() {
+                try requireUniqueLogin(draft.loginName, excluding: user.id, writer)
             }
             var details: [AuditDetail] = []
             func note(_ key: String, _ old: String, _ new: String) { if old != new { details.append(AuditDetail(key, "\(old) \u{2192} \(new)")) } }
@@ -144,7 +195,7 @@ extension AccessService {
             user.identitySource = draft.identitySource
             user.accessLevel = draft.accessLevel
             let stored = try writer.update(user)
-            try audit(writer, actor, .userUpdated, .user(stored), details: details)
+            try audit(writer, actor, .userUpdated, .user(stored), affecting: organizations, details: details)
             return stored
         }
     }
@@ -153,18 +204,20 @@ extension AccessService {
     @discardableResult
     public func setStatus(_ status: AccountStatus, ofUser userID: UserID, expectedVersion: Int? = nil, by actor: Actor) throws(GatehouseError) -> User {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            var user = try managedUser(userID, acting: acting, action: status == .disabled ? "disable users" : "enable users", writer)
+            let authorization = try authorize(actor, writer)
+            let (found, organizations) = try managedUser(userID, authorization, action: status == .disabled ? "disable users" : "enable users", writer)
+            var user = found
             if let expectedVersion, user.version != expectedVersion {
                 throw GatehouseError.staleVersion(kind: .user, name: user.loginName)
             }
             guard user.status != status else { return user }
-            if status == .disabled && user.id == acting.id {
+            if status == .disabled && user.id == authorization.user.id {
                 throw GatehouseError.notAllowed("You cannot disable your own account; ask another administrator.")
             }
+            if status == .disabled { try requireNotLastAdministrator(user, organizations, doing: "disable", writer) }
             user.status = status
             let stored = try writer.update(user)
-            try audit(writer, actor, status == .disabled ? .userDisabled : .userEnabled, .user(stored))
+            try audit(writer, actor, status == .disabled ? .userDisabled : .userEnabled, .user(stored), affecting: organizations)
             return stored
         }
     }
@@ -172,26 +225,55 @@ extension AccessService {
     /// Deletes an account with its tokens, SSH keys and memberships. The audit log keeps its history.
     public func deleteUser(_ userID: UserID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
-            let user = try managedUser(userID, acting: acting, action: "delete users", writer)
-            guard user.id != acting.id else {
+            let authorization = try authorize(actor, writer)
+            let (user, organizations) = try managedUser(userID, authorization, action: "delete users", writer)
+            guard user.id != authorization.user.id else {
                 throw GatehouseError.notAllowed("You cannot delete your own account; ask another administrator.")
             }
+            try requireNotLastAdministrator(user, organizations, doing: "delete", writer)
             let tokens = try writer.count(TokenQuery(ownerID: user.id), now: clock.now)
             try writer.delete(user: user.id)
-            try audit(writer, actor, .userDeleted, .user(user), details: [
+            try audit(writer, actor, .userDeleted, .user(user), affecting: organizations, details: [
                 AuditDetail("name", user.displayName), AuditDetail("tokens deleted", String(tokens)),
             ])
         }
     }
 
-    /// The user, if the actor may manage users in at least one organization the user belongs to.
-    func managedUser(_ userID: UserID, acting: User, action: String, _ reader: any DirectoryReader) throws -> User {
-        guard let user = try reader.user(userID) else { throw GatehouseError.notFound(kind: .user, reference: userID.description) }
-        var organizations = try reader.organizationIDs(ofUser: userID)
-        if organizations.isEmpty { organizations = try reader.organizationIDs(ofUser: acting.id) }
-        try requireInAny(.manageUsers, of: organizations, actor: acting, to: action, reader)
-        return user
+    /// The user and its organizations, if the actor may manage users in every one of them: a change
+    /// to an account (its login, keys, status, existence) reaches every organization it belongs to.
+    func managedUser(_ userID: UserID, _ authorization: Authorization, action: String, _ reader: any DirectoryReader) throws -> (User, Set<OrganizationID>) {
+        let user = try visibleUser(userID, authorization, reader)
+        var organizations = Set(try reader.organizationIDs(ofUser: userID))
+        if organizations.isEmpty { organizations = authorization.memberships }
+        try authorization.require(.manageUsers, inEvery: organizations, to: action, reader)
+        return (user, organizations)
+    }
+
+    /// Logins are unique without case, and no login may look like another (TR39 skeletons: "rn" for "m").
+    func requireUniqueLogin(_ login: String, excluding: UserID?, _ reader: any DirectoryReader) throws {
+        if let existing = try reader.user(login: login), existing.id != excluding {
+            throw GatehouseError.alreadyExists(kind: .user, name: login)
+        }
+        if let lookalike = try reader.user(loginSkeleton: ConfusableText.skeleton(login)), lookalike.id != excluding {
+            throw GatehouseError.invalidInput(field: "Login", problem: "\u{201C}\(login)\u{201D} is too easily mistaken for the existing login \u{201C}\(lookalike.loginName)\u{201D}; choose a login that looks different.")
+        }
+    }
+
+    /// An organization must keep an active Project Collection Administrator.
+    func requireNotLastAdministrator(_ user: User, _ organizations: Set<OrganizationID>, doing verb: String, _ reader: any DirectoryReader) throws {
+        for organization in organizations.sorted() {
+            guard let administrators = try defaultGroup(.projectCollectionAdministrators, in: organization, reader) else { continue }
+            let members = try reader.members(of: administrators.id)
+            guard members.contains(.user(user.id)) else { continue }
+            let others = try members.compactMap { member -> User? in
+                guard case let .user(id) = member, id != user.id else { return nil }
+                return try reader.user(id)
+            }
+            if !others.contains(where: \.isActive) {
+                let name = try reader.organization(organization)?.name ?? "the organization"
+                throw GatehouseError.notAllowed("\(user.loginName) is the last active Project Collection Administrator of \(name); add another administrator before you \(verb) this account.")
+            }
+        }
     }
 
     func validated(_ draft: UserDraft) throws(GatehouseError) -> UserDraft {
@@ -204,8 +286,16 @@ extension AccessService {
 
     // MARK: SSH keys
 
-    public func sshKeys(of userID: UserID) throws(GatehouseError) -> [RegisteredSSHKey] {
-        try read { try $0.sshKeys(of: userID) }
+    /// A user's keys: one's own, or those of an account one may manage in one of its organizations.
+    public func sshKeys(of userID: UserID, by actor: Actor) throws(GatehouseError) -> [RegisteredSSHKey] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            let user = try visibleUser(userID, authorization, reader)
+            if user.id != authorization.user.id {
+                try authorization.requireInAny(.manageUsers, of: try reader.organizationIDs(ofUser: userID), to: "see other users' SSH keys", reader)
+            }
+            return try reader.sshKeys(of: userID)
+        }
     }
 
     /// Registers a public key (one OpenSSH line) to a user: one's own, or anyone's with Manage users.
@@ -218,12 +308,12 @@ extension AccessService {
             throw .invalidInput(field: "SSH key", problem: error.description)
         }
         return try write { writer in
-            let acting = try currentActor(actor, writer)
+            let authorization = try authorize(actor, writer)
             let user: User
-            if userID == acting.id {
-                user = acting
+            if userID == authorization.user.id {
+                user = authorization.user
             } else {
-                user = try managedUser(userID, acting: acting, action: "add SSH keys for other users", writer)
+                user = try managedUser(userID, authorization, action: "add SSH keys for other users", writer).0
             }
             if let existing = try writer.sshKey(fingerprint: key.fingerprint) {
                 let holder = try writer.user(existing.userID)?.loginName ?? "another account"
@@ -231,7 +321,7 @@ extension AccessService {
             }
             let registered = RegisteredSSHKey(userID: user.id, key: key, addedAt: clock.now)
             try writer.insert(registered)
-            try audit(writer, actor, .sshKeyAdded, .user(user), details: [
+            try audit(writer, actor, .sshKeyAdded, .user(user), affecting: Set(try writer.organizationIDs(ofUser: user.id)), details: [
                 AuditDetail("fingerprint", key.fingerprint), AuditDetail("type", "\(key.displayType) \(key.bitLength)"),
                 AuditDetail("comment", key.comment),
             ])
@@ -241,16 +331,17 @@ extension AccessService {
 
     public func removeSSHKey(_ keyID: SSHKeyID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
-            let acting = try currentActor(actor, writer)
+            let authorization = try authorize(actor, writer)
             guard let key = try writer.sshKey(keyID) else { throw GatehouseError.notFound(kind: .sshKey, reference: keyID.description) }
             let user: User
-            if key.userID == acting.id {
-                user = acting
+            if key.userID == authorization.user.id {
+                user = authorization.user
             } else {
-                user = try managedUser(key.userID, acting: acting, action: "remove other users' SSH keys", writer)
+                user = try managedUser(key.userID, authorization, action: "remove other users' SSH keys", writer).0
             }
             try writer.delete(sshKey: keyID)
-            try audit(writer, actor, .sshKeyRemoved, .user(user), details: [AuditDetail("fingerprint", key.fingerprint)])
+            try audit(writer, actor, .sshKeyRemoved, .user(user), affecting: Set(try writer.organizationIDs(ofUser: user.id)),
+                      details: [AuditDetail("fingerprint", key.fingerprint)])
         }
     }
 }

@@ -47,79 +47,74 @@ public final class AccessService: Sendable {
         return .storage(String(describing: error))
     }
 
-    // MARK: Acting user
+    // MARK: Acting user and authorization
 
-    /// Re-reads the actor inside the transaction: a user disabled a second ago can no longer act.
-    func currentActor(_ actor: Actor, _ reader: any DirectoryReader) throws -> User {
-        guard let user = try reader.user(actor.user.id) else {
-            throw GatehouseError.notAllowed("Your account (\(actor.user.loginName)) no longer exists in the directory.")
+    /// Re-reads the actor (and the impersonator) inside the transaction and decides what it may do:
+    /// a user disabled a second ago can no longer act, nor read. Every façade call starts here.
+    func authorize(_ actor: Actor, _ reader: any DirectoryReader) throws -> Authorization {
+        let user = try activeAccount(actor.user, reader, yours: actor.impersonator == nil)
+        let organizations = Set(try reader.organizations().map(\.id))
+        var memberships = Set(try reader.organizationIDs(ofUser: user.id))
+        let evaluators = PermissionEvaluator.evaluators(from: try reader.groupReach(of: user.id))
+        guard let claimed = actor.impersonator, claimed.id != user.id else {
+            return Authorization(user: user, impersonator: nil, credential: actor.credential, allOrganizations: organizations,
+                                 memberships: memberships, evaluators: evaluators, impersonatorEvaluators: nil, catalog: catalog)
+        }
+        let impersonator = try activeAccount(claimed, reader, yours: true)
+        if actor.isDemoPresenter, try reader.setting(Self.demoAdministratorSetting) != nil {
+            return Authorization(user: user, impersonator: impersonator, credential: actor.credential, allOrganizations: organizations,
+                                 memberships: memberships, evaluators: evaluators, impersonatorEvaluators: nil, catalog: catalog)
+        }
+        // Acting as someone needs Manage users wherever they are, and never gives more than one's own rights.
+        let own = Authorization(user: impersonator, impersonator: nil, credential: actor.credential, allOrganizations: organizations,
+                                memberships: Set(try reader.organizationIDs(ofUser: impersonator.id)),
+                                evaluators: PermissionEvaluator.evaluators(from: try reader.groupReach(of: impersonator.id)),
+                                impersonatorEvaluators: nil, catalog: catalog)
+        try own.require(.manageUsers, inEvery: memberships, to: "act as \(user.loginName)", reader)
+        memberships.formIntersection(own.memberships)
+        return Authorization(user: user, impersonator: impersonator, credential: actor.credential, allOrganizations: organizations,
+                             memberships: memberships, evaluators: evaluators, impersonatorEvaluators: own.evaluators, catalog: catalog)
+    }
+
+    private func activeAccount(_ claimed: User, _ reader: any DirectoryReader, yours: Bool) throws -> User {
+        let whose = yours ? "Your account" : "The account you act as"
+        guard let user = try reader.user(claimed.id) else {
+            throw GatehouseError.notAllowed("\(whose) (\(claimed.loginName)) no longer exists in the directory.")
         }
         guard user.isActive else {
-            throw GatehouseError.notAllowed("Your account (\(user.loginName)) is disabled, so it cannot make changes.")
+            throw GatehouseError.notAllowed("\(whose) (\(user.loginName)) is disabled, so it can no longer act.")
         }
         return user
     }
 
-    // MARK: Authorization
+    // MARK: Permission explanations
 
-    /// Effective permission of a user in one organization, with the reason.
-    func decide(_ permission: Permission, for userID: UserID, in organization: OrganizationID, _ reader: any DirectoryReader) throws -> PermissionDecision {
-        try evaluator(for: userID, in: organization, reader).decide(permission)
-    }
-
+    /// Effective permission of any user in one organization, with the reason (for the console's
+    /// "why" view; authorization itself goes through `Authorization`).
     func evaluator(for userID: UserID, in organization: OrganizationID, _ reader: any DirectoryReader) throws -> PermissionEvaluator {
-        let reached = try reachedGroups(of: userID, in: organization, reader)
-        var settings: [GroupID: [Permission: PermissionSetting]] = [:]
-        for path in reached {
-            settings[path.group.id] = try reader.permissionSettings(of: path.group.id)
-        }
-        return PermissionEvaluator(reachedGroups: reached, settings: settings)
+        PermissionEvaluator.evaluators(from: try reader.groupReach(of: userID))[organization]
+            ?? PermissionEvaluator(reachedGroups: [], settings: [:])
     }
 
     /// Groups of one organization a user belongs to, directly or through nesting.
     func reachedGroups(of userID: UserID, in organization: OrganizationID, _ reader: any DirectoryReader) throws -> [GroupPath] {
-        try PermissionEvaluator.reachableGroups(from: .user(userID)) { member in
-            try reader.groupsContaining(member).filter { $0.organizationID == organization }
-        }
-    }
-
-    /// Throws `permissionDenied` unless the actor holds `permission` in `organization`.
-    func require(_ permission: Permission, in organization: OrganizationID, actor: User, to action: String, _ reader: any DirectoryReader) throws {
-        let decision = try decide(permission, for: actor.id, in: organization, reader)
-        guard decision.isAllowed else {
-            let name = try reader.organization(organization)?.name
-            throw GatehouseError.permissionDenied(PermissionDenial(action: action, permission: permission, organizationName: name, decision: decision))
-        }
-    }
-
-    /// Allowed when the actor holds `permission` in at least one of `organizations`.
-    func requireInAny(_ permission: Permission, of organizations: [OrganizationID], actor: User, to action: String, _ reader: any DirectoryReader) throws {
-        var firstDenial: (OrganizationID, PermissionDecision)?
-        for organization in organizations {
-            let decision = try decide(permission, for: actor.id, in: organization, reader)
-            if decision.isAllowed { return }
-            if firstDenial == nil { firstDenial = (organization, decision) }
-        }
-        let name = try firstDenial.flatMap { try reader.organization($0.0)?.name }
-        throw GatehouseError.permissionDenied(PermissionDenial(action: action, permission: permission, organizationName: name, decision: firstDenial?.1))
-    }
-
-    func holdsAnywhere(_ permission: Permission, actor: User, _ reader: any DirectoryReader) throws -> Bool {
-        try reader.organizationIDs(ofUser: actor.id).contains { try decide(permission, for: actor.id, in: $0, reader).isAllowed }
+        try evaluator(for: userID, in: organization, reader).reachedGroups
     }
 
     // MARK: Audit
 
+    /// Appends the event of a change. `affecting` names every organization the change reaches
+    /// (besides `organization`), so that each one's auditors, and only they, see it.
     func audit(
         _ writer: any DirectoryWriter, _ actor: Actor, _ action: AuditAction, _ target: AuditTarget,
-        organization: OrganizationID? = nil, onBehalfOf: User? = nil, details: [AuditDetail] = []
+        organization: OrganizationID? = nil, affecting: Set<OrganizationID> = [], onBehalfOf: User? = nil, details: [AuditDetail] = []
     ) throws {
         // A change made with a token or an SSH key says which one, so a leaked credential's reach can be traced.
         let via = actor.credential.map { [AuditDetail("via", $0.auditText)] } ?? []
         try writer.append(AuditEvent(
             occurredAt: clock.now, actor: actor.principal, impersonator: actor.impersonator.map(AuditPrincipal.init),
             onBehalfOf: onBehalfOf.map(AuditPrincipal.init), action: action, target: target,
-            organizationID: organization, details: details + via))
+            organizationID: organization, affectedOrganizationIDs: affecting, details: details + via))
     }
 }
 

@@ -8,11 +8,20 @@ public struct Actor: Sendable, Equatable {
     public let impersonator: User?
     /// nil for a local login (console or CLI run by the OS user).
     public let credential: ActorCredential?
+    /// A presenter in a demo copy acting as a demo user: the one impersonation that needs no
+    /// rights. Set only by `AccessService.resolveActor`, and re-checked against the directory
+    /// (it must be a demo copy) on every call.
+    let isDemoPresenter: Bool
 
     public init(user: User, impersonator: User? = nil, credential: ActorCredential? = nil) {
+        self.init(user: user, impersonator: impersonator, credential: credential, isDemoPresenter: false)
+    }
+
+    init(user: User, impersonator: User?, credential: ActorCredential?, isDemoPresenter: Bool) {
         self.user = user
         self.impersonator = impersonator
         self.credential = credential
+        self.isDemoPresenter = isDemoPresenter
     }
 
     public var principal: AuditPrincipal { AuditPrincipal(user) }

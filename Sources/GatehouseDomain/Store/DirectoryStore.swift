@@ -71,9 +71,15 @@ public protocol DirectoryReader {
     func members(of group: GroupID) throws -> [GroupMember]
     /// How many direct members (users and groups) a group has: one index count, for lists.
     func memberCount(of group: GroupID) throws -> Int
-    /// For a page of users at once: how many groups each belongs to directly, and how many
-    /// active tokens each owns (one query each, not two per row).
-    func listCounts(for users: [UserID], now: Date) throws -> [UserID: (groups: Int, activeTokens: Int)]
+    /// For a page of users at once: how many groups of `groupOrganizations` each belongs to
+    /// directly, and how many active tokens each owns that `tokens` lets the reader see (one query
+    /// each, not two per row). nil sets mean no wall.
+    func listCounts(for users: [UserID], now: Date, groupOrganizations: Set<OrganizationID>?, tokens: TokenVisibility?) throws -> [UserID: (groups: Int, activeTokens: Int)]
+    /// Every group the user reaches, in every organization, with the member it was reached from and
+    /// its permission settings: what authorization needs, in one query whatever the nesting depth.
+    func groupReach(of user: UserID) throws -> [GroupReachEdge]
+    /// The user whose login has this confusable skeleton (`ConfusableText.skeleton`), if any.
+    func user(loginSkeleton: String) throws -> User?
     /// The groups that contain this member directly.
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]
@@ -107,6 +113,21 @@ extension DirectoryReader {
     public func count(_ query: UserQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
     public func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount { .exact(try count(query, now: now)) }
     public func count(_ query: AuditQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
+
+    /// The walk, one `groupsContaining` per group, for a store without a recursive query.
+    public func groupReach(of user: UserID) throws -> [GroupReachEdge] {
+        var edges: [GroupReachEdge] = []
+        var visited: Set<GroupID> = []
+        var frontier: [GroupMember] = [.user(user)]
+        while let member = frontier.popLast() {
+            for group in try groupsContaining(member) {
+                let from: GroupID? = if case let .group(id) = member { id } else { nil }
+                edges.append(GroupReachEdge(group: group, reachedFrom: from, settings: try permissionSettings(of: group.id)))
+                if visited.insert(group.id).inserted { frontier.append(.group(group.id)) }
+            }
+        }
+        return edges
+    }
 }
 
 /// Writes inside a transaction. Updates carry the version the caller read and fail with

@@ -25,6 +25,9 @@ public struct UserQuery: Hashable, Sendable {
     public var organizationID: OrganizationID?
     public var sort: Sort = .displayName
     public var descending = false
+    /// Set by the façade from the actor's `Authorization`, never by a caller: only members of these
+    /// organizations. nil: no wall to apply (the actor reads every organization).
+    public internal(set) var visibleOrganizations: Set<OrganizationID>?
 
     public init(search: TextSearch? = nil, kinds: Set<AccountKind> = [], statuses: Set<AccountStatus> = [],
                 identitySources: Set<IdentitySource> = [], organizationID: OrganizationID? = nil,
@@ -42,6 +45,8 @@ public struct UserQuery: Hashable, Sendable {
 public struct GroupQuery: Hashable, Sendable {
     public var search: TextSearch?
     public var organizationID: OrganizationID?
+    /// Set by the façade (see `UserQuery.visibleOrganizations`): only groups of these organizations.
+    public internal(set) var visibleOrganizations: Set<OrganizationID>?
 
     public init(search: TextSearch? = nil, organizationID: OrganizationID? = nil) {
         self.search = search
@@ -103,6 +108,8 @@ public struct TokenQuery: Hashable, Sendable {
     public var nonCompliantWith: [NonComplianceRule]?
     public var sort: Sort = .validTo
     public var descending = false
+    /// Set by the façade from the actor's `Authorization`, never by a caller. nil: every token.
+    public internal(set) var visibility: TokenVisibility?
 
     public init(search: TextSearch? = nil, ownerID: UserID? = nil, organizationID: OrganizationID? = nil,
                 statuses: Set<TokenStatus> = [], sort: Sort = .validTo, descending: Bool = false) {
@@ -122,7 +129,10 @@ public struct AuditQuery: Hashable, Sendable {
     public var target: TextSearch?
     public var since: Date?
     public var until: Date?
+    /// Events that affect this organization.
     public var organizationID: OrganizationID?
+    /// Set by the façade (see `UserQuery.visibleOrganizations`): only events affecting these organizations.
+    public internal(set) var visibleOrganizations: Set<OrganizationID>?
 
     public init(actorLogin: String? = nil, actions: Set<AuditAction> = [], target: TextSearch? = nil,
                 since: Date? = nil, until: Date? = nil, organizationID: OrganizationID? = nil) {
@@ -132,5 +142,17 @@ public struct AuditQuery: Hashable, Sendable {
         self.since = since
         self.until = until
         self.organizationID = organizationID
+    }
+}
+
+/// Which tokens a reader sees: its own (`ownerID`), and those that work in `organizations` (a token
+/// works where it targets, or, aimed at all organizations, wherever its owner is a member).
+public struct TokenVisibility: Hashable, Sendable {
+    public let ownerID: UserID?
+    public let organizations: Set<OrganizationID>
+
+    public init(ownerID: UserID?, organizations: Set<OrganizationID>) {
+        self.ownerID = ownerID
+        self.organizations = organizations
     }
 }

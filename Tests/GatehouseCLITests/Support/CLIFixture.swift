@@ -72,7 +72,7 @@ final class CLIFixture: @unchecked Sendable {
         adminLogin = try OperatingSystemLogin.current()
         try service.bootstrapIfEmpty(administratorLogin: adminLogin, displayName: "Ada Admin")
         admin = try service.resolveActor(login: adminLogin)
-        organization = try service.organization(named: "Default")
+        organization = try service.organization(named: "Default", by: admin)
         try seed()
     }
 
@@ -82,7 +82,7 @@ final class CLIFixture: @unchecked Sendable {
         let org = organization.id
         func add(_ login: String, _ name: String, kind: AccountKind = .user, email: String = "", group: DefaultGroup? = nil) throws -> User {
             let user = try service.createUser(UserDraft(displayName: name, loginName: login, email: email, kind: kind), in: [org], by: admin)
-            if let group { try service.addMember(.user(user.id), to: service.group(named: group.name, in: org).id, by: admin) }
+            if let group { try service.addMember(.user(user.id), to: service.group(named: group.name, in: org, by: admin).id, by: admin) }
             return user
         }
         let alice = try add("alice", "Alice Example", email: "alice@contoso.example", group: .contributors)
@@ -111,7 +111,7 @@ final class CLIFixture: @unchecked Sendable {
         _ = try token("deploy", by: admin, owner: deploy.id, scopes: .custom(["vso.packaging_write"]), days: 5)
         _ = try token("admin-full", by: admin, scopes: .fullAccess, days: 120)
         _ = bob
-        let policies = try service.policies(of: org)
+        let policies = try service.policies(of: org, by: admin)
         try service.updatePolicy(TokenPolicy(kind: .maximumLifespan, isEnabled: true, maximumLifespanDays: 90), in: org, expectedVersion: policies.version, by: admin)
     }
 

@@ -82,17 +82,17 @@ class ConsoleFixture {
 
     // MARK: Counting through the façade
 
-    func userCount(_ query: UserQuery = UserQuery()) throws -> Int { try service.count(query) }
-    func groupCount(_ query: GroupQuery = GroupQuery()) throws -> Int { try service.count(query) }
+    func userCount(_ query: UserQuery = UserQuery()) throws -> Int { try service.count(query, by: actor) }
+    func groupCount(_ query: GroupQuery = GroupQuery()) throws -> Int { try service.count(query, by: actor) }
     func auditCount(_ query: AuditQuery = AuditQuery()) throws -> Int { try service.count(query, by: administrator) }
     func tokenCount(_ query: TokenQuery = TokenQuery()) throws -> Int { try service.count(query, by: administrator) }
 
     /// Someone who sees everything, for counting (the acting user may see less).
     var administrator: Actor { actor }
 
-    func user(_ login: String) throws -> User { try service.user(login: login) }
+    func user(_ login: String) throws -> User { try service.user(login: login, by: actor) }
 
-    func organization(_ name: String) throws -> Organization { try service.organization(named: name) }
+    func organization(_ name: String) throws -> Organization { try service.organization(named: name, by: actor) }
 
     /// Every audit event, newest first.
     func auditEvents(_ query: AuditQuery = AuditQuery(), limit: Int = 10_000) throws -> [AuditEvent] {
@@ -210,8 +210,8 @@ class ConsoleFixture {
 
     /// Changes one policy of an organization through the façade, as another administrator would.
     func setPolicy(_ kind: PolicyKind, in organizationName: String, _ change: (inout TokenPolicy) -> Void) throws {
-        let organization = try service.organization(named: organizationName)
-        let policies = try service.policies(of: organization.id)
+        let organization = try service.organization(named: organizationName, by: actor)
+        let policies = try service.policies(of: organization.id, by: actor)
         var policy = policies[kind]
         change(&policy)
         _ = try service.updatePolicy(policy, in: organization.id, expectedVersion: policies.version, by: administrator)
@@ -266,7 +266,7 @@ final class TinyConsole: ConsoleFixture {
         let service = AccessService(store: store, catalog: try RepoResources.catalog())
         _ = try service.bootstrapIfEmpty(administratorLogin: "admin", displayName: "Ada Admin")
         admin = try service.resolveActor(login: "admin")
-        organizationID = try service.organization(named: "Default").id
+        organizationID = try service.organization(named: "Default", by: admin).id
         try setup(service, admin, organizationID)
         let actor = try login.map { try service.resolveActor(login: "admin", asLogin: $0) } ?? admin
         super.init(folder: folder, databasePath: path, store: store, service: service, actor: actor, width: width, height: height, theme: theme)

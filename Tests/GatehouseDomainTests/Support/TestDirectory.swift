@@ -68,7 +68,7 @@ final class TestDirectory: @unchecked Sendable {
         let created = try service.bootstrapIfEmpty(administratorLogin: "admin")
         #expect(created)
         admin = try service.resolveActor(login: "admin")
-        organization = try service.organization(named: "Default")
+        organization = try service.organization(named: "Default", by: admin)
     }
 
     var orgID: OrganizationID { organization.id }
@@ -97,7 +97,7 @@ final class TestDirectory: @unchecked Sendable {
     func actor(_ login: String) throws -> Actor { try service.resolveActor(login: login) }
 
     func defaultGroup(_ role: DefaultGroup) throws -> SecurityGroup {
-        try service.group(named: role.name, in: orgID)
+        try service.group(named: role.name, in: orgID, by: admin)
     }
 
     @discardableResult
@@ -116,7 +116,7 @@ final class TestDirectory: @unchecked Sendable {
         _ kind: PolicyKind, enabled: Bool, maximumLifespanDays: Int = 90, packagingOnly: Bool = false,
         exemptions: Set<PolicyExemption> = []
     ) throws -> OrganizationPolicies {
-        let current = try service.policies(of: orgID)
+        let current = try service.policies(of: orgID, by: admin)
         let policy = TokenPolicy(kind: kind, isEnabled: enabled, maximumLifespanDays: maximumLifespanDays,
                                  packagingOnly: packagingOnly, exemptions: exemptions)
         return try service.updatePolicy(policy, in: orgID, expectedVersion: current.version, by: admin)
@@ -147,7 +147,7 @@ final class TestDirectory: @unchecked Sendable {
     }
 
     func allUsers(_ query: UserQuery = UserQuery()) throws -> [User] {
-        try collectAll { try service.users(query, page: $0) }
+        try collectAll { try service.users(query, page: $0, by: admin) }
     }
 
     func allTokens(_ query: TokenQuery = TokenQuery()) throws -> [PersonalAccessToken] {
