@@ -257,7 +257,7 @@ public final class Console {
         case let .scope(organization):
             environment.scope = organization
             refreshAll()
-            apply([.flash(organization == nil ? "Showing all organizations" : "Showing \(environment.organizationName(organization)) only", .info)])
+            apply([.flash(organization == nil ? "Showing \(environment.everyVisibleOrganization)" : "Showing \(environment.organizationName(organization)) only", .info)])
         case .help:
             help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
         case .quit:
@@ -276,7 +276,7 @@ public final class Console {
             return
         }
         let crumbs = stack.map(\.breadcrumb)
-        let scope = environment.scope.map { environment.organizationName($0) } ?? "all organizations"
+        let scope = environment.scope.map { environment.organizationName($0) } ?? environment.everyVisibleOrganization
         Header(appName: "Gatehouse", breadcrumbs: crumbs, context: "\(environment.actor.displayText) \u{00B7} \(scope)")
             .render(into: &buffer, area: area.row(0), theme: theme)
         TabBar(titles: Pane.allCases.map(\.title), selectedIndex: pane.rawValue).render(into: &buffer, area: area.row(1), theme: theme)

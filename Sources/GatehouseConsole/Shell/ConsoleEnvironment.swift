@@ -18,6 +18,9 @@ final class ConsoleEnvironment {
     /// Organization names by id: a deployment has a handful; refreshed after changes.
     private(set) var organizationNames: [OrganizationID: String] = [:]
     private(set) var organizations: [Organization] = []
+    /// What the lists show with no `:org`: "all organizations" only when the actor sees every one
+    /// of the directory; otherwise the organizations it belongs to ("Contoso", "your 3 organizations").
+    private(set) var everyVisibleOrganization = "all organizations"
     private var loginCache: [UserID: User] = [:]
     /// Permission answers for footers and dialogs, asked on every frame: cached until the next
     /// change (`reloadOrganizations` runs after every change), so drawing costs no queries.
@@ -37,6 +40,13 @@ final class ConsoleEnvironment {
     func reloadOrganizations() {
         organizations = (try? service.organizations(by: actor)) ?? []
         organizationNames = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
+        let total = (try? service.organizationCount()) ?? organizations.count
+        everyVisibleOrganization = switch organizations.count {
+        case total: "all organizations"
+        case 1: organizations[0].name
+        case 2: organizations.map(\.name).joined(separator: " and ")
+        default: "your \(organizations.count) organizations"
+        }
         loginCache.removeAll()
         denials.removeAll()
     }

@@ -1,0 +1,283 @@
+import Foundation
+import Testing
+import GatehouseTestSupport
+@testable import GatehouseDomain
+import GatehouseStore
+
+/// Every façade entry point × every kind of actor × targets in Contoso (A), in Northwind (B), aimed
+/// at all organizations, and an account in both: what each actor gets, as data. A new way in (an
+/// HTTP route, an SSH command) adds its rows here.
+///
+/// One character per actor, in `actorOrder`:
+/// `+` allowed (or, for a read, the target is listed) · `0` not found (the target is behind the
+/// wall, not even confirmed to exist) · `-` permission denied · `!` refused by a rule (e.g. the
+/// Project Collection Administrators group is changed by its members only) · `x` the actor is
+/// disabled · `.` does not apply.
+@Suite("Authorization matrix: organizations are walls")
+struct AuthorizationMatrixTests {
+    /// P pca-a · M pm-a (Project Administrator) · C contrib-a · R reader-a · X contractor-a (Deny) ·
+    /// S svc-a (a service account) · D disabled-a · I pca-a as contrib-a · T contrib-a through a
+    /// token scoped to Tokens only · Q pca-b (the other organization's administrator).
+    static let actorOrder = ["pca-a", "pm-a", "contrib-a", "reader-a", "contractor-a", "svc-a", "disabled-a",
+                             "pca-a as contrib-a", "contrib-a via token", "pca-b"]
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        let entry: EntryPoint
+        let target: String
+        let expected: String
+        var testDescription: String { "\(entry.rawValue) on \(target)" }
+    }
+
+    enum EntryPoint: String, Sendable, CaseIterable {
+        case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
+        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, createGroup, deleteGroup
+        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor
+        case readPolicies, editPolicy
+        case readAudit
+
+        var changesDirectory: Bool {
+            switch self {
+            case .editUser, .disableUser, .deleteUser, .addSSHKey, .joinOrganization, .addMember, .removeMember, .setPermission,
+                 .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .createTokenFor, .editPolicy: true
+            default: false
+            }
+        }
+    }
+
+    //                                                         P M C R X S D I T Q
+    static let rows: [Row] = [
+        Row(entry: .listUsers, target: "target-a", expected: "++++++x+00"),
+        Row(entry: .listUsers, target: "target-b", expected: "000000x00+"),
+        Row(entry: .listUsers, target: "shared", expected: "++++++x+0+"),
+        Row(entry: .showUser, target: "target-a", expected: "++++++x+00"),
+        Row(entry: .showUser, target: "target-b", expected: "000000x00+"),
+        Row(entry: .showUser, target: "shared", expected: "++++++x+0+"),
+        Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00"),
+        Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+"),
+        Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+"),
+        Row(entry: .effectivePermissions, target: "target-a", expected: "++++++x+00"),
+        Row(entry: .effectivePermissions, target: "target-b", expected: "000000x00+"),
+        Row(entry: .effectivePermissions, target: "shared", expected: "++++++x+00"),
+        Row(entry: .editUser, target: "target-a", expected: "+-----x-00"),
+        Row(entry: .editUser, target: "target-b", expected: "000000x00+"),
+        Row(entry: .editUser, target: "shared", expected: "------x-0-"),
+        Row(entry: .disableUser, target: "target-a", expected: "+-----x-00"),
+        Row(entry: .disableUser, target: "target-b", expected: "000000x00+"),
+        Row(entry: .disableUser, target: "shared", expected: "------x-0-"),
+        Row(entry: .deleteUser, target: "target-a", expected: "+-----x-00"),
+        Row(entry: .deleteUser, target: "target-b", expected: "000000x00+"),
+        Row(entry: .deleteUser, target: "shared", expected: "------x-0-"),
+        Row(entry: .addSSHKey, target: "target-a", expected: "+-----x-00"),
+        Row(entry: .addSSHKey, target: "target-b", expected: "000000x00+"),
+        Row(entry: .addSSHKey, target: "shared", expected: "------x-0-"),
+        Row(entry: .joinOrganization, target: "target-a", expected: "!-----x---"),
+        Row(entry: .joinOrganization, target: "target-b", expected: "------x---"),
+        Row(entry: .joinOrganization, target: "shared", expected: "!-----x---"),
+        Row(entry: .impersonate, target: "target-a", expected: "+-----x..-"),
+        Row(entry: .impersonate, target: "target-b", expected: "------x..+"),
+        Row(entry: .impersonate, target: "shared", expected: "------x..-"),
+
+        Row(entry: .listGroups, target: "team A", expected: "++++++x+00"),
+        Row(entry: .listGroups, target: "team B", expected: "000000x00+"),
+        Row(entry: .listGroups, target: "pca A", expected: "++++++x+00"),
+        Row(entry: .showGroup, target: "team A", expected: "++++++x+00"),
+        Row(entry: .showGroup, target: "team B", expected: "000000x00+"),
+        Row(entry: .showGroup, target: "pca A", expected: "++++++x+00"),
+        Row(entry: .listMembers, target: "team A", expected: "++++++x+00"),
+        Row(entry: .listMembers, target: "team B", expected: "000000x00+"),
+        Row(entry: .listMembers, target: "pca A", expected: "++++++x+00"),
+        Row(entry: .addMember, target: "team A", expected: "++----x-00"),
+        Row(entry: .addMember, target: "team B", expected: "000000x00+"),
+        Row(entry: .addMember, target: "pca A", expected: "+!----x-00"),
+        Row(entry: .removeMember, target: "team A", expected: "++----x-00"),
+        Row(entry: .removeMember, target: "team B", expected: "000000x00+"),
+        Row(entry: .removeMember, target: "pca A", expected: "+!----x-00"),
+        Row(entry: .setPermission, target: "team A", expected: "+-----x-00"),
+        Row(entry: .setPermission, target: "team B", expected: "000000x00+"),
+        Row(entry: .setPermission, target: "pca A", expected: "!!----x-00"),
+        Row(entry: .createGroup, target: "team A", expected: "++----x---"),
+        Row(entry: .createGroup, target: "team B", expected: "------x--+"),
+        Row(entry: .createGroup, target: "pca A", expected: "++----x---"),
+        Row(entry: .deleteGroup, target: "team A", expected: "++----x-00"),
+        Row(entry: .deleteGroup, target: "team B", expected: "000000x00+"),
+        Row(entry: .deleteGroup, target: "pca A", expected: "!!----x-00"),
+
+        Row(entry: .listTokens, target: "A", expected: "+00000x000"),
+        Row(entry: .listTokens, target: "B", expected: "000000x00+"),
+        Row(entry: .listTokens, target: "global", expected: "+00000x00+"),
+        Row(entry: .listTokens, target: "service A", expected: "+0000+x000"),
+        Row(entry: .showToken, target: "A", expected: "+00000x000"),
+        Row(entry: .showToken, target: "B", expected: "000000x00+"),
+        Row(entry: .showToken, target: "global", expected: "+00000x00+"),
+        Row(entry: .showToken, target: "service A", expected: "+0000+x000"),
+        Row(entry: .revokeToken, target: "A", expected: "+00000x000"),
+        Row(entry: .revokeToken, target: "B", expected: "000000x00+"),
+        Row(entry: .revokeToken, target: "global", expected: "+00000x00+"),
+        Row(entry: .revokeToken, target: "service A", expected: "+0000+x000"),
+        Row(entry: .editToken, target: "A", expected: "+00000x000"),
+        Row(entry: .editToken, target: "B", expected: "000000x00+"),
+        Row(entry: .editToken, target: "global", expected: "-00000x00-"),
+        Row(entry: .editToken, target: "service A", expected: "+0000+x000"),
+        Row(entry: .regenerateToken, target: "A", expected: "!00000x000"),
+        Row(entry: .regenerateToken, target: "B", expected: "000000x00!"),
+        Row(entry: .regenerateToken, target: "global", expected: "-00000x00-"),
+        Row(entry: .regenerateToken, target: "service A", expected: "+0000+x000"),
+        Row(entry: .bulkRevokeDryRun, target: "A", expected: "+00000x000"),
+        Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+"),
+        Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+"),
+        Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x000"),
+        Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00"),
+        Row(entry: .createTokenFor, target: "B", expected: "000000x00!"),
+        Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!"),
+        Row(entry: .createTokenFor, target: "service A", expected: "+----+x-00"),
+
+        Row(entry: .readPolicies, target: "A", expected: "++++++x+00"),
+        Row(entry: .readPolicies, target: "B", expected: "000000x00+"),
+        Row(entry: .editPolicy, target: "A", expected: "+-----x---"),
+        Row(entry: .editPolicy, target: "B", expected: "------x--+"),
+
+        Row(entry: .readAudit, target: "team A created", expected: "++----x--0"),
+        Row(entry: .readAudit, target: "team B created", expected: "00----x--+"),
+        Row(entry: .readAudit, target: "shared created", expected: "++----x--+"),
+    ]
+
+    @Test("every entry point has rows")
+    func everyEntryPointIsCovered() {
+        let covered = Set(Self.rows.map(\.entry))
+        #expect(covered == Set(EntryPoint.allCases), "missing: \(Set(EntryPoint.allCases).subtracting(covered))")
+    }
+
+    @Test("each cell, through the façade", arguments: rows)
+    func cell(_ row: Row) throws {
+        let template = WalledWorld.template
+        var checked = 0
+        for (index, login) in Self.actorOrder.enumerated() {
+            let expected = Array(row.expected)[index]
+            guard expected != "." else { continue }
+            let world = row.entry.changesDirectory ? try template.copy() : template
+            let before = row.entry.changesDirectory ? try world.snapshot() : nil
+            let got = Self.outcome { try Self.run(row.entry, on: row.target, by: world.actor(login), in: world) }
+            checked += 1
+            #expect(got.code == expected, "\(row.entry.rawValue) on \(row.target) by \(login): expected \(expected), got \(got.code) (\(got.detail))")
+            if let before, got.code != "+" {
+                #expect(try world.snapshot() == before, "a refused \(row.entry.rawValue) by \(login) changed the directory")
+            }
+        }
+        #expect(checked == row.expected.filter { $0 != "." }.count)
+    }
+
+    @Test("the cells add up")
+    func cellCount() throws {
+        // Printed for the record: how many cells the matrix asserts.
+        let cells = Self.rows.reduce(0) { $0 + $1.expected.filter { $0 != "." }.count }
+        print("Authorization matrix: \(cells) cells (\(Self.rows.count) rows × \(Self.actorOrder.count) actors, \(EntryPoint.allCases.count) entry points)")
+        #expect(cells > 800)
+    }
+
+    // MARK: Running one cell
+
+    static func outcome(_ body: () throws -> Bool) -> (code: Character, detail: String) {
+        do {
+            return try body() ? ("+", "allowed") : ("0", "not listed")
+        } catch let error as GatehouseError {
+            switch error {
+            case .notFound: return ("0", error.description)
+            case .permissionDenied: return ("-", error.description)
+            case .notAllowed(let reason) where reason.contains("disabled"): return ("x", reason)
+            case .notAllowed, .invalidInput, .alreadyExists: return ("!", error.description)
+            default: return ("?", error.description)
+            }
+        } catch {
+            return ("?", "\(error)")
+        }
+    }
+
+    static func organization(of target: String, _ world: WalledWorld) -> OrganizationID {
+        target.hasSuffix("b") || target.hasSuffix("B") || target.contains("team B") ? world.northwind.id : world.contoso.id
+    }
+
+    /// Calls the entry point; true when it succeeded (for a list: when the target is in it).
+    static func run(_ entry: EntryPoint, on target: String, by actor: Actor, in world: WalledWorld) throws -> Bool {
+        let service = world.service
+        switch entry {
+        // Accounts
+        case .listUsers:
+            return try collectAll { try service.users(UserQuery(), page: $0, by: actor) }.contains { $0.loginName == target }
+        case .showUser:
+            return try service.user(world.user(target).id, by: actor).loginName == target
+        case .listSSHKeys:
+            _ = try service.sshKeys(of: world.user(target).id, by: actor)
+        case .effectivePermissions:
+            _ = try service.effectivePermissions(of: world.user(target).id, in: organization(of: target, world), by: actor)
+        case .editUser:
+            let user = world.user(target)
+            var draft = UserDraft(user)
+            draft.displayName = "Renamed"
+            try service.updateUser(user.id, to: draft, expectedVersion: user.version, by: actor)
+        case .disableUser:
+            try service.setStatus(.disabled, ofUser: world.user(target).id, by: actor)
+        case .deleteUser:
+            try service.deleteUser(world.user(target).id, by: actor)
+        case .addSSHKey:
+            try service.addSSHKey(SampleKeys.ed25519.line, to: world.user(target).id, by: actor)
+        case .joinOrganization:
+            try service.addUser(world.user(target).id, toOrganization: world.contoso.id, by: actor)
+        case .impersonate:
+            _ = try service.resolveActor(login: actor.user.loginName, asLogin: target)
+        // Groups
+        case .listGroups:
+            let group = world.groups[target]!
+            return try collectAll { try service.groups(GroupQuery(), page: $0, by: actor) }.contains { $0.id == group.id }
+        case .showGroup:
+            _ = try service.group(world.groups[target]!.id, by: actor)
+        case .listMembers:
+            _ = try service.members(of: world.groups[target]!.id, by: actor)
+        case .addMember:
+            let newcomer = ["team A": "reader-a", "team B": "pca-b", "pca A": "target-a"][target]!
+            try service.addMember(.user(world.user(newcomer).id), to: world.groups[target]!.id, by: actor)
+        case .removeMember:
+            let leaving = ["team A": "target-a", "team B": "target-b", "pca A": "pca2-a"][target]!
+            try service.removeMember(.user(world.user(leaving).id), from: world.groups[target]!.id, by: actor)
+        case .setPermission:
+            try service.setPermission(.manageUsers, to: .allow, for: world.groups[target]!.id, by: actor)
+        case .createGroup:
+            try service.createGroup(named: "Brand new", in: world.groups[target]!.organizationID, by: actor)
+        case .deleteGroup:
+            try service.deleteGroup(world.groups[target]!.id, by: actor)
+        // Tokens
+        case .listTokens:
+            let id = world.tokens[target]!.token.id
+            return try collectAll { try service.tokens(TokenQuery(), page: $0, by: actor) }.contains { $0.id == id }
+        case .showToken:
+            _ = try service.token(world.tokens[target]!.token.id, by: actor)
+        case .revokeToken:
+            try service.revokeToken(world.tokens[target]!.token.id, reason: "matrix", by: actor)
+        case .editToken:
+            let token = world.tokens[target]!.token
+            try service.updateToken(token.id, TokenChanges(displayName: "renamed"), expectedVersion: token.version, by: actor)
+        case .regenerateToken:
+            _ = try service.regenerateToken(world.tokens[target]!.token.id, by: actor)
+        case .bulkRevokeDryRun:
+            let id = world.tokens[target]!.token.id
+            return try service.revokeTokens(matching: TokenQuery(), dryRun: true, by: actor).tokens.contains { $0.id == id }
+        case .createTokenFor:
+            let token = world.tokens[target]!.token
+            let organization = token.target.organizationID ?? world.contoso.id
+            _ = try service.createToken(TokenRequest(displayName: "for them", ownerID: token.ownerID, target: .organization(organization),
+                                                     scopes: .custom(["vso.build"]), expiration: .days(7)), by: actor)
+        // Policies
+        case .readPolicies:
+            _ = try service.policies(of: target == "A" ? world.contoso.id : world.northwind.id, by: actor)
+        case .editPolicy:
+            let organization = target == "A" ? world.contoso.id : world.northwind.id
+            let current = try world.service.policies(of: organization, by: world.root)
+            try service.updatePolicy(TokenPolicy(kind: .maximumLifespan, isEnabled: true, maximumLifespanDays: 45), in: organization,
+                                     expectedVersion: current.version, by: actor)
+        // Audit
+        case .readAudit:
+            let id = world.auditEventIDs[target]!
+            return try collectAll { try service.auditEvents(AuditQuery(), page: $0, by: actor) }.contains { $0.id == id }
+        }
+        return true
+    }
+}
