@@ -17,9 +17,11 @@ import GatehouseStore
 struct AuthorizationMatrixTests {
     /// P pca-a · M pm-a (Project Administrator) · C contrib-a · R reader-a · X contractor-a (Deny) ·
     /// S svc-a (a service account) · D disabled-a · I pca-a as contrib-a · T contrib-a through a
-    /// token scoped to Tokens only · Q pca-b (the other organization's administrator).
+    /// token scoped to Tokens only · Q pca-b (the other organization's administrator) · U uadmin-a
+    /// (Manage users only) as pm-a: never more than uadmin-a's own rights · V pca-a through a token
+    /// scoped to Tokens only: an administrator narrowed by the token.
     static let actorOrder = ["pca-a", "pm-a", "contrib-a", "reader-a", "contractor-a", "svc-a", "disabled-a",
-                             "pca-a as contrib-a", "contrib-a via token", "pca-b"]
+                             "pca-a as contrib-a", "contrib-a via token", "pca-b", "uadmin-a as pm-a", "pca-a via token"]
 
     struct Row: Sendable, CustomTestStringConvertible {
         let entry: EntryPoint
@@ -44,101 +46,110 @@ struct AuthorizationMatrixTests {
         }
     }
 
-    //                                                         P M C R X S D I T Q
+    //                                                         P M C R X S D I T Q U V
     static let rows: [Row] = [
-        Row(entry: .listUsers, target: "target-a", expected: "++++++x+00"),
-        Row(entry: .listUsers, target: "target-b", expected: "000000x00+"),
-        Row(entry: .listUsers, target: "shared", expected: "++++++x+0+"),
-        Row(entry: .showUser, target: "target-a", expected: "++++++x+00"),
-        Row(entry: .showUser, target: "target-b", expected: "000000x00+"),
-        Row(entry: .showUser, target: "shared", expected: "++++++x+0+"),
-        Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00"),
-        Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+"),
-        Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+"),
-        Row(entry: .effectivePermissions, target: "target-a", expected: "++++++x+00"),
-        Row(entry: .effectivePermissions, target: "target-b", expected: "000000x00+"),
-        Row(entry: .effectivePermissions, target: "shared", expected: "++++++x+00"),
-        Row(entry: .editUser, target: "target-a", expected: "+-----x-00"),
-        Row(entry: .editUser, target: "target-b", expected: "000000x00+"),
-        Row(entry: .editUser, target: "shared", expected: "------x-0-"),
-        Row(entry: .disableUser, target: "target-a", expected: "+-----x-00"),
-        Row(entry: .disableUser, target: "target-b", expected: "000000x00+"),
-        Row(entry: .disableUser, target: "shared", expected: "------x-0-"),
-        Row(entry: .deleteUser, target: "target-a", expected: "+-----x-00"),
-        Row(entry: .deleteUser, target: "target-b", expected: "000000x00+"),
-        Row(entry: .deleteUser, target: "shared", expected: "------x-0-"),
-        Row(entry: .addSSHKey, target: "target-a", expected: "+-----x-00"),
-        Row(entry: .addSSHKey, target: "target-b", expected: "000000x00+"),
-        Row(entry: .addSSHKey, target: "shared", expected: "------x-0-"),
-        Row(entry: .joinOrganization, target: "target-a", expected: "!-----x---"),
-        Row(entry: .joinOrganization, target: "target-b", expected: "------x---"),
-        Row(entry: .joinOrganization, target: "shared", expected: "!-----x---"),
-        Row(entry: .impersonate, target: "target-a", expected: "+-----x..-"),
-        Row(entry: .impersonate, target: "target-b", expected: "------x..+"),
-        Row(entry: .impersonate, target: "shared", expected: "------x..-"),
+        Row(entry: .listUsers, target: "target-a", expected: "++++++x+00+0"),
+        Row(entry: .listUsers, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .listUsers, target: "shared", expected: "++++++x+0++0"),
+        Row(entry: .showUser, target: "target-a", expected: "++++++x+00+0"),
+        Row(entry: .showUser, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .showUser, target: "shared", expected: "++++++x+0++0"),
+        Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00-0"),
+        Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+-0"),
+        Row(entry: .effectivePermissions, target: "target-a", expected: "++++++x+00+0"),
+        Row(entry: .effectivePermissions, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .effectivePermissions, target: "shared", expected: "++++++x+00+0"),
+        Row(entry: .editUser, target: "target-a", expected: "+-----x-00-0"),
+        Row(entry: .editUser, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .editUser, target: "shared", expected: "------x-0--0"),
+        Row(entry: .disableUser, target: "target-a", expected: "+-----x-00-0"),
+        Row(entry: .disableUser, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .disableUser, target: "shared", expected: "------x-0--0"),
+        Row(entry: .deleteUser, target: "target-a", expected: "+-----x-00-0"),
+        Row(entry: .deleteUser, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .deleteUser, target: "shared", expected: "------x-0--0"),
+        Row(entry: .addSSHKey, target: "target-a", expected: "+-----x-00-0"),
+        Row(entry: .addSSHKey, target: "target-b", expected: "000000x00+00"),
+        Row(entry: .addSSHKey, target: "shared", expected: "------x-0--0"),
+        Row(entry: .joinOrganization, target: "target-a", expected: "!-----x-----"),
+        Row(entry: .joinOrganization, target: "target-b", expected: "------x-----"),
+        Row(entry: .joinOrganization, target: "shared", expected: "!-----x-----"),
+        Row(entry: .impersonate, target: "target-a", expected: "+-----x..-.."),
+        Row(entry: .impersonate, target: "target-b", expected: "------x..+.."),
+        Row(entry: .impersonate, target: "shared", expected: "------x..-.."),
 
-        Row(entry: .listGroups, target: "team A", expected: "++++++x+00"),
-        Row(entry: .listGroups, target: "team B", expected: "000000x00+"),
-        Row(entry: .listGroups, target: "pca A", expected: "++++++x+00"),
-        Row(entry: .showGroup, target: "team A", expected: "++++++x+00"),
-        Row(entry: .showGroup, target: "team B", expected: "000000x00+"),
-        Row(entry: .showGroup, target: "pca A", expected: "++++++x+00"),
-        Row(entry: .listMembers, target: "team A", expected: "++++++x+00"),
-        Row(entry: .listMembers, target: "team B", expected: "000000x00+"),
-        Row(entry: .listMembers, target: "pca A", expected: "++++++x+00"),
-        Row(entry: .addMember, target: "team A", expected: "++----x-00"),
-        Row(entry: .addMember, target: "team B", expected: "000000x00+"),
-        Row(entry: .addMember, target: "pca A", expected: "+!----x-00"),
-        Row(entry: .removeMember, target: "team A", expected: "++----x-00"),
-        Row(entry: .removeMember, target: "team B", expected: "000000x00+"),
-        Row(entry: .removeMember, target: "pca A", expected: "+!----x-00"),
-        Row(entry: .setPermission, target: "team A", expected: "+-----x-00"),
-        Row(entry: .setPermission, target: "team B", expected: "000000x00+"),
-        Row(entry: .setPermission, target: "pca A", expected: "!!----x-00"),
-        Row(entry: .createGroup, target: "team A", expected: "++----x---"),
-        Row(entry: .createGroup, target: "team B", expected: "------x--+"),
-        Row(entry: .createGroup, target: "pca A", expected: "++----x---"),
-        Row(entry: .deleteGroup, target: "team A", expected: "++----x-00"),
-        Row(entry: .deleteGroup, target: "team B", expected: "000000x00+"),
-        Row(entry: .deleteGroup, target: "pca A", expected: "!!----x-00"),
+        Row(entry: .listGroups, target: "team A", expected: "++++++x+00+0"),
+        Row(entry: .listGroups, target: "team B", expected: "000000x00+00"),
+        Row(entry: .listGroups, target: "pca A", expected: "++++++x+00+0"),
+        Row(entry: .showGroup, target: "team A", expected: "++++++x+00+0"),
+        Row(entry: .showGroup, target: "team B", expected: "000000x00+00"),
+        Row(entry: .showGroup, target: "pca A", expected: "++++++x+00+0"),
+        Row(entry: .listMembers, target: "team A", expected: "++++++x+00+0"),
+        Row(entry: .listMembers, target: "team B", expected: "000000x00+00"),
+        Row(entry: .listMembers, target: "pca A", expected: "++++++x+00+0"),
+        Row(entry: .addMember, target: "team A", expected: "++----x-00-0"),
+        Row(entry: .addMember, target: "team B", expected: "000000x00+00"),
+        Row(entry: .addMember, target: "pca A", expected: "+!----x-00-0"),
+        Row(entry: .removeMember, target: "team A", expected: "++----x-00-0"),
+        Row(entry: .removeMember, target: "team B", expected: "000000x00+00"),
+        Row(entry: .removeMember, target: "pca A", expected: "+!----x-00-0"),
+        Row(entry: .setPermission, target: "team A", expected: "+-----x-00-0"),
+        Row(entry: .setPermission, target: "team B", expected: "000000x00+00"),
+        Row(entry: .setPermission, target: "pca A", expected: "!!----x-00-0"),
+        Row(entry: .createGroup, target: "team A", expected: "++----x-----"),
+        Row(entry: .createGroup, target: "team B", expected: "------x--+--"),
+        Row(entry: .createGroup, target: "pca A", expected: "++----x-----"),
+        Row(entry: .deleteGroup, target: "team A", expected: "++----x-00-0"),
+        Row(entry: .deleteGroup, target: "team B", expected: "000000x00+00"),
+        Row(entry: .deleteGroup, target: "pca A", expected: "!!----x-00-0"),
 
-        Row(entry: .listTokens, target: "A", expected: "+00000x000"),
-        Row(entry: .listTokens, target: "B", expected: "000000x00+"),
-        Row(entry: .listTokens, target: "global", expected: "+00000x00+"),
-        Row(entry: .listTokens, target: "service A", expected: "+0000+x000"),
-        Row(entry: .showToken, target: "A", expected: "+00000x000"),
-        Row(entry: .showToken, target: "B", expected: "000000x00+"),
-        Row(entry: .showToken, target: "global", expected: "+00000x00+"),
-        Row(entry: .showToken, target: "service A", expected: "+0000+x000"),
-        Row(entry: .revokeToken, target: "A", expected: "+00000x000"),
-        Row(entry: .revokeToken, target: "B", expected: "000000x00+"),
-        Row(entry: .revokeToken, target: "global", expected: "+00000x00+"),
-        Row(entry: .revokeToken, target: "service A", expected: "+0000+x000"),
-        Row(entry: .editToken, target: "A", expected: "+00000x000"),
-        Row(entry: .editToken, target: "B", expected: "000000x00+"),
-        Row(entry: .editToken, target: "global", expected: "-00000x00-"),
-        Row(entry: .editToken, target: "service A", expected: "+0000+x000"),
-        Row(entry: .regenerateToken, target: "A", expected: "!00000x000"),
-        Row(entry: .regenerateToken, target: "B", expected: "000000x00!"),
-        Row(entry: .regenerateToken, target: "global", expected: "-00000x00-"),
-        Row(entry: .regenerateToken, target: "service A", expected: "+0000+x000"),
-        Row(entry: .bulkRevokeDryRun, target: "A", expected: "+00000x000"),
-        Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+"),
-        Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+"),
-        Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x000"),
-        Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00"),
-        Row(entry: .createTokenFor, target: "B", expected: "000000x00!"),
-        Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!"),
-        Row(entry: .createTokenFor, target: "service A", expected: "+----+x-00"),
+        Row(entry: .listGroups, target: "user admins A", expected: "++++++x+00+0"),
+        Row(entry: .showGroup, target: "user admins A", expected: "++++++x+00+0"),
+        Row(entry: .listMembers, target: "user admins A", expected: "++++++x+00+0"),
+        Row(entry: .addMember, target: "user admins A", expected: "+-----x-00-0"),
+        Row(entry: .removeMember, target: "user admins A", expected: "++----x-00-0"),
+        Row(entry: .setPermission, target: "user admins A", expected: "++----x-00-0"),
+        Row(entry: .createGroup, target: "user admins A", expected: "++----x-----"),
+        Row(entry: .deleteGroup, target: "user admins A", expected: "++----x-00-0"),
 
-        Row(entry: .readPolicies, target: "A", expected: "++++++x+00"),
-        Row(entry: .readPolicies, target: "B", expected: "000000x00+"),
-        Row(entry: .editPolicy, target: "A", expected: "+-----x---"),
-        Row(entry: .editPolicy, target: "B", expected: "------x--+"),
+        Row(entry: .listTokens, target: "A", expected: "+00000x00000"),
+        Row(entry: .listTokens, target: "B", expected: "000000x00+00"),
+        Row(entry: .listTokens, target: "global", expected: "+00000x00+00"),
+        Row(entry: .listTokens, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .showToken, target: "A", expected: "+00000x00000"),
+        Row(entry: .showToken, target: "B", expected: "000000x00+00"),
+        Row(entry: .showToken, target: "global", expected: "+00000x00+00"),
+        Row(entry: .showToken, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .revokeToken, target: "A", expected: "+00000x00000"),
+        Row(entry: .revokeToken, target: "B", expected: "000000x00+00"),
+        Row(entry: .revokeToken, target: "global", expected: "+00000x00+00"),
+        Row(entry: .revokeToken, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .editToken, target: "A", expected: "+00000x00000"),
+        Row(entry: .editToken, target: "B", expected: "000000x00+00"),
+        Row(entry: .editToken, target: "global", expected: "-00000x00-00"),
+        Row(entry: .editToken, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .regenerateToken, target: "A", expected: "!00000x00000"),
+        Row(entry: .regenerateToken, target: "B", expected: "000000x00!00"),
+        Row(entry: .regenerateToken, target: "global", expected: "-00000x00-00"),
+        Row(entry: .regenerateToken, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .bulkRevokeDryRun, target: "A", expected: "+00000x00000"),
+        Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+00"),
+        Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+00"),
+        Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x00000"),
+        Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00!0"),
+        Row(entry: .createTokenFor, target: "B", expected: "000000x00!00"),
+        Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!!0"),
+        Row(entry: .createTokenFor, target: "service A", expected: "+----+x-00-0"),
 
-        Row(entry: .readAudit, target: "team A created", expected: "++----x--0"),
-        Row(entry: .readAudit, target: "team B created", expected: "00----x--+"),
-        Row(entry: .readAudit, target: "shared created", expected: "++----x--+"),
+        Row(entry: .readPolicies, target: "A", expected: "++++++x+00+0"),
+        Row(entry: .readPolicies, target: "B", expected: "000000x00+00"),
+        Row(entry: .editPolicy, target: "A", expected: "+-----x-----"),
+        Row(entry: .editPolicy, target: "B", expected: "------x--+--"),
+
+        Row(entry: .readAudit, target: "team A created", expected: "++----x--0--"),
+        Row(entry: .readAudit, target: "team B created", expected: "00----x--+--"),
+        Row(entry: .readAudit, target: "shared created", expected: "++----x--+--"),
     ]
 
     @Test("every entry point has rows")
@@ -171,7 +182,7 @@ struct AuthorizationMatrixTests {
         // Printed for the record: how many cells the matrix asserts.
         let cells = Self.rows.reduce(0) { $0 + $1.expected.filter { $0 != "." }.count }
         print("Authorization matrix: \(cells) cells (\(Self.rows.count) rows × \(Self.actorOrder.count) actors, \(EntryPoint.allCases.count) entry points)")
-        #expect(cells > 800)
+        #expect(cells > 1_000)
     }
 
     // MARK: Running one cell
@@ -233,10 +244,10 @@ struct AuthorizationMatrixTests {
         case .listMembers:
             _ = try service.members(of: world.groups[target]!.id, by: actor)
         case .addMember:
-            let newcomer = ["team A": "reader-a", "team B": "pca-b", "pca A": "target-a"][target]!
+            let newcomer = ["team A": "reader-a", "team B": "pca-b", "pca A": "target-a", "user admins A": "reader-a"][target]!
             try service.addMember(.user(world.user(newcomer).id), to: world.groups[target]!.id, by: actor)
         case .removeMember:
-            let leaving = ["team A": "target-a", "team B": "target-b", "pca A": "pca2-a"][target]!
+            let leaving = ["team A": "target-a", "team B": "target-b", "pca A": "pca2-a", "user admins A": "uadmin-a"][target]!
             try service.removeMember(.user(world.user(leaving).id), from: world.groups[target]!.id, by: actor)
         case .setPermission:
             try service.setPermission(.manageUsers, to: .allow, for: world.groups[target]!.id, by: actor)

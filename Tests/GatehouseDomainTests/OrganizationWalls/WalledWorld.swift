@@ -11,6 +11,7 @@ import GatehouseStore
 /// - pm-a is a Project Administrator of Contoso (like jlopez), contrib-a a Contributor, reader-a a
 ///   Reader, contractor-a a Contributor in a group that denies Create tokens and Manage groups;
 /// - svc-a is a service account of Contoso; disabled-a was disabled after its actor was resolved;
+/// - uadmin-a holds Manage users only (the User Admins group), and acts as pm-a;
 /// - target-a, target-b: plain members the matrix acts on.
 final class WalledWorld: @unchecked Sendable {
     let folder: TemporaryFolder
@@ -76,7 +77,7 @@ final class WalledWorld: @unchecked Sendable {
         func add(_ login: String, in organizations: [OrganizationID], kind: AccountKind = .user) throws {
             users[login] = try service.createUser(UserDraft(displayName: login.capitalized, loginName: login, kind: kind), in: organizations, by: root)
         }
-        for login in ["pca-a", "pca2-a", "pm-a", "contrib-a", "reader-a", "contractor-a", "disabled-a", "target-a"] { try add(login, in: [a]) }
+        for login in ["pca-a", "pca2-a", "pm-a", "contrib-a", "reader-a", "contractor-a", "disabled-a", "target-a", "uadmin-a"] { try add(login, in: [a]) }
         try add("svc-a", in: [a], kind: .serviceAccount)
         try add("pca-b", in: [b])
         try add("target-b", in: [b])
@@ -105,6 +106,9 @@ final class WalledWorld: @unchecked Sendable {
         groups["team A"] = try service.createGroup(named: "Team A", in: a, by: root)
         try service.setPermission(.viewAuditLog, to: .allow, for: groups["team A"]!.id, by: root)
         try join("target-a", groups["team A"]!)
+        groups["user admins A"] = try service.createGroup(named: "User Admins", in: a, by: root)
+        try service.setPermission(.manageUsers, to: .allow, for: groups["user admins A"]!.id, by: root)
+        try join("uadmin-a", groups["user admins A"]!)
         groups["team B"] = try service.createGroup(named: "Team B", in: b, by: root)
         try join("target-b", groups["team B"]!)
         let teamA = try service.auditEvents(AuditQuery(actions: [.groupCreated], target: TextSearch("Team A")), page: .first(1), by: root).items[0]
@@ -127,6 +131,10 @@ final class WalledWorld: @unchecked Sendable {
         actors["contrib-a via token"] = Actor(user: users["contrib-a"]!, credential: .token(
             id: automation.id, handle: automation.handle, scopes: automation.scopes, target: automation.target))
         actors["pca-a as contrib-a"] = try service.resolveActor(login: "pca-a", asLogin: "contrib-a")
+        actors["uadmin-a as pm-a"] = try service.resolveActor(login: "uadmin-a", asLogin: "pm-a")
+        let narrowed = try token("narrowed", owner: "pca-a", target: .organization(a), scopes: ["vso.tokens"]).token
+        actors["pca-a via token"] = Actor(user: users["pca-a"]!, credential: .token(
+            id: narrowed.id, handle: narrowed.handle, scopes: narrowed.scopes, target: narrowed.target))
         try service.setStatus(.disabled, ofUser: users["disabled-a"]!.id, by: root)
     }
 
