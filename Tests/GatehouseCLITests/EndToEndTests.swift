@@ -117,4 +117,32 @@ import Testing
         let completion = try gatehouse(["--generate-completion-script", "bash"])
         #expect(completion.status == 0 && completion.stdout.contains("report-leaked"))
     }
+
+    /// A user id with no passwd entry has no identity, whatever `$USER` says (finding 5 of the
+    /// organization-walls audit: `USER=aandersen gatehouse policy set …` acted as aandersen).
+    @Test func noPasswdEntryMeansNoIdentity() throws {
+        let uid: UInt32 = 54_321
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), getpwuid(uid) == nil else {
+            let reason = "needs root, /usr/bin/setpriv and a uid without a passwd entry"
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("cannot run in CI: \(reason)") }
+            print("skipped noPasswdEntryMeansNoIdentity: \(reason)")
+            return
+        }
+        _ = try gatehouse(["users", "list"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid", String(uid), "--regid", String(uid), "--clear-groups", try Self.binary.path, "policy", "show", "--db", database]
+        var environment = ProcessInfo.processInfo.environment
+        environment["USER"] = "root"
+        environment["LOGNAME"] = "root"
+        process.environment = environment
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3, "\(message)")
+        #expect(message.contains("has no passwd entry"), "\(message)")
+    }
 }

@@ -23,10 +23,11 @@ struct DirectoryContext {
     static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil) throws(GatehouseError) -> DirectoryContext {
         let resources = try ResourceLocator.locate()
         let catalog = try resources.scopeCatalog()
+        // Who is asking comes first: without a passwd entry there is nobody to open the directory for.
+        let login = try OperatingSystemLogin.current()
         let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
         let store = try SQLiteDirectoryStore(path: path)
         let service = AccessService(store: store, catalog: catalog, clock: CLIEnvironment.current.clock)
-        let login = try OperatingSystemLogin.current()
         if try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
             output.note("Created a new directory at \(path) with \(login) as its first administrator.")
         }

@@ -1,7 +1,7 @@
 import GatehouseDomain
 import TerminalKit
 
-/// The Tokens pane: your tokens, or everyone's if you may manage others' tokens. Quick filters
+/// The Tokens pane: your tokens, and everyone's where you may manage others' tokens. Quick filters
 /// (`f`) combine into the admin risk view; `B` revokes everything the filters match, after a dry run.
 struct TokensPane: ListPane {
     var core = ListPaneCore<PersonalAccessToken>(
@@ -21,7 +21,8 @@ struct TokensPane: ListPane {
     private var descending = false
     /// Set when opened from a user's detail: only that owner's tokens.
     private let owner: User?
-    private var seesEveryone = false
+    /// Whose tokens the list holds: "yours only", "everyone's", or "everyone's in Contoso" behind the walls.
+    private var scopeNote = "yours only"
 
     /// Opens on the active tokens, soonest to expire first: what needs attention. `f` widens it.
     init(_ environment: ConsoleEnvironment, owner: User? = nil, risks: Set<TokenRisk> = [.active]) {
@@ -54,7 +55,12 @@ struct TokensPane: ListPane {
     }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {
-        seesEveryone = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
+        let managed = (try? environment.service.organizations(holding: .manageOthersTokens, by: environment.actor)) ?? []
+        let total = (try? environment.service.organizationCount()) ?? 0
+        let names = managed.map { environment.organizationName($0) }.sorted()
+        scopeNote = managed.isEmpty ? "yours only"
+            : managed.count >= total ? "everyone's"
+            : names.count <= 2 ? "everyone's in \(names.joined(separator: " and "))" : "everyone's in \(names.count) organizations"
         environment.forgetCachedUsers()
     }
 
@@ -125,7 +131,6 @@ struct TokensPane: ListPane {
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
         let now = environment.now
-        let scopeNote = seesEveryone ? "everyone's" : "yours only"
         core.render(into: &buffer, area: area, theme: theme, title: owner.map { "Tokens of \($0.displayName)" } ?? "Tokens",
                     summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { token in
             [
