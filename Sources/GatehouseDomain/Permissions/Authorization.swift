@@ -184,8 +184,10 @@ extension Authorization {
     func require(_ permission: Permission, in organization: OrganizationID, to action: String, _ reader: any DirectoryReader) throws {
         let decision = decision(permission, in: organization)
         guard decision.isAllowed else {
+            // Outside one's organizations there is no group to name: the reason would only mislead.
             throw GatehouseError.permissionDenied(PermissionDenial(
-                action: action, permission: permission, organizationName: try organizationName(organization, reader), decision: decision))
+                action: action, permission: permission, organizationName: try organizationName(organization, reader),
+                decision: memberships.contains(organization) ? decision : nil))
         }
     }
 
