@@ -36,7 +36,7 @@ struct UsersCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this identity source (repeatable).", valueName: "source")) var source: [IdentitySource] = []
         @Option(help: ArgumentHelp("Only members of this organization.", valueName: "name")) var org: String?
         @Option(help: "Sort by display-name, login or created.") var sort: SortKey = .displayName
-        @Option(help: "At most this many accounts.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many accounts (1 to 1000000).", transform: CountArgument.limit) var limit: Int?
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
 

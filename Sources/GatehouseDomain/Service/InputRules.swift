@@ -15,6 +15,9 @@ enum InputRules {
         if let bad = value.unicodeScalars.first(where: isForbidden) {
             throw .invalidInput(field: field, problem: "contains the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)); remove it.")
         }
+        if SecretRedaction.containsSecretShape(value) {
+            throw .invalidInput(field: field, problem: "looks like a token secret (gpat_\u{2026}); a secret never belongs in a name or a note. Type something else, and revoke the token if that was a real one.")
+        }
         return value
     }
 

@@ -130,7 +130,7 @@ final class CLIFixture: @unchecked Sendable {
             } catch {
                 // What `main` does with an error: the message (help goes to stdout), then the status.
                 let code = GatehouseCommand.exitCode(for: error).rawValue
-                let message = GatehouseCommand.fullMessage(for: error)
+                let message = GatehouseCommand.message(for: error)
                 if !message.isEmpty {
                     if code == 0 { captured.appendOut(message + "\n") } else { captured.appendErr(message + "\n") }
                 }
