@@ -47,7 +47,9 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         self.searchWalkThreshold = max(1, searchWalkThreshold)
         let finding = DatabaseLocation.inspect(path)
         switch finding {
-        case .gatehouse:
+        case let .gatehouse(applied):
+            // Refused before anything opens it for writing (which would switch its journal to WAL).
+            try Self.refuseNewer(applied, at: path)
             wasCreated = false
         case .nothing, .emptyFile:
             guard opening == .createIfMissing else { throw .storage(DatabaseLocation.refusal(finding, at: path)) }
@@ -94,15 +96,20 @@ public final class SQLiteDirectoryStore: DirectoryStore {
             let applied = try pool.read { db in
                 try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : []
             }
-            let unknown = applied.filter { !Schema.identifiers.contains($0) }
-            if !unknown.isEmpty {
-                throw GatehouseError.storage("\(path) was written by a newer version of Gatehouse (schema \(unknown.joined(separator: ", ")); this version knows up to \(Schema.identifiers.last ?? "none")); upgrade gatehouse to open it")
-            }
+            try Self.refuseNewer(applied, at: path)
             try migrator.migrate(pool)
         } catch let error as GatehouseError {
             throw error
         } catch {
             throw .storage("cannot prepare \(path) (\(Self.describe(error))); is it a Gatehouse database?")
+        }
+    }
+
+    /// A directory with a migration this build does not know was made by a newer Gatehouse.
+    static func refuseNewer(_ applied: [String], at path: String) throws(GatehouseError) {
+        let unknown = applied.filter { !Schema.identifiers.contains($0) }
+        guard unknown.isEmpty else {
+            throw .storage("\(path) was written by a newer version of Gatehouse (schema \(unknown.joined(separator: ", ")); this version knows up to \(Schema.identifiers.last ?? "none")); upgrade gatehouse to open it. It was left untouched")
         }
     }
 
