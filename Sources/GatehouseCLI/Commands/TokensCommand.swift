@@ -59,6 +59,9 @@ struct TokensCommand: ParsableCommand {
         if let revocation = token.revocation {
             fields.add("Revoked", "\(TextFormat.dateTime(revocation.at)) by \(names.login(revocation.byUserID)): \(revocation.reason)")
         }
+        if let since = try? invocation.service.secretNeverAcknowledged(token) {
+            fields.add("Secret", "NEVER ACKNOWLEDGED: its show-once screen closed without confirmation (\(TextFormat.dateTime(since))); nobody may hold it. Regenerate or revoke the token.")
+        }
         fields.add("Handle", token.handle)
         fields.add("Generation", String(token.generation))
         fields.add("High privilege", token.isHighPrivilege ? "yes (full access or a \u{2020} scope)" : "no")
