@@ -283,7 +283,7 @@ public final class NcursesBackend: Backend {
         defaultAction.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&defaultAction.sa_mask)
         sigaction(SIGTSTP, &defaultAction, &previous)
-        raise(SIGTSTP)
+        kill(getpid(), SIGTSTP)
         // Continued.
         sigaction(SIGTSTP, &previous, nil)
         _ = SignalGuard.takeContinued()
