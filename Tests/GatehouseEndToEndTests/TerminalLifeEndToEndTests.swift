@@ -13,14 +13,15 @@ struct TerminalLifeEndToEndTests {
     /// end within a second, not spin on the dead tty.
     @Test func orphanedConsoleExitsWithinASecondWhenItsTerminalCloses() throws {
         // posix_openpt and friends are not imported into Swift: /dev/ptmx and its ioctls instead.
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        // Close-on-exec: a process other tests spawn meanwhile must not keep the pty open.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         #expect(master >= 0)
         var unlock: Int32 = 0
         #expect(ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0)
         var number: UInt32 = 0
         #expect(ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0)
         let slavePath = "/dev/pts/\(number)"
-        let slave = open(slavePath, O_RDWR | O_NOCTTY)
+        let slave = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
         #expect(slave >= 0)
         var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)

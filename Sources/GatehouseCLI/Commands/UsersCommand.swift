@@ -194,8 +194,9 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let user = try invocation.service.setStatus(.disabled, ofUser: try invocation.user(login).id, by: invocation.actor)
-            UsersCommand.report(user, "Disabled", invocation)
+            let current = try invocation.user(login)
+            let user = try invocation.service.setStatus(.disabled, ofUser: current.id, by: invocation.actor)
+            UsersCommand.report(user, current.status == .disabled ? "Already disabled, nothing changed:" : "Disabled", invocation)
         }
     }
 
@@ -207,8 +208,9 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let user = try invocation.service.setStatus(.active, ofUser: try invocation.user(login).id, by: invocation.actor)
-            UsersCommand.report(user, "Enabled", invocation)
+            let current = try invocation.user(login)
+            let user = try invocation.service.setStatus(.active, ofUser: current.id, by: invocation.actor)
+            UsersCommand.report(user, current.status == .active ? "Already enabled, nothing changed:" : "Enabled", invocation)
         }
     }
 

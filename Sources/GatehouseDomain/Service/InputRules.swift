@@ -49,7 +49,9 @@ enum InputRules {
         let value = try text(raw, field: "Email", maximum: 254, allowEmpty: true)
         guard !value.isEmpty else { return value }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
+        // The domain: at least two dot-separated labels, none empty (not "a@.", "a@b.", "a@.b").
+        let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
+        guard parts.count == 2, !parts[0].isEmpty, labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), !value.contains(" ") else {
             throw .invalidInput(field: "Email", problem: "\u{201C}\(value)\u{201D} is not an email address or UPN (name@domain.example); leave it empty for service accounts.")
         }
         return value
