@@ -1,13 +1,20 @@
 import Foundation
 import GRDBSQLite
 
+
 /// Reads, read-only and through the C API, which migrations an SQLite file has applied, to tell
 /// a Gatehouse directory from someone else's database before anything is written to it.
 enum SQLiteInspection {
     static func migrations(at path: String) -> DatabaseLocation.Finding {
         var handle: OpaquePointer?
         defer { sqlite3_close_v2(handle) }
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let handle else {
+        // Without a -wal file everything is in the main file: read it as immutable, so that looking
+        // creates no -wal and -shm beside someone else's database. With one, read it as SQLite does
+        // (the WAL may hold the newest pages; its files exist already).
+        let hasLog = FileManager.default.fileExists(atPath: path + "-wal")
+        let name = hasLog ? path : "file:" + uriEscaped(path) + "?immutable=1"
+        let flags = SQLITE_OPEN_READONLY | (hasLog ? 0 : SQLITE_OPEN_URI)
+        guard sqlite3_open_v2(name, &handle, flags, nil) == SQLITE_OK, let handle else {
             return .unreadable(handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open it")
         }
         sqlite3_busy_timeout(handle, 5_000)
@@ -20,6 +27,19 @@ enum SQLiteInspection {
             return .foreignSQLite
         }
         return .gatehouse(appliedMigrations: applied)
+    }
+
+    /// A path as the path part of a `file:` URI.
+    private static func uriEscaped(_ path: String) -> String {
+        var result = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...:
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            default: result.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return result
     }
 
     /// The first column of every row as text, or nil when the query fails.
