@@ -98,8 +98,9 @@ struct TerminalLifeEndToEndTests {
         let token = try #require(shown.firstMatch(of: /gpat_[0-9A-Za-z]{49}/).map { String($0.output) })
 
         let shell = try session.tmux(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try Subprocess.run("/usr/bin/pgrep", ["-P", shell]).output.split(separator: "\n").first.map(String.init)
-        let pid = try #require(child.flatMap { pid_t($0) })
+        // The shell's child is the console (/proc, so no procps is needed).
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        let pid = try #require(children.split(separator: " ").first.flatMap { pid_t($0) })
         #expect(kill(pid, SIGHUP) == 0)
         let (status, _) = try session.waitForExit()
         #expect(status == 128 + SIGHUP)
