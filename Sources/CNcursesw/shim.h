@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -105,6 +107,14 @@ struct cn_restore_state {
     int saved_termios_valid;
     char sequence[512];
     size_t sequence_length;
+    /// Set while a secret is on the screen: a signal first clears the screen and the scrollback,
+    /// and the exit is left to the program (which records that the secret was never acknowledged).
+    volatile sig_atomic_t secret_shown;
+    volatile sig_atomic_t pending_signal;
+    /// Set by SIGCONT: the program repaints everything (the screen may have been written meanwhile).
+    volatile sig_atomic_t continued;
+    char scrub[64];
+    size_t scrub_length;
 };
 
 // Function-local static: Swift's importer emits it with the function (a file-scope static in
@@ -116,6 +126,10 @@ static inline struct cn_restore_state *cn_restore_state(void) {
 
 static inline void cn_restore_terminal_now(void) {
     struct cn_restore_state *state = cn_restore_state();
+    if (state->secret_shown && state->scrub_length > 0) {
+        ssize_t ignored = write(STDOUT_FILENO, state->scrub, state->scrub_length);
+        (void)ignored;
+    }
     if (state->sequence_length > 0) {
         ssize_t ignored = write(STDOUT_FILENO, state->sequence, state->sequence_length);
         (void)ignored;
@@ -124,9 +138,53 @@ static inline void cn_restore_terminal_now(void) {
 }
 
 /// SIGINT, SIGTERM, SIGHUP: restore and exit with 128 + signo, as a shell would report it.
+/// With a secret on the screen, the screen is scrubbed and the exit is deferred to the program,
+/// which polls `cn_take_pending_signal` at least every 250 ms.
 static inline void cn_exit_signal_handler(int signo) {
+    struct cn_restore_state *state = cn_restore_state();
     cn_restore_terminal_now();
+    if (state->secret_shown) {
+        state->secret_shown = 0;
+        state->pending_signal = signo;
+        return;
+    }
     _exit(128 + signo);
+}
+
+static inline void cn_continue_signal_handler(int signo) {
+    (void)signo;
+    cn_restore_state()->continued = 1;
+}
+
+static inline void cn_set_secret_shown(int shown, const char *scrub, size_t length) {
+    struct cn_restore_state *state = cn_restore_state();
+    if (length > sizeof(state->scrub)) { length = sizeof(state->scrub); }
+    memcpy(state->scrub, scrub, length);
+    state->scrub_length = length;
+    state->secret_shown = shown;
+}
+
+static inline int cn_take_pending_signal(void) {
+    struct cn_restore_state *state = cn_restore_state();
+    int signo = state->pending_signal;
+    state->pending_signal = 0;
+    return signo;
+}
+
+static inline int cn_take_continued(void) {
+    struct cn_restore_state *state = cn_restore_state();
+    int continued = state->continued;
+    state->continued = 0;
+    return continued;
+}
+
+/// No core dump can hold a secret: not dumpable (also refuses ptrace by other processes of the
+/// user) and a core size limit of 0.
+static inline int cn_disable_core_dumps(void) {
+    struct rlimit none = { 0, 0 };
+    int failed = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0;
+    failed |= setrlimit(RLIMIT_CORE, &none) != 0;
+    return failed ? -1 : 0;
 }
 
 /// Crashes (SIGSEGV, SIGABRT, SIGILL, SIGTRAP...): restore, then re-raise with the default
@@ -163,12 +221,16 @@ static inline void cn_install_restore_handlers(const char *sequence, size_t leng
     action.sa_flags = SA_RESETHAND;
     const int crash_signals[] = { SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE };
     for (size_t i = 0; i < sizeof(crash_signals) / sizeof(int); i++) { sigaction(crash_signals[i], &action, NULL); }
+    action.sa_handler = cn_continue_signal_handler;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &action, NULL);
 }
 
 static inline void cn_uninstall_restore_handlers(void) {
     cn_restore_state()->sequence_length = 0;
     cn_restore_state()->saved_termios_valid = 0;
-    const int all_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE };
+    cn_restore_state()->secret_shown = 0;
+    const int all_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGCONT };
     for (size_t i = 0; i < sizeof(all_signals) / sizeof(int); i++) { signal(all_signals[i], SIG_DFL); }
 }
 

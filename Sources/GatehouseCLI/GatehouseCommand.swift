@@ -14,10 +14,38 @@ public struct GatehouseCommand: AsyncParsableCommand {
             3 invalid or refused by policy, 4 not found, 5 conflict, 6 permission denied, 7 token does not verify, \
             64 usage error.
             """,
-        subcommands: [ConsoleCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self],
+        subcommands: [ConsoleCommand.self, InitCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 
     public init() {}
+
+    /// The process's entry point: `main()` as swift-argument-parser writes it, except that every
+    /// message it prints (its own "Unexpected argument 'gpat_…'" included) passes `message(for:)`,
+    /// so a secret typed as an argument is never echoed on stderr.
+    public static func runAsProcess(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let text = message(for: error)
+            if !text.isEmpty {
+                let handle = code == 0 ? FileHandle.standardOutput : FileHandle.standardError
+                handle.write(Data((text + "\n").utf8))
+            }
+            Foundation.exit(code)
+        }
+    }
+
+    /// What the parser would print for `error`, with anything shaped like a token secret redacted.
+    public static func message(for error: any Error) -> String {
+        SecretRedaction.redacted(fullMessage(for: error))
+    }
 
     /// Runs a command body, turning a `GatehouseError` into its message and exit status.
     static func run(_ output: CommandOutput = .process, _ body: () throws(GatehouseError) -> Void) throws {

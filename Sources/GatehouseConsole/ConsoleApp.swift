@@ -8,17 +8,37 @@ import TerminalKit
 public enum ConsoleApp {
     /// Opens the terminal, runs until the user quits, and restores the terminal (also on errors
     /// and signals). Throws `TerminalError` (exit status 2) when there is no usable terminal.
+    /// Core dumps are off for the whole session: a secret may be in memory at any time.
+    /// However the session ends on a show-once screen (quit, a signal, the terminal gone), the
+    /// screen and scrollback are wiped and "secret never acknowledged" is audited; a terminating
+    /// signal then ends the process with 128 + its number, as a shell reports it.
     public static func run(service: AccessService, actor: Actor, options: TerminalOptions) async throws {
+        ProcessHardening.disableCoreDumps()
+        var endedBy: Int32 = 0
         try await NcursesBackend.run(options: options) { terminal in
             let console = Console(service: service, actor: actor)
+            var secretShown = false
             await runLoop(backend: terminal, tickMilliseconds: 250, render: { buffer in
                 console.render(into: &buffer, theme: terminal.theme)
             }, handle: { event in
                 let action = step(console, event: event, size: terminal.size)
                 if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
-                return action
+                if console.showsSecret != secretShown {
+                    if secretShown { terminal.scrubScreen() }
+                    secretShown = console.showsSecret
+                    terminal.setSecretShown(secretShown)
+                }
+                return secretShown != console.showsSecret ? .redraw : action
             })
+            if secretShown { terminal.scrubScreen() }
+            terminal.setSecretShown(false)
+            endedBy = terminal.pendingSignal
+            let how = endedBy != 0 ? "signal \(endedBy)" : (terminal.isInputClosed ? "terminal closed" : "console quit")
+            for token in console.heldSecretTokens {
+                try? service.recordSecretNotAcknowledged(token.id, sessionEnd: how, by: actor)
+            }
         }
+        if endedBy != 0 { exit(128 + endedBy) }
     }
 
     static func step(_ console: Console, event: LoopEvent, size: Size) -> LoopAction {

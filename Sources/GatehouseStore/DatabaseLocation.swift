@@ -17,6 +17,66 @@ public enum DatabaseLocation {
         return dataHome + "/gatehouse/gatehouse.sqlite"
     }
 
+    /// The environment without `GATEHOUSE_DB`: where the default location is.
+    public static func withoutOverride(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        environment.filter { $0.key != "GATEHOUSE_DB" }
+    }
+
+    /// What is at a path, looked at without changing anything (no folder, no file, no WAL).
+    public enum Finding: Equatable, Sendable {
+        case nothing
+        /// A file of 0 bytes (made by `touch`, or by an interrupted first run).
+        case emptyFile
+        case folder
+        /// A device, a pipe, a socket: not something a database lives in.
+        case notRegularFile
+        /// Not an SQLite database at all (text, an image, a typo'd path to another file).
+        case notSQLite
+        /// An SQLite database that Gatehouse did not make (someone else's data).
+        case foreignSQLite
+        /// A Gatehouse directory, with the migrations it has applied, oldest first.
+        case gatehouse(appliedMigrations: [String])
+        /// It could not be read (permissions, I/O error).
+        case unreadable(String)
+    }
+
+    /// Looks at `path` read-only: a Gatehouse directory is an SQLite file whose `grdb_migrations`
+    /// table holds the first migration, `v1-directory`.
+    public static func inspect(_ path: String) -> Finding {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT || errno == ENOTDIR ? .nothing : .unreadable(String(cString: strerror(errno)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .folder
+        case S_IFREG: break
+        default: return .notRegularFile
+        }
+        if info.st_size == 0 { return .emptyFile }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .unreadable(String(cString: strerror(errno))) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 16) }
+        close(descriptor)
+        guard count == 16, header == Array("SQLite format 3\u{0}".utf8) else { return .notSQLite }
+        return SQLiteInspection.migrations(at: path)
+    }
+
+    /// Why `finding` at `path` is not a directory to open, and what to do.
+    public static func refusal(_ finding: Finding, at path: String) -> String {
+        let create = "create a directory there with `gatehouse init --db \(path)`, or check the path (--db, $GATEHOUSE_DB)"
+        switch finding {
+        case .nothing: return "there is no Gatehouse directory at \(path); \(create)"
+        case .emptyFile: return "\(path) is an empty file, not a Gatehouse directory; \(create)"
+        case .folder: return "\(path) is a folder; give the path of the directory's database file (e.g. \(path)/gatehouse.sqlite)"
+        case .notRegularFile: return "\(path) is not a regular file (a device, pipe or socket); give the path of the directory's database file"
+        case .notSQLite: return "\(path) is not a Gatehouse directory (not an SQLite database at all); check the path, it was left untouched"
+        case .foreignSQLite: return "\(path) is an SQLite database that Gatehouse did not make; it was left untouched. Check the path, or give a new one to `gatehouse init --db`"
+        case .gatehouse: return "\(path) already holds a Gatehouse directory"
+        case let .unreadable(reason): return "cannot read \(path) (\(reason)); check its permissions"
+        }
+    }
+
     /// Creates the database's folder (0700) and an empty file (0600) if they do not exist, so the
     /// directory's data is never readable by other local users, whatever the umask.
     static func prepare(path: String) throws(GatehouseError) {

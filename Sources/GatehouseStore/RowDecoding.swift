@@ -2,83 +2,178 @@ import Foundation
 import GRDB
 import GatehouseDomain
 
-/// Row ↔ entity mapping, in one place. Stored enum values that this build does not know
-/// (a newer Gatehouse wrote them) decode as a clear error, never a crash.
+/// Row ↔ entity mapping, in one place. Every column is read with a type check: a value this build
+/// cannot read (text where a number belongs, an unknown enum value a newer Gatehouse wrote, a
+/// corrupted row) is a `StoreDecodingError` naming the table, the row and the column, never a
+/// crash. (GRDB's non-throwing subscripts trap on such values.)
 enum RowDecoding {
     static func date(_ value: Double) -> Date { Date(timeIntervalSince1970: value) }
 
-    static func id<Entity>(_ row: Row, _ column: String) throws -> Identifier<Entity> {
-        guard let uuid = row[column] as UUID? else { throw StoreDecodingError(column: column) }
-        return Identifier(uuid)
-    }
-
-    static func optionalID<Entity>(_ row: Row, _ column: String) -> Identifier<Entity>? {
-        (row[column] as UUID?).map { Identifier($0) }
-    }
-
-    static func enumeration<E: RawRepresentable>(_ row: Row, _ column: String) throws -> E where E.RawValue == String {
-        guard let raw = row[column] as String?, let value = E(rawValue: raw) else { throw StoreDecodingError(column: column) }
-        return value
-    }
-
     static func organization(_ row: Row) throws -> Organization {
-        Organization(id: try id(row, "id"), name: row["name"], createdAt: date(row["created_at"]))
+        let c = Columns(row, table: "organization")
+        return Organization(id: try c.id("id"), name: try c.value("name"), createdAt: try c.date("created_at"))
     }
 
     static func user(_ row: Row) throws -> User {
-        User(
-            id: try id(row, "id"), displayName: row["display_name"], loginName: row["login_name"], email: row["email"],
-            kind: try enumeration(row, "kind"), identitySource: try enumeration(row, "identity_source"),
-            accessLevel: try enumeration(row, "access_level"), status: try enumeration(row, "status"),
-            createdAt: date(row["created_at"]), version: row["version"])
+        let c = Columns(row, table: "user")
+        return User(
+            id: try c.id("id"), displayName: try c.value("display_name"), loginName: try c.value("login_name"), email: try c.value("email"),
+            kind: try c.enumeration("kind"), identitySource: try c.enumeration("identity_source"),
+            accessLevel: try c.enumeration("access_level"), status: try c.enumeration("status"),
+            createdAt: try c.date("created_at"), version: try c.value("version"))
     }
 
     static func group(_ row: Row) throws -> SecurityGroup {
-        SecurityGroup(
-            id: try id(row, "id"), organizationID: try id(row, "organization_id"), name: row["name"],
-            description: row["description"], defaultRole: (row["default_role"] as String?).flatMap(DefaultGroup.init(rawValue:)),
-            createdAt: date(row["created_at"]), version: row["version"])
+        let c = Columns(row, table: "security_group")
+        let role: String? = try c.optional("default_role")
+        return SecurityGroup(
+            id: try c.id("id"), organizationID: try c.id("organization_id"), name: try c.value("name"),
+            description: try c.value("description"), defaultRole: role.flatMap(DefaultGroup.init(rawValue:)),
+            createdAt: try c.date("created_at"), version: try c.value("version"))
     }
 
     static func token(_ row: Row) throws -> PersonalAccessToken {
-        let revocation: Revocation? = try (row["revoked_at"] as Double?).map { at in
-            Revocation(at: date(at), reason: row["revoked_reason"] ?? "", byUserID: try id(row, "revoked_by_id"))
+        let c = Columns(row, table: "token")
+        var revocation: Revocation?
+        if let at: Double = try c.optional("revoked_at") {
+            let reason: String? = try c.optional("revoked_reason")
+            revocation = Revocation(at: date(at), reason: reason ?? "", byUserID: try c.id("revoked_by_id"))
         }
-        let target: TokenTarget = optionalID(row, "target_organization_id").map(TokenTarget.organization) ?? .allAccessibleOrganizations
+        let targetID: OrganizationID? = try c.optionalID("target_organization_id")
+        let lastUsed: Double? = try c.optional("last_used_at")
+        let digest: Data = try c.value("digest")
         return PersonalAccessToken(
-            id: try id(row, "id"), displayName: row["display_name"], ownerID: try id(row, "owner_id"),
-            createdByID: try id(row, "created_by_id"), target: target, scopes: ScopeSelection(storageText: row["scopes"]),
-            validFrom: date(row["valid_from"]), validTo: date(row["valid_to"]), createdAt: date(row["created_at"]),
-            lastUsedAt: (row["last_used_at"] as Double?).map(date), revocation: revocation, handle: row["handle"],
-            digest: TokenDigest(bytes: [UInt8](row["digest"] as Data)), generation: row["generation"],
-            isHighPrivilege: row["is_high_privilege"], version: row["version"])
+            id: try c.id("id"), displayName: try c.value("display_name"), ownerID: try c.id("owner_id"),
+            createdByID: try c.id("created_by_id"), target: targetID.map(TokenTarget.organization) ?? .allAccessibleOrganizations,
+            scopes: ScopeSelection(storageText: try c.value("scopes")),
+            validFrom: try c.date("valid_from"), validTo: try c.date("valid_to"), createdAt: try c.date("created_at"),
+            lastUsedAt: lastUsed.map(date), revocation: revocation, handle: try c.value("handle"),
+            digest: TokenDigest(bytes: [UInt8](digest)), generation: try c.value("generation"),
+            isHighPrivilege: try c.value("is_high_privilege"), version: try c.value("version"))
     }
 
     static func sshKey(_ row: Row) throws -> RegisteredSSHKey {
-        let line: String = row["public_line"]
-        guard let key = try? SSHPublicKey.parse(line) else { throw StoreDecodingError(column: "public_line") }
-        return RegisteredSSHKey(id: try id(row, "id"), userID: try id(row, "user_id"), key: key, addedAt: date(row["added_at"]))
+        let c = Columns(row, table: "ssh_key")
+        let line: String = try c.value("public_line")
+        guard let key = try? SSHPublicKey.parse(line) else { throw c.failure("public_line", "is not an SSH public key") }
+        return RegisteredSSHKey(id: try c.id("id"), userID: try c.id("user_id"), key: key, addedAt: try c.date("added_at"))
     }
 
     static func auditEvent(_ row: Row) throws -> AuditEvent {
-        func principal(_ idColumn: String, _ loginColumn: String) -> AuditPrincipal? {
-            guard let id: UserID = optionalID(row, idColumn), let login = row[loginColumn] as String? else { return nil }
+        let c = Columns(row, table: "audit_event")
+        func principal(_ idColumn: String, _ loginColumn: String) throws -> AuditPrincipal? {
+            guard let id: UserID = try c.optionalID(idColumn), let login: String = try c.optional(loginColumn) else { return nil }
             return AuditPrincipal(id: id, login: login)
         }
-        let detailsJSON: String = row["details"]
+        let detailsJSON: String = try c.value("details")
         let details = (try? JSONDecoder().decode([AuditDetail].self, from: Data(detailsJSON.utf8))) ?? []
         return AuditEvent(
-            id: row["id"], occurredAt: date(row["occurred_at"]),
-            actor: principal("actor_id", "actor_login") ?? .system,
-            impersonator: principal("impersonator_id", "impersonator_login"),
-            onBehalfOf: principal("on_behalf_of_id", "on_behalf_of_login"),
-            action: try enumeration(row, "action"),
-            target: AuditTarget(kind: try enumeration(row, "target_kind"), id: row["target_id"], name: row["target_name"]),
-            organizationID: optionalID(row, "organization_id"), details: details)
+            id: try c.value("id"), occurredAt: try c.date("occurred_at"),
+            actor: try principal("actor_id", "actor_login") ?? .system,
+            impersonator: try principal("impersonator_id", "impersonator_login"),
+            onBehalfOf: try principal("on_behalf_of_id", "on_behalf_of_login"),
+            action: try c.enumeration("action"),
+            target: AuditTarget(kind: try c.enumeration("target_kind"), id: try c.value("target_id"), name: try c.value("target_name")),
+            organizationID: try c.optionalID("organization_id"), details: details)
+    }
+
+    /// One row of one table, read column by column with a type check each.
+    struct Columns {
+        let row: Row
+        let table: String
+
+        init(_ row: Row, table: String) {
+            self.row = row
+            self.table = table
+        }
+
+        /// The column's value as `T`, or a `StoreDecodingError`: never GRDB's silent conversion
+        /// (text read as 0) nor its trap. An optional `T` reads NULL as nil.
+        func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+            guard row.hasColumn(column) else { throw failure(column, "is missing") }
+            let stored: DatabaseValue = row[column]
+            guard let value = T.fromDatabaseValue(stored) else { throw failure(column, Self.describe(stored)) }
+            return value
+        }
+
+        func optional<T: DatabaseValueConvertible>(_ column: String) throws -> T? {
+            guard row.hasColumn(column) else { throw failure(column, "is missing") }
+            let stored: DatabaseValue = row[column]
+            if stored.isNull { return nil }
+            guard let value = T.fromDatabaseValue(stored) else { throw failure(column, Self.describe(stored)) }
+            return value
+        }
+
+        func date(_ column: String) throws -> Date {
+            let seconds: Double = try value(column)
+            guard seconds.isFinite else { throw failure(column, "holds a date that is not a number") }
+            return RowDecoding.date(seconds)
+        }
+
+        func id<Entity>(_ column: String) throws -> Identifier<Entity> {
+            let uuid: UUID = try value(column)
+            return Identifier(uuid)
+        }
+
+        func optionalID<Entity>(_ column: String) throws -> Identifier<Entity>? {
+            let uuid: UUID? = try optional(column)
+            return uuid.map { Identifier($0) }
+        }
+
+        func enumeration<E: RawRepresentable>(_ column: String) throws -> E where E.RawValue == String {
+            let raw: String = try value(column)
+            guard let value = E(rawValue: raw) else { throw failure(column, "holds \u{201C}\(raw.prefix(40))\u{201D}, a value this version of Gatehouse does not know") }
+            return value
+        }
+
+        func failure(_ column: String, _ problem: String) -> StoreDecodingError {
+            StoreDecodingError(table: table, column: column, row: rowReference, problem: problem)
+        }
+
+        /// The row as a person can find it: its id, else its rowid.
+        private var rowReference: String {
+            if row.hasColumn("id") {
+                let stored: DatabaseValue = row["id"]
+                if let uuid = UUID.fromDatabaseValue(stored) { return "id \(uuid.uuidString.lowercased())" }
+                if let number = Int64.fromDatabaseValue(stored) { return "id \(number)" }
+            }
+            if row.hasColumn("rowid"), let number = Int64.fromDatabaseValue(row["rowid"]) { return "rowid \(number)" }
+            return "with an unreadable id"
+        }
+
+        private static func describe(_ stored: DatabaseValue) -> String {
+            switch stored.storage {
+            case .null: "is empty (NULL) where a value is required"
+            case .int64: "holds a number where another kind of value belongs"
+            case .double: "holds a decimal number where another kind of value belongs"
+            case .string: "holds text where another kind of value belongs"
+            case .blob: "holds binary data where another kind of value belongs"
+            }
+        }
     }
 }
 
+/// A stored row this build cannot read. The message names the table, the row and the column, so
+/// an administrator can find it (sqlite3) or restore the database from a backup.
 struct StoreDecodingError: Error, CustomStringConvertible {
+    let table: String
     let column: String
-    var description: String { "the column \(column) holds a value this version of Gatehouse does not understand" }
+    let row: String
+    let problem: String
+
+    init(table: String, column: String, row: String, problem: String) {
+        self.table = table
+        self.column = column
+        self.row = row
+        self.problem = problem
+    }
+
+    /// For the verification path, which reads by column index and knows no row id.
+    init(column: String) {
+        self.init(table: "token", column: column, row: "being verified", problem: "holds a value this version of Gatehouse does not understand")
+    }
+
+    var description: String {
+        "the stored row of table \(table), \(row), is damaged: its column \(column) \(problem). Restore the database from a backup, or correct that row"
+    }
 }

@@ -24,15 +24,41 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     /// reads about 38 × (rows / matches) rows; both are ~5–8 ms at ~5,000 matches.
     public static let defaultSearchWalkThreshold = 5_000
 
-    /// Opens (creating if needed) and migrates the database at `path`. `verificationCacheCapacity`
-    /// 0 turns the verification cache off (every verification then reads its record).
-    /// `searchWalkThreshold` is for tests, which make both plans run on a small directory.
-    public init(path: String, verificationCacheCapacity: Int = defaultVerificationCacheCapacity,
+    /// Whether opening may create a new directory.
+    public enum Opening: Sendable {
+        /// Only an existing Gatehouse directory opens; nothing at the path, an empty file, a folder
+        /// or another program's database is refused with the path, and nothing is created.
+        case existing
+        /// As `existing`, but nothing (or a 0-byte file) at the path becomes a new, empty directory
+        /// (folders 0700, file 0600). Never adopts a non-empty file that is not a Gatehouse directory.
+        case createIfMissing
+    }
+
+    /// True when this open made a new directory (the caller bootstraps it).
+    public let wasCreated: Bool
+
+    /// Opens and migrates the Gatehouse directory at `path`; with `.createIfMissing` (the default,
+    /// for tests and tools that make their own files) creates it if nothing is there.
+    /// `verificationCacheCapacity` 0 turns the verification cache off (every verification then
+    /// reads its record). `searchWalkThreshold` is for tests, which make both plans run on a small directory.
+    public init(path: String, opening: Opening = .createIfMissing, verificationCacheCapacity: Int = defaultVerificationCacheCapacity,
                 searchWalkThreshold: Int = defaultSearchWalkThreshold) throws(GatehouseError) {
         self.path = path
         self.searchWalkThreshold = max(1, searchWalkThreshold)
+        let finding = DatabaseLocation.inspect(path)
+        switch finding {
+        case let .gatehouse(applied):
+            // Refused before anything opens it for writing (which would switch its journal to WAL).
+            try Self.refuseNewer(applied, at: path)
+            wasCreated = false
+        case .nothing, .emptyFile:
+            guard opening == .createIfMissing else { throw .storage(DatabaseLocation.refusal(finding, at: path)) }
+            wasCreated = true
+        default:
+            throw .storage(DatabaseLocation.refusal(finding, at: path))
+        }
         verificationReaders = VerificationReaders(path: path, cacheCapacity: verificationCacheCapacity)
-        try DatabaseLocation.prepare(path: path)
+        if wasCreated { try DatabaseLocation.prepare(path: path) }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another gatehouse process may hold the write lock briefly (a cron job, a second admin).
@@ -67,15 +93,23 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     private func migrate() throws(GatehouseError) {
         let migrator = Schema.migrator
         do {
-            let superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
-            if superseded {
-                throw GatehouseError.storage("\(path) was written by a newer version of Gatehouse; upgrade gatehouse to open it")
+            let applied = try pool.read { db in
+                try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : []
             }
+            try Self.refuseNewer(applied, at: path)
             try migrator.migrate(pool)
         } catch let error as GatehouseError {
             throw error
         } catch {
             throw .storage("cannot prepare \(path) (\(Self.describe(error))); is it a Gatehouse database?")
+        }
+    }
+
+    /// A directory with a migration this build does not know was made by a newer Gatehouse.
+    static func refuseNewer(_ applied: [String], at path: String) throws(GatehouseError) {
+        let unknown = applied.filter { !Schema.identifiers.contains($0) }
+        guard unknown.isEmpty else {
+            throw .storage("\(path) was written by a newer version of Gatehouse (schema \(unknown.joined(separator: ", ")); this version knows up to \(Schema.identifiers.last ?? "none")); upgrade gatehouse to open it. It was left untouched")
         }
     }
 

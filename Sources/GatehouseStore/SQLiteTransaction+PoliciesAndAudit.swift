@@ -8,15 +8,19 @@ extension SQLiteTransaction {
     func policies(of organization: OrganizationID) throws -> OrganizationPolicies {
         var exemptions: [PolicyKind: Set<PolicyExemption>] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT kind, user_id, group_id FROM policy_exemption WHERE organization_id = ?", arguments: [organization.uuid]) {
-            guard let kind = PolicyKind(rawValue: row["kind"]) else { continue }
-            if let user = row["user_id"] as UUID? { exemptions[kind, default: []].insert(.user(UserID(user))) }
-            if let group = row["group_id"] as UUID? { exemptions[kind, default: []].insert(.group(GroupID(group))) }
+            let c = RowDecoding.Columns(row, table: "policy_exemption")
+            let kindText: String = try c.value("kind")
+            guard let kind = PolicyKind(rawValue: kindText) else { continue }
+            if let user: UserID = try c.optionalID("user_id") { exemptions[kind, default: []].insert(.user(user)) }
+            if let group: GroupID = try c.optionalID("group_id") { exemptions[kind, default: []].insert(.group(group)) }
         }
         let policies = try Row.fetchAll(db, sql: "SELECT * FROM organization_policy WHERE organization_id = ?", arguments: [organization.uuid])
             .compactMap { row -> TokenPolicy? in
-                guard let kind = PolicyKind(rawValue: row["kind"]) else { return nil }
-                return TokenPolicy(kind: kind, isEnabled: row["is_enabled"], maximumLifespanDays: row["maximum_lifespan_days"],
-                                   packagingOnly: row["packaging_only"], exemptions: exemptions[kind] ?? [])
+                let c = RowDecoding.Columns(row, table: "organization_policy")
+                let kindText: String = try c.value("kind")
+                guard let kind = PolicyKind(rawValue: kindText) else { return nil }
+                return TokenPolicy(kind: kind, isEnabled: try c.value("is_enabled"), maximumLifespanDays: try c.value("maximum_lifespan_days"),
+                                   packagingOnly: try c.value("packaging_only"), exemptions: exemptions[kind] ?? [])
             }
         let version = try Int.fetchOne(db, sql: "SELECT policies_version FROM organization WHERE id = ?", arguments: [organization.uuid]) ?? 1
         if policies.isEmpty { return OrganizationPolicies(organizationID: organization, policies: [], version: version) }

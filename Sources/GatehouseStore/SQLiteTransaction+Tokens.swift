@@ -15,8 +15,8 @@ extension SQLiteTransaction {
 
     func retiredSecret(digest: TokenDigest) throws -> RetiredSecret? {
         try Row.fetchOne(db, sql: "SELECT * FROM retired_secret WHERE digest = ?", arguments: [Data(digest.bytes)]).map { row in
-            RetiredSecret(digest: digest, tokenID: try RowDecoding.id(row, "token_id"), generation: row["generation"],
-                          retiredAt: RowDecoding.date(row["retired_at"]))
+            let c = RowDecoding.Columns(row, table: "retired_secret")
+            return RetiredSecret(digest: digest, tokenID: try c.id("token_id"), generation: try c.value("generation"), retiredAt: try c.date("retired_at"))
         }
     }
 

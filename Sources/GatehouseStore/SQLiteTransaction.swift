@@ -233,8 +233,9 @@ extension SQLiteTransaction {
     func members(of group: GroupID) throws -> [GroupMember] {
         try Row.fetchAll(db, sql: "SELECT member_user_id, member_group_id FROM group_member WHERE group_id = ?", arguments: [group.uuid])
             .compactMap { row in
-                if let user = row["member_user_id"] as UUID? { return .user(UserID(user)) }
-                if let group = row["member_group_id"] as UUID? { return .group(GroupID(group)) }
+                let c = RowDecoding.Columns(row, table: "group_member")
+                if let user: UserID = try c.optionalID("member_user_id") { return .user(user) }
+                if let group: GroupID = try c.optionalID("member_group_id") { return .group(group) }
                 return nil
             }
     }
@@ -252,7 +253,8 @@ extension SQLiteTransaction {
         }
         for row in try Row.fetchAll(db, sql: "SELECT member_user_id, COUNT(*) AS n FROM group_member WHERE member_user_id IN (\(marks))\(groupWall) GROUP BY member_user_id",
                                     arguments: StatementArguments(groupArguments)) {
-            if let id = row["member_user_id"] as UUID? { result[UserID(id), default: (0, 0)].groups = row["n"] }
+            let c = RowDecoding.Columns(row, table: "group_member")
+            if let id: UserID = try c.optionalID("member_user_id") { result[id, default: (0, 0)].groups = try c.value("n") }
         }
         var tokenWall = ""
         var tokenArguments = ids + [now.timeIntervalSince1970]
@@ -264,7 +266,8 @@ extension SQLiteTransaction {
         for row in try Row.fetchAll(db, sql: """
             SELECT owner_id, COUNT(*) AS n FROM token WHERE owner_id IN (\(marks)) AND revoked_at IS NULL AND valid_to > ?\(tokenWall) GROUP BY owner_id
             """, arguments: StatementArguments(tokenArguments)) {
-            if let id = row["owner_id"] as UUID? { result[UserID(id), default: (0, 0)].activeTokens = row["n"] }
+            let c = RowDecoding.Columns(row, table: "token")
+            if let id: UserID = try c.optionalID("owner_id") { result[id, default: (0, 0)].activeTokens = try c.value("n") }
         }
         return result
     }
@@ -285,14 +288,16 @@ extension SQLiteTransaction {
             FROM reach JOIN security_group ON security_group.id = reach.group_id
             """), arguments: [user.uuid])
         return try rows.map { row in
+            let c = RowDecoding.Columns(row, table: "security_group")
             var settings: [Permission: PermissionSetting] = [:]
-            for pair in (row["settings"] as String? ?? "").split(separator: " ") {
+            let stored: String? = try c.optional("settings")
+            for pair in (stored ?? "").split(separator: " ") {
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 if parts.count == 2, let permission = Permission(rawValue: parts[0]), let setting = PermissionSetting(rawValue: parts[1]) {
                     settings[permission] = setting
                 }
             }
-            return GroupReachEdge(group: try RowDecoding.group(row), reachedFrom: RowDecoding.optionalID(row, "reached_from"), settings: settings)
+            return GroupReachEdge(group: try RowDecoding.group(row), reachedFrom: try c.optionalID("reached_from"), settings: settings)
         }
     }
 
@@ -329,7 +334,8 @@ extension SQLiteTransaction {
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting] {
         var settings: [Permission: PermissionSetting] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT permission, setting FROM group_permission WHERE group_id = ?", arguments: [group.uuid]) {
-            if let permission = Permission(rawValue: row["permission"]), let setting = PermissionSetting(rawValue: row["setting"]) {
+            let c = RowDecoding.Columns(row, table: "group_permission")
+            if let permission = Permission(rawValue: try c.value("permission")), let setting = PermissionSetting(rawValue: try c.value("setting")) {
                 settings[permission] = setting
             }
         }

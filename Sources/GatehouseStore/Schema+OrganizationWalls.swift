@@ -57,9 +57,10 @@ extension Schema {
             WHERE token.id = ?
             """)
         for row in unlinked {
-            guard let target = UUID(uuidString: row["target_id"]) else { continue }
-            let kind: String = row["target_kind"]
-            let id: Int64 = row["id"]
+            let c = RowDecoding.Columns(row, table: "audit_event")
+            guard let target = UUID(uuidString: try c.value("target_id")) else { continue }
+            let kind: String = try c.value("target_kind")
+            let id: Int64 = try c.value("id")
             try (kind == "user" ? ofUser : ofTokenOwner).execute(arguments: [id, target])
         }
     }

@@ -1,22 +1,39 @@
 import GRDB
 
 /// Versioned migrations. Each is applied once, in order, in its own transaction; a released
-/// migration is never edited, only followed by a new one.
+/// migration is never edited, only followed by a new one. Each released migration's SQL is a
+/// literal: no constant shared between migrations (or with the code) can change what an old
+/// migration does. `Tests/GatehouseDomainTests/MigrationUpgradeTests.swift` upgrades a directory
+/// made at every earlier version.
 enum Schema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-directory", migrate: createDirectory)
-        migrator.registerMigration("v2-directory-settings") { db in
+    /// Every migration, oldest first. A new one is appended here (and nowhere else).
+    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
+        ("v1-directory", createDirectory),
+        ("v2-directory-settings", { db in
             // Facts about the directory itself, e.g. that it is a demo copy.
             try db.execute(sql: "CREATE TABLE directory_setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+        }),
+        ("v3-user-search", createUserSearch),
+        ("v4-token-search", createTokenSearch),
+        ("v5-audit-search", createAuditSearch),
+        ("v6-verification-epoch", createVerificationEpoch),
+        ("v7-list-indexes", createListIndexes),
+        ("v8-verification-changes", createVerificationChanges),
+        ("v9-organization-walls", createOrganizationWalls),
+    ]
+
+    /// The migrations this build knows, oldest first.
+    static var identifiers: [String] { migrations.map(\.identifier) }
+
+    static var migrator: DatabaseMigrator { migrator(upTo: nil) }
+
+    /// The migrator, stopping after `last` (for tests that build a directory as an older version made it).
+    static func migrator(upTo last: String?) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+            if migration.identifier == last { break }
         }
-        migrator.registerMigration("v3-user-search", migrate: createUserSearch)
-        migrator.registerMigration("v4-token-search", migrate: createTokenSearch)
-        migrator.registerMigration("v5-audit-search", migrate: createAuditSearch)
-        migrator.registerMigration("v6-verification-epoch", migrate: createVerificationEpoch)
-        migrator.registerMigration("v7-list-indexes", migrate: createListIndexes)
-        migrator.registerMigration("v8-verification-changes", migrate: createVerificationChanges)
-        migrator.registerMigration("v9-organization-walls", migrate: createOrganizationWalls)
         return migrator
     }
 
@@ -79,26 +96,20 @@ enum Schema {
     /// A counter raised, in the same transaction, by every change a token verification depends
     /// on; the verification cache trusts a record only while it is unchanged (`VerificationCache`).
     /// "Last used" updates and new tokens leave it alone: they change no cached answer.
-    static let verificationEpochTokenColumns = [
-        "display_name", "owner_id", "created_by_id", "target_organization_id", "scopes", "is_full_access", "is_high_privilege",
-        "is_packaging_only", "valid_from", "valid_to", "created_at", "revoked_at", "revoked_reason", "revoked_by_id", "handle",
-        "digest", "generation", "version", "id",
-    ]
-
+    /// (Released: frozen. v8 replaced these triggers.)
     private static func createVerificationEpoch(_ db: Database) throws {
-        let raise = "UPDATE verification_epoch SET value = value + 1;"
         try db.execute(sql: """
             CREATE TABLE verification_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
             INSERT INTO verification_epoch (id, value) VALUES (1, 0);
-            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF \(verificationEpochTokenColumns.joined(separator: ", ")) ON token
-                BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE ON organization BEGIN \(raise) END;
-            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise) END;
+            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF display_name, owner_id, created_by_id, target_organization_id, scopes, is_full_access, is_high_privilege, is_packaging_only, valid_from, valid_to, created_at, revoked_at, revoked_reason, revoked_by_id, handle, digest, generation, version, id ON token
+                BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE ON organization BEGIN UPDATE verification_epoch SET value = value + 1; END;
+            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN UPDATE verification_epoch SET value = value + 1; END;
             """)
     }
 
@@ -110,14 +121,9 @@ enum Schema {
     /// concerns every record.
     static let verificationChangeLogLength = 10_000
 
+    /// (Released: frozen. The log length, 10,000, is `verificationChangeLogLength`, which the
+    /// cache reads; a different length needs a new migration.)
     private static func createVerificationChanges(_ db: Database) throws {
-        func raise(token: String = "NULL", user: String = "NULL") -> String {
-            """
-            UPDATE verification_epoch SET value = value + 1;
-                INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, \(token), \(user) FROM verification_epoch;
-                DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - \(verificationChangeLogLength);
-            """
-        }
         try db.execute(sql: """
             CREATE TABLE verification_change (epoch INTEGER PRIMARY KEY, token_id BLOB, user_id BLOB);
             DROP TRIGGER verification_epoch_token_update;
@@ -128,16 +134,47 @@ enum Schema {
             DROP TRIGGER verification_epoch_member_delete;
             DROP TRIGGER verification_epoch_organization_update;
             DROP TRIGGER verification_epoch_organization_delete;
-            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF \(verificationEpochTokenColumns.joined(separator: ", ")) ON token
-                BEGIN \(raise(token: "old.id")) END;
-            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN \(raise(token: "old.id")) END;
-            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN \(raise(user: "old.id")) END;
-            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN \(raise(user: "old.id")) END;
-            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN \(raise(user: "new.user_id")) END;
-            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN \(raise(user: "old.user_id")) END;
+            CREATE TRIGGER verification_epoch_token_update AFTER UPDATE OF display_name, owner_id, created_by_id, target_organization_id, scopes, is_full_access, is_high_privilege, is_packaging_only, valid_from, valid_to, created_at, revoked_at, revoked_reason, revoked_by_id, handle, digest, generation, version, id ON token BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, old.id, NULL FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_token_delete AFTER DELETE ON token BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, old.id, NULL FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_user_update AFTER UPDATE ON user BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, old.id FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_user_delete AFTER DELETE ON user BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, old.id FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_member_insert AFTER INSERT ON organization_member BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, new.user_id FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_member_delete AFTER DELETE ON organization_member BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, old.user_id FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
             -- Not policies_version: policies do not enter a verification.
-            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE OF id, name, created_at ON organization BEGIN \(raise()) END;
-            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN \(raise()) END;
+            CREATE TRIGGER verification_epoch_organization_update AFTER UPDATE OF id, name, created_at ON organization BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, NULL FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
+            CREATE TRIGGER verification_epoch_organization_delete AFTER DELETE ON organization BEGIN
+                    UPDATE verification_epoch SET value = value + 1;
+                    INSERT INTO verification_change (epoch, token_id, user_id) SELECT value, NULL, NULL FROM verification_epoch;
+                    DELETE FROM verification_change WHERE epoch <= (SELECT value FROM verification_epoch) - 10000;
+                END;
             """)
     }
 

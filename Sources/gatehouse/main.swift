@@ -4,5 +4,6 @@ import GatehouseCLI
 // Called from an async function: in top-level code `await GatehouseCommand.main(nil)` binds to
 // ParsableCommand's synchronous `main`, which stops with "Asynchronous root command needs
 // availability annotation" on Linux.
-func runGatehouse() async { await GatehouseCommand.main(nil) }
+// `runAsProcess` is `main` with every parser message redacted (no secret echoed on stderr).
+func runGatehouse() async { await GatehouseCommand.runAsProcess() }
 await runGatehouse()

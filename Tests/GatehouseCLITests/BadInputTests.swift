@@ -24,7 +24,7 @@ import GatehouseDomain
         Case(name: "two levels of one area", arguments: ["tokens", "create", "--name", "x", "--expires", "30d", "--scope", "vso.code", "--scope", "vso.code_write"],
              status: 3, message: "keep one level per area"),
         Case(name: "expiry in the past", arguments: ["tokens", "create", "--name", "x", "--expires", "2026-01-01", "--scope", "vso.code"],
-             status: 3, message: "Expiration: 2026-01-02 is in the past; choose a later date."),
+             status: 3, message: "Expiration: 2026-01-01 is in the past; a date is valid through its whole day (UTC), so choose 2026-03-02 or later."),
         Case(name: "expiry beyond policy", arguments: ["tokens", "create", "--name", "x", "--expires", "120d", "--scope", "vso.code"],
              status: 3, message: "Refused by the policy \u{201C}Enforce maximum token lifespan\u{201D} of Default: the token would be valid for 120 days, over the maximum of 90; choose an earlier expiration."),
         Case(name: "expiry beyond a year", arguments: ["tokens", "create", "--name", "x", "--expires", "400d", "--scope", "vso.code"],
@@ -78,7 +78,7 @@ import GatehouseDomain
         Case(name: "two tokens on stdin", arguments: ["tokens", "verify"], stdin: "a\nb\n",
              status: 3, message: "Standard input: holds 2 lines; give exactly one token"),
         Case(name: "bad duration", arguments: ["tokens", "list", "--expiring-within", "7days"],
-             status: 64, message: "\u{201C}7days\u{201D} is not a duration; write a positive number and a unit: 30m, 12h, 7d or 2w."),
+             status: 64, message: "\u{201C}7days\u{201D} is not a duration; write a positive whole number and a unit: 30m, 12h, 7d or 2w (at most 36500d)."),
         Case(name: "scopes and full access", arguments: ["tokens", "create", "--name", "x", "--expires", "30d", "--scope", "vso.code", "--full-access"],
              status: 64, message: "Choose --full-access or --scope, not both."),
         Case(name: "no scopes", arguments: ["tokens", "create", "--name", "x", "--expires", "30d"],
@@ -118,6 +118,6 @@ import GatehouseDomain
         try String(repeating: "not sqlite\n", count: 100).write(to: notADatabase, atomically: true, encoding: .utf8)
         let result = fixture.run(["users", "list", "--db", notADatabase.path], database: false)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("is it a Gatehouse database?") || result.stderr.contains("cannot open"))
+        #expect(result.stderr.contains("\(notADatabase.path) is not a Gatehouse directory (not an SQLite database at all)"), "\(result.stderr)")
     }
 }

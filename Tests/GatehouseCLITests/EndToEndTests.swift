@@ -60,10 +60,15 @@ import Testing
     }
 
     @Test func createVerifyRevokeVerifyFails() throws {
-        // First run: an empty directory makes the OS login its first administrator (said on stderr).
+        // No directory yet: a command refuses (and creates nothing); `init` makes the OS login its first administrator.
+        let missing = try gatehouse(["users", "list"])
+        #expect(missing.status == 1 && missing.stderr.contains("there is no Gatehouse directory at \(database)"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+        let initialized = try gatehouse(["init"])
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(initialized.stdout.contains("as its first administrator"))
         let first = try gatehouse(["users", "add", "--login", "svc-backup", "--name", "Backup job", "--kind", "service-account"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("as its first administrator"))
 
         let created = try gatehouse(["tokens", "create", "--name", "nightly-backup", "--for", "svc-backup", "--expires", "30d", "--scope", "vso.packaging_write"])
         #expect(created.status == 0, "\(created.stderr)")
@@ -104,6 +109,9 @@ import Testing
     }
 
     @Test func exitStatusesThroughTheBinary() throws {
+        #expect(try gatehouse(["users", "list"]).status == 1, "no directory yet")
+        #expect(try gatehouse(["init"]).status == 0)
+        #expect(try gatehouse(["init"]).status == 5, "already there")
         #expect(try gatehouse(["users", "list"]).status == 0)
         #expect(try gatehouse(["users", "show", "nobody"]).status == 4)
         #expect(try gatehouse(["groups", "create", "Readers"]).status == 5)

@@ -27,7 +27,8 @@ struct TextFieldTests {
         ("hello", 1, .end, "hello", 5),
         ("漢字", 1, .character("x"), "漢x字", 2),
         ("e\u{301}e\u{301}", nil, .backspace, "e\u{301}", 1),
-        ("ab", 1, .paste("x\ny\u{1b}"), "ax y\u{241B}b", 5),
+        ("ab", 1, .paste("x\ny"), "ax yb", 4),
+        ("ab", 1, .paste("x\ny\u{1b}"), "ab", 1),  // refused whole: never stored with a stand-in
     ])
     func editing(initial: String, cursor: Int?, key: Key, text: String, newCursor: Int) {
         var field = field(initial, cursor: cursor)
@@ -131,5 +132,26 @@ struct DateFieldTests {
         #expect(buffer.text(row: 0).hasPrefix("2025-0M-DD"))
         #expect(buffer.cursor == Point(x: 6, y: 0))
         #expect(buffer.text(row: 1).contains("Enter a date as YYYY-MM-DD"))
+    }
+
+    @Test("what cannot be stored is refused with the rule, never cut, stripped or replaced", arguments: [
+        ("\u{9B}", "U+009B is a control character"), ("\u{200B}", "U+200B is an invisible character"),
+        ("\u{202E}", "U+202E is a text-direction control"), ("\u{FEFF}", "U+FEFF is an invisible character"),
+    ])
+    func invisibleAndControlCharactersAreRefused(_ typed: String, _ message: String) {
+        var field = TextField(text: "name", maxLength: 100)
+        guard case let .refused(reason) = field.handle(.character(Character(typed))) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(reason.contains(message))
+        #expect(field.text == "name")
+    }
+
+    @Test func aPasteLongerThanTheFieldIsRefusedNotCut() {
+        var field = TextField(maxLength: 100)
+        #expect(field.handle(.paste(String(repeating: "n", count: 150))) == .refused("Not pasted: 150 characters, and this field holds at most 100"))
+        #expect(field.text.isEmpty)
+        #expect(field.handle(.paste(String(repeating: "n", count: 100))) == .changed)
     }
 }

@@ -13,14 +13,17 @@ struct AuditCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only events by this login (as actor or as the one acting with --as).", valueName: "login")) var actor: String?
         @Option(help: ArgumentHelp("Only this action, e.g. token.revoke (repeatable).", valueName: "action")) var action: [AuditAction] = []
         @Option(help: ArgumentHelp("Only events whose target's name contains this text.", valueName: "text")) var target: String?
-        @Option(help: ArgumentHelp("From this moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or an age such as 7d.", valueName: "when")) var since: String?
-        @Option(help: ArgumentHelp("Before this moment (same forms).", valueName: "when")) var until: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("From this moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or an age such as 7d.", valueName: "when")) var since: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Before this moment (same forms).", valueName: "when")) var until: String?
         @Option(help: ArgumentHelp("Only events of this organization.", valueName: "name")) var org: String?
 
         func query(_ invocation: Invocation) throws(GatehouseError) -> AuditQuery {
             var query = AuditQuery(actorLogin: actor, actions: Set(action), target: target.map { TextSearch($0) })
             query.since = try since.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
             query.until = try until.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
+            if let since = query.since, let until = query.until, since >= until {
+                throw .invalidInput(field: "--since", problem: "\(ISODate.string(since)) is not before --until \(ISODate.string(until)), so no event could match; give an earlier --since or a later --until.")
+            }
             if let org { query.organizationID = try invocation.organization(org).id }
             return query
         }
@@ -32,7 +35,8 @@ struct AuditCommand: ParsableCommand {
             discussion: "Actions: \(AuditAction.allCases.map(\.rawValue).joined(separator: ", ")).")
 
         @OptionGroup var filter: FilterOptions
-        @Option(help: "At most this many events (default 50; 0 for all).") var limit: Int = 50
+        @Option(parsing: .unconditional, help: "At most this many events (default 50; 0 for all; at most 1000000).", transform: { try CountArgument.parse($0, range: 0...CountArgument.maximumLimit, meaning: " (0 for all)") })
+        var limit: Int = 50
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
 

@@ -38,6 +38,9 @@ struct DevCommand: ParsableCommand {
             guard users >= 1, tokens >= 0, teams >= 1, auditEvery >= 1, batch >= 1 else {
                 throw ValidationError("--users, --teams, --audit-every and --batch must be at least 1; --tokens at least 0.")
             }
+            guard users <= 10_000_000, tokens <= 100_000_000, teams <= 10_000, auditEvery <= 1_000_000, batch <= 1_000_000, (0...1_000_000).contains(secretsCount) else {
+                throw ValidationError("Out of range: --users at most 10000000, --tokens 100000000, --teams 10000, --audit-every and --batch 1000000, --secrets-count 0 to 1000000.")
+            }
         }
 
         func run() throws {

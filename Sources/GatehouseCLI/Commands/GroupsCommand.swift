@@ -31,7 +31,7 @@ struct GroupsCommand: ParsableCommand {
 
         @Option(help: "Only groups whose name contains this text.") var search: String?
         @Option(help: ArgumentHelp("Only groups of this organization.", valueName: "name")) var org: String?
-        @Option(help: "At most this many groups.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many groups (1 to 1000000).", transform: CountArgument.limit) var limit: Int?
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
 

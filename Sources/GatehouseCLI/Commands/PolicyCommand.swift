@@ -87,7 +87,9 @@ struct PolicyCommand: ParsableCommand {
         @Argument(help: "The policy.") var policy: PolicyKind
         @Option(help: ArgumentHelp("The organization (default: the only one).", valueName: "name")) var org: String?
         @Flag(help: "Turn the policy on (--enable) or off (--disable).") var state: State?
-        @Option(name: .customLong("max-days"), help: "maximum-lifespan: the longest a token may live, 1–365 days.") var maxDays: Int?
+        @Option(name: .customLong("max-days"), parsing: .unconditional, help: "maximum-lifespan: the longest a token may live, 1–365 days.",
+                transform: CountArgument.unbounded)
+        var maxDays: Int?
         @Flag(name: .customLong("packaging-only"), inversion: .prefixedNo, help: "restrict-creation: others may still create packaging-only tokens.")
         var packagingOnly: Bool?
         @Option(name: .customLong("exempt-user"), help: ArgumentHelp("Exempt this login (repeatable).", valueName: "login")) var exemptUsers: [String] = []

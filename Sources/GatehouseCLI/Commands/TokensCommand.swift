@@ -59,6 +59,9 @@ struct TokensCommand: ParsableCommand {
         if let revocation = token.revocation {
             fields.add("Revoked", "\(TextFormat.dateTime(revocation.at)) by \(names.login(revocation.byUserID)): \(revocation.reason)")
         }
+        if let since = try? invocation.service.secretNeverAcknowledged(token) {
+            fields.add("Secret", "NEVER ACKNOWLEDGED: its show-once screen closed without confirmation (\(TextFormat.dateTime(since))); nobody may hold it. Regenerate or revoke the token.")
+        }
         fields.add("Handle", token.handle)
         fields.add("Generation", String(token.generation))
         fields.add("High privilege", token.isHighPrivilege ? "yes (full access or a \u{2020} scope)" : "no")
@@ -93,7 +96,7 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var filter: TokenFilterOptions
         @Option(help: "Sort by expires, name, created or last-used.") var sort: SortKey = .expires
         @Flag(help: "Reverse the order.") var reverse = false
-        @Option(help: "At most this many tokens.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many tokens (1 to 1000000).", transform: CountArgument.limit) var limit: Int?
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
 
@@ -143,7 +146,7 @@ struct TokensCommand: ParsableCommand {
 
         @Argument(help: "The token's id or unique id prefix.") var id: String
         @Option(help: "New name.") var name: String?
-        @Option(help: ArgumentHelp("New expiration: days from now (30d) or a date (YYYY-MM-DD, valid through that day, UTC).", valueName: "when"), transform: ExpirationArgument.parse)
+        @Option(parsing: .unconditional, help: ArgumentHelp("New expiration: days from now (30d) or a date (YYYY-MM-DD, valid through that day, UTC).", valueName: "when"), transform: ExpirationArgument.parse)
         var expires: TokenExpiration?
         @OptionGroup var scopes: ScopeOptions
         @OptionGroup var directory: DirectoryOptions
@@ -172,7 +175,7 @@ struct TokensCommand: ParsableCommand {
             abstract: "Active tokens that expire soon, by owner, with the owner's email: for notices from cron.",
             discussion: "Example (weekly): gatehouse tokens expiring --within 7d --json | your-mailer")
 
-        @Option(help: ArgumentHelp("How far ahead to look: 7d, 48h, 2w.", valueName: "duration"), transform: TimeSpan.parse)
+        @Option(parsing: .unconditional, help: ArgumentHelp("How far ahead to look: 7d, 48h, 2w.", valueName: "duration"), transform: TimeSpan.parse)
         var within: TimeSpan = TimeSpan(seconds: 7 * 86_400, text: "7d")
         @Option(help: ArgumentHelp("Only tokens that work in this organization.", valueName: "name")) var org: String?
         @Option(help: ArgumentHelp("Only this owner's tokens.", valueName: "login")) var owner: String?
@@ -244,13 +247,13 @@ struct TokenFilterOptions: ParsableArguments {
     @Option(help: "active, expired or revoked (repeatable).") var status: [TokenStatus] = []
     @Option(name: .customLong("org"), help: ArgumentHelp("Only tokens that work in this organization.", valueName: "name")) var organization: String?
     @Option(help: "Only tokens whose name or handle contains this text, or whose owner's login starts with it.") var search: String?
-    @Option(name: .customLong("expiring-within"), help: ArgumentHelp("Active and expiring within this time: 7d, 48h.", valueName: "duration"), transform: TimeSpan.parse)
+    @Option(name: .customLong("expiring-within"), parsing: .unconditional, help: ArgumentHelp("Active and expiring within this time: 7d, 48h.", valueName: "duration"), transform: TimeSpan.parse)
     var expiringWithin: TimeSpan?
     @Flag(name: .customLong("full-access"), help: "Only Full access tokens.") var fullAccess = false
     @Flag(name: .customLong("high-privilege"), help: "Only tokens with full access or a \u{2020} scope.") var highPrivilege = false
     @Flag(help: "Only global tokens (all accessible organizations).") var global = false
     @Flag(name: .customLong("never-used"), help: "Only tokens never used.") var neverUsed = false
-    @Option(name: .customLong("unused-for"), help: ArgumentHelp("Only tokens not used (or, if never used, created) for this long: 90d.", valueName: "duration"), transform: TimeSpan.parse)
+    @Option(name: .customLong("unused-for"), parsing: .unconditional, help: ArgumentHelp("Only tokens not used (or, if never used, created) for this long: 90d.", valueName: "duration"), transform: TimeSpan.parse)
     var unusedFor: TimeSpan?
     @Flag(name: .customLong("disabled-owner"), help: "Only tokens whose owner is disabled.") var disabledOwner = false
     @Flag(name: .customLong("non-compliant"), help: "Only active tokens that break a policy enabled after they were made.") var nonCompliant = false

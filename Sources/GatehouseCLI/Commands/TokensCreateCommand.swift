@@ -19,7 +19,7 @@ struct TokensCreateCommand: DirectoryCommand {
     @Option(help: "The token's name (unique among the owner's active tokens).") var name: String
     @Option(help: ArgumentHelp("The one organization the token works in (default: the owner's only one).", valueName: "name")) var org: String?
     @Flag(name: .customLong("all-orgs"), help: "A global token: every organization the owner belongs to (often refused by policy).") var allOrgs = false
-    @Option(help: ArgumentHelp("Days from now (30d) or a date (YYYY-MM-DD, valid through that day, UTC); never past the policy's maximum.", valueName: "when"), transform: ExpirationArgument.parse)
+    @Option(parsing: .unconditional, help: ArgumentHelp("Days from now (30d) or a date (YYYY-MM-DD, valid through that day, UTC); never past the policy's maximum.", valueName: "when"), transform: ExpirationArgument.parse)
     var expires: TokenExpiration
     @OptionGroup var scopes: TokensCommand.ScopeOptions
     @Option(name: .customLong("for"), help: ArgumentHelp("Create it on behalf of this service account, service principal or job agent (needs Manage others' tokens).", valueName: "login"))

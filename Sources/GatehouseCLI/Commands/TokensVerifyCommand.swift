@@ -62,7 +62,7 @@ struct TokensVerifyCommand: ParsableCommand {
     /// The façade without an acting user (verification needs none) and without bootstrapping.
     static func openService(_ options: DirectoryOptions, _ environment: CLIEnvironment) throws(GatehouseError) -> AccessService {
         let catalog = try ResourceLocator.locate().scopeCatalog()
-        let store = try SQLiteDirectoryStore(path: DatabaseLocation.resolve(explicitPath: options.db))
+        let store = try SQLiteDirectoryStore(path: DatabaseLocation.resolve(explicitPath: options.db), opening: .existing)
         return AccessService(store: store, catalog: catalog, clock: environment.clock)
     }
 }

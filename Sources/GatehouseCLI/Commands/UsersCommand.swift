@@ -36,7 +36,7 @@ struct UsersCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this identity source (repeatable).", valueName: "source")) var source: [IdentitySource] = []
         @Option(help: ArgumentHelp("Only members of this organization.", valueName: "name")) var org: String?
         @Option(help: "Sort by display-name, login or created.") var sort: SortKey = .displayName
-        @Option(help: "At most this many accounts.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many accounts (1 to 1000000).", transform: CountArgument.limit) var limit: Int?
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
 
@@ -194,8 +194,9 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let user = try invocation.service.setStatus(.disabled, ofUser: try invocation.user(login).id, by: invocation.actor)
-            UsersCommand.report(user, "Disabled", invocation)
+            let current = try invocation.user(login)
+            let user = try invocation.service.setStatus(.disabled, ofUser: current.id, by: invocation.actor)
+            UsersCommand.report(user, current.status == .disabled ? "Already disabled, nothing changed:" : "Disabled", invocation)
         }
     }
 
@@ -207,8 +208,9 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func execute(_ invocation: Invocation) throws(GatehouseError) {
-            let user = try invocation.service.setStatus(.active, ofUser: try invocation.user(login).id, by: invocation.actor)
-            UsersCommand.report(user, "Enabled", invocation)
+            let current = try invocation.user(login)
+            let user = try invocation.service.setStatus(.active, ofUser: current.id, by: invocation.actor)
+            UsersCommand.report(user, current.status == .active ? "Already enabled, nothing changed:" : "Enabled", invocation)
         }
     }
 

@@ -20,7 +20,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
         abstract: "Open the console on the directory database (the default command).",
-        discussion: "The acting user is your OS login; on an empty database it becomes the first administrator.")
+        discussion: "The acting user is your OS login. With no --db and no $GATEHOUSE_DB, the first run creates a directory at the default location with you as its first administrator; elsewhere, create one with `gatehouse init --db PATH`.")
 
     @OptionGroup var directory: DirectoryOptions
     @OptionGroup var terminal: TerminalFlags
@@ -28,7 +28,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         try await ConsoleLauncher.launch(terminal: terminal.options) { output throws(GatehouseError) in
-            let context = try DirectoryContext.open(directory, output: output)
+            let context = try DirectoryContext.open(directory, output: output, creation: .atDefaultLocation)
             return (context.service, context.actor)
         }
     }

@@ -24,64 +24,148 @@ public struct CLIEnvironment: Sendable {
     var width: Int { terminalWidth ?? TerminalWidth.detect() }
 }
 
-/// Standard input, behind a protocol so in-process tests can feed it.
+/// What a bounded read of stdin (or a file) found.
+public enum BoundedRead: Sendable, Equatable {
+    /// Everything there was, up to end of file (or end of line).
+    case complete([UInt8])
+    /// More than the limit: the rest was not read.
+    case tooLong
+}
+
+/// Standard input, behind a protocol so in-process tests can feed it. Every read is bounded:
+/// nothing from outside is read whole before it is checked.
 public protocol StandardInput: Sendable {
     /// True when a person is typing (stdin is a terminal): prompts are shown and echo is turned off.
     var isTerminal: Bool { get }
-    /// Everything up to end of file.
-    func readAll() -> String
-    /// One line typed at the terminal with echo off (for secrets), or nil at end of file.
-    func readLineWithoutEcho() -> String?
+    /// Up to end of file, or `.tooLong` as soon as there is more than `limit` bytes.
+    func read(atMost limit: Int) -> BoundedRead
+    /// One line typed at the terminal with echo off (for secrets), without its newline; nil at end
+    /// of file. Echo comes back however the read ends, a signal (Ctrl-C) included.
+    func readLineWithoutEcho(atMost limit: Int) -> BoundedRead?
 }
 
-/// The process's stdin.
+/// The process's stdin, read with read(2) in bounded chunks.
 public struct ProcessStandardInput: StandardInput {
     public init() {}
 
     public var isTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
-    public func readAll() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    public func read(atMost limit: Int) -> BoundedRead {
+        BoundedReader.read(descriptor: STDIN_FILENO, atMost: limit)
     }
 
-    public func readLineWithoutEcho() -> String? {
-        var saved = termios()
-        let canMute = tcgetattr(STDIN_FILENO, &saved) == 0
-        if canMute {
-            var muted = saved
-            muted.c_lflag &= ~tcflag_t(ECHO)
-            _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &muted)
-        }
-        defer {
-            if canMute {
-                _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-                FileHandle.standardError.write(Data("\n".utf8))
+    public func readLineWithoutEcho(atMost limit: Int) -> BoundedRead? {
+        EchoGuard.withEchoOff {
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while true {
+                let count = Glibc.read(STDIN_FILENO, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return line.isEmpty ? nil : .complete(line) }
+                if byte == UInt8(ascii: "\n") { return .complete(line) }
+                guard line.count < limit else {
+                    // Drain the rest of the line, so it is not run by the shell as a command.
+                    while Glibc.read(STDIN_FILENO, &byte, 1) == 1, byte != UInt8(ascii: "\n") {}
+                    return .tooLong
+                }
+                line.append(byte)
             }
         }
-        return readLine(strippingNewline: true)
+    }
+}
+
+/// Reads a descriptor to its end, refusing more than a limit (a 100 MB paste, /dev/zero).
+enum BoundedReader {
+    static func read(descriptor: Int32, atMost limit: Int) -> BoundedRead {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return .complete(bytes) }
+            bytes += chunk[0..<count]
+            if bytes.count > limit { return .tooLong }
+        }
+    }
+}
+
+/// Turns terminal echo off for a secret prompt and back on afterwards, also when the process is
+/// interrupted meanwhile: SIGINT, SIGTERM, SIGHUP and SIGQUIT restore the saved settings (tcsetattr
+/// is async-signal-safe) and then take their default action.
+enum EchoGuard {
+    nonisolated(unsafe) static var saved = termios()
+    nonisolated(unsafe) static var isSaved: sig_atomic_t = 0
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+    static func withEchoOff<T>(_ body: () -> T) -> T {
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return body() }
+        saved = settings
+        isSaved = 1
+        var previous: [Int32: sigaction] = [:]
+        for signal in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                if EchoGuard.isSaved != 0 { _ = tcsetattr(STDIN_FILENO, TCSANOW, &EchoGuard.saved) }
+                Glibc.signal(number, SIG_DFL)
+                raise(number)
+            }
+            sigemptyset(&action.sa_mask)
+            var old = sigaction()
+            sigaction(signal, &action, &old)
+            previous[signal] = old
+        }
+        var muted = settings
+        muted.c_lflag &= ~tcflag_t(ECHO)
+        _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &muted)
+        defer {
+            _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            isSaved = 0
+            for (signal, old) in previous {
+                var action = old
+                sigaction(signal, &action, nil)
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return body()
     }
 }
 
 /// Fixed text as stdin, for tests.
 public struct TextStandardInput: StandardInput {
-    public let text: String
-    public init(_ text: String) { self.text = text }
+    public let bytes: [UInt8]
+    public init(_ text: String) { bytes = Array(text.utf8) }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
     public var isTerminal: Bool { false }
-    public func readAll() -> String { text }
-    public func readLineWithoutEcho() -> String? { text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) }
+    public func read(atMost limit: Int) -> BoundedRead { bytes.count > limit ? .tooLong : .complete(bytes) }
+    public func readLineWithoutEcho(atMost limit: Int) -> BoundedRead? {
+        guard !bytes.isEmpty else { return nil }
+        let line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
+        return line.count > limit ? .tooLong : .complete(line)
+    }
 }
 
 extension CLIEnvironment {
+    /// The most `tokens verify`, `check` and `report-leaked` read: a token is 54 bytes; the rest
+    /// is room for whitespace and line ends.
+    static let tokenInputLimit = 4_096
+    /// The most `users keys add` reads: an OpenSSH public key line (a 16384-bit RSA key is ~2.8 KB).
+    static let keyInputLimit = 16_384
+
     /// A token on stdin, wrapped as a secret at once: for `tokens verify`, `check` and `report-leaked`.
     /// At a terminal, prompts on stderr and reads with echo off; otherwise reads exactly one line.
     func readTokenSecret() throws(GatehouseError) -> TokenSecret {
-        let text: String
+        let read: BoundedRead
         if input.isTerminal {
             output.note("Paste the token and press Enter (it will not be shown):")
-            text = input.readLineWithoutEcho() ?? ""
+            read = input.readLineWithoutEcho(atMost: Self.tokenInputLimit) ?? .complete([])
         } else {
-            text = input.readAll()
+            read = input.read(atMost: Self.tokenInputLimit)
         }
+        guard case let .complete(bytes) = read else {
+            throw .invalidInput(field: "Standard input", problem: "holds more than \(Self.tokenInputLimit) bytes, and a token is \(TokenFormat.totalLength) characters; give exactly one token, e.g. printf '%s\\n' \"$TOKEN\" | gatehouse tokens verify.")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard lines.count <= 1 else {
             throw .invalidInput(field: "Standard input", problem: "holds \(lines.count) lines; give exactly one token, e.g. printf '%s\\n' \"$TOKEN\" | gatehouse tokens verify.")
@@ -92,17 +176,47 @@ extension CLIEnvironment {
         return TokenSecret(presented: line)
     }
 
-    /// One text document from a file, or from stdin for `-` or no path (`users keys add`).
-    func readDocument(path: String?, what: String) throws(GatehouseError) -> String {
-        guard let path, path != "-" else {
+    /// One text document from a file, or from stdin for `-` or no path (`users keys add`), at most
+    /// `limit` bytes of UTF-8.
+    func readDocument(path: String?, what: String, limit: Int = keyInputLimit) throws(GatehouseError) -> String {
+        let read: BoundedRead
+        let source: String
+        if let path, path != "-" {
+            source = path
+            read = try Self.readFile(path, what: what, limit: limit)
+        } else {
+            source = "Standard input"
             if input.isTerminal { output.note("Paste the \(what) and press Enter, then Ctrl-D:") }
-            return input.readAll()
+            read = input.read(atMost: limit)
         }
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .invalidInput(field: "File", problem: "cannot read \(path) (\(error.localizedDescription)); check the path, or pipe the \(what) on stdin.")
+        let field = path == nil || path == "-" ? "Standard input" : "File"
+        guard case let .complete(bytes) = read else {
+            throw .invalidInput(field: field, problem: "\(source == "Standard input" ? "it" : source) holds more than \(limit / 1_024) KiB, far more than a \(what); give the one line of the .pub file.")
         }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .invalidInput(field: field, problem: "\(source == "Standard input" ? "it" : source) is not UTF-8 text; give the \(what) (the one line of the .pub file), not a binary or private key file.")
+        }
+        return text
+    }
+
+    /// Opens a local file (never a URL) and reads at most `limit` bytes of it.
+    static func readFile(_ path: String, what: String, limit: Int) throws(GatehouseError) -> BoundedRead {
+        if path.contains("://") {
+            throw .invalidInput(field: "File", problem: "\(path) is a URL; --file takes a local path. Download the \(what) first, or pipe it on stdin.")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            let reason = errno == ENOENT ? "there is no such file" : String(cString: strerror(errno))
+            throw .invalidInput(field: "File", problem: "cannot read \(path) (\(reason)); check the path, or pipe the \(what) on stdin.")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw .invalidInput(field: "File", problem: "\(path) is a folder; give the \(what)'s file (e.g. ~/.ssh/id_ed25519.pub).")
+        }
+        // Blocking again: a FIFO is read as it is written.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return BoundedReader.read(descriptor: descriptor, atMost: limit)
     }
 }
 

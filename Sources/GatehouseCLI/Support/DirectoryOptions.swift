@@ -19,16 +19,32 @@ struct DirectoryContext {
     let store: SQLiteDirectoryStore
     let resources: ResourceLocator
 
-    /// Opens the database, bootstrapping an empty one with the OS login as first administrator.
-    static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil) throws(GatehouseError) -> DirectoryContext {
+    /// When opening may create a directory: only `gatehouse init`, and the console's first run at
+    /// the default location. Every other command refuses a path that holds no Gatehouse directory.
+    enum Creation {
+        case never
+        /// Creates one if nothing is at the default location (no --db, no $GATEHOUSE_DB).
+        case atDefaultLocation
+        case always
+    }
+
+    /// Opens the directory; where `creation` allows and nothing is there yet, creates one with the
+    /// OS login as first administrator.
+    static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil,
+                     creation: Creation = .never) throws(GatehouseError) -> DirectoryContext {
         let resources = try ResourceLocator.locate()
         let catalog = try resources.scopeCatalog()
         // Who is asking comes first: without a passwd entry there is nobody to open the directory for.
         let login = try OperatingSystemLogin.current()
         let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
-        let store = try SQLiteDirectoryStore(path: path)
+        let mayCreate = switch creation {
+        case .never: false
+        case .always: true
+        case .atDefaultLocation: pathOverride == nil && path == DatabaseLocation.resolve(explicitPath: nil, environment: DatabaseLocation.withoutOverride())
+        }
+        let store = try SQLiteDirectoryStore(path: path, opening: mayCreate ? .createIfMissing : .existing)
         let service = AccessService(store: store, catalog: catalog, clock: CLIEnvironment.current.clock)
-        if try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
+        if store.wasCreated, try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
             output.note("Created a new directory at \(path) with \(login) as its first administrator.")
         }
         // A demo copy (`gatehouse demo --keep PATH`): act as its administrator, or as anyone with --as.

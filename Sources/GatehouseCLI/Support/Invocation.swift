@@ -129,6 +129,7 @@ struct Invocation {
         limit: Int?, empty: String, table: TextTable, row: (Item) -> [String], json: (Item) -> JSONValue,
         _ fetch: (PageRequest) throws(GatehouseError) -> Page<Item>
     ) throws(GatehouseError) -> Int {
+        let limit = limit.map { min(max($0, 1), CountArgument.maximumLimit) }  // parsed in range; never trust that here
         var printed = 0
         var widths: [Int]?
         var pendingElement: String?  // printed once the next one (or the end) says whether a comma follows
@@ -164,6 +165,7 @@ struct Invocation {
     }
 
     func collect<Item: Sendable>(limit: Int?, _ fetch: (PageRequest) throws(GatehouseError) -> Page<Item>) throws(GatehouseError) -> [Item] {
+        let limit = limit.map { min(max($0, 1), CountArgument.maximumLimit) }
         var items: [Item] = []
         var request = PageRequest.first(min(limit ?? 500, 500))
         while true {

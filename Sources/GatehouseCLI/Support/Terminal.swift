@@ -33,6 +33,9 @@ public final class CommandOutput: @unchecked Sendable {
         lock.withLock { writeOut(OutputSanitizer.inert(text) + "\n") }
     }
 
+    /// Writes nothing: for a step whose notes the command replaces with its own.
+    static var silent: CommandOutput { CommandOutput(standardOutput: { _ in }, standardError: { _ in }) }
+
     /// JSON is already escaped by the encoder; no sanitizing needed (and it would corrupt it).
     func json(_ text: String) {
         lock.withLock { writeOut(text + "\n") }
@@ -48,9 +51,11 @@ public final class CommandOutput: @unchecked Sendable {
 }
 
 /// Replaces control characters (C0 but tab, DEL, C1) and bidi controls with visible `?`, so a name
-/// holding an escape sequence cannot retitle, clear or reprogram the terminal that prints it.
+/// holding an escape sequence cannot retitle, clear or reprogram the terminal that prints it; and
+/// redacts anything shaped like a token secret (a secret never reaches stderr or a log).
 enum OutputSanitizer {
     static func inert(_ text: String) -> String {
+        let text = SecretRedaction.redacted(text)
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseDomain
 import TerminalKit
 
@@ -7,6 +8,8 @@ struct TokenDetail: ConsoleScreen {
     private var checks: [PolicyCheck] = []
     private var loadError: String?
     private var scroll = 0
+    /// When the current secret's show-once screen closed without acknowledgement.
+    private var unacknowledgedSince: Date?
 
     init(token: PersonalAccessToken, _ environment: ConsoleEnvironment) {
         self.token = token
@@ -19,6 +22,7 @@ struct TokenDetail: ConsoleScreen {
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
             token = try environment.service.token(token.id, by: environment.actor)
+            unacknowledgedSince = try? environment.service.secretNeverAcknowledged(token)
             let request = TokenRequest(displayName: token.displayName, ownerID: token.ownerID, target: token.target, scopes: token.scopes,
                                        expiration: .days(max(1, Int((token.lifespan / 86_400).rounded()))))
             checks = (try? environment.service.policyChecks(for: request, by: environment.actor)) ?? []
@@ -68,6 +72,9 @@ struct TokenDetail: ConsoleScreen {
             ("Last used", token.lastUsedAt.map { "\(TextFormat.dateTime($0)) (\(TextFormat.relative($0, from: now)))" } ?? "never", .normal),
             ("Created", TextFormat.dateTime(token.createdAt) + (token.generation > 1 ? ", regenerated \(token.generation - 1)\u{00D7}" : ""), .muted),
         ]
+        if let since = unacknowledgedSince {
+            rows.insert(("Secret", "never acknowledged: the show-once screen closed without \u{201C}I have copied it\u{201D} (\(TextFormat.dateTime(since))); nobody may hold it. Regenerate (r) or revoke (d).", .danger), at: 2)
+        }
         switch token.scopes {
         case .fullAccess:
             rows.append(("Scopes", "Full access \u{2020} (every scope, in every area)", .danger))

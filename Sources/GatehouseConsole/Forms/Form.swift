@@ -105,7 +105,12 @@ struct Form {
         switch field.input {
         case var .text(textField):
             let before = textField.text
-            _ = textField.handle(key)
+            if case let .refused(reason) = textField.handle(key) {
+                // Said, not done: the field's rule, instead of a silently cut or stripped value.
+                field.error = reason
+                fields[focus] = field
+                return .moved
+            }
             changed = textField.text != before
             field.input = .text(textField)
         case let .choice(options, index):

@@ -102,7 +102,7 @@ struct AuditPane: ListPane {
     static func role(of action: AuditAction) -> Role? {
         switch action {
         case .tokenRevoked, .userDeleted, .groupDeleted, .userDisabled, .sshKeyRemoved: .danger
-        case .replacedSecretPresented, .tokenLeakReported, .policyUpdated: .warning
+        case .replacedSecretPresented, .tokenLeakReported, .policyUpdated, .tokenSecretNotAcknowledged: .warning
         default: nil
         }
     }

@@ -129,6 +129,15 @@ public final class Console {
         return true
     }
 
+    /// Whether the screen on display holds a secret (the show-once screen before `y`).
+    var showsSecret: Bool { topScreen?.heldSecretToken != nil && help == nil }
+
+    /// Every token whose show-once screen is still open, on any pane: what a session ending now
+    /// leaves unacknowledged.
+    var heldSecretTokens: [PersonalAccessToken] {
+        Pane.allCases.flatMap { (stacks[$0] ?? []).compactMap(\.heldSecretToken) }
+    }
+
     private func popScreen() {
         guard stack.count > 1, let top = topScreen else { return }
         if top.hasUnsavedInput {

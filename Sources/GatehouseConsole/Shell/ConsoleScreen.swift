@@ -14,6 +14,8 @@ protocol ConsoleScreen {
     var helpSummary: String { get }
     /// Whether leaving would lose typed input (the shell asks first).
     var hasUnsavedInput: Bool { get }
+    /// The token whose secret this screen holds, not yet acknowledged (the show-once screen).
+    var heldSecretToken: PersonalAccessToken? { get }
     /// The update function: nil when the key means nothing here (the shell then tries its own keys).
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]?
     /// A result from a screen this one pushed (a picker's choice, a form's saved object).
@@ -27,6 +29,7 @@ extension ConsoleScreen {
     var capturesText: Bool { false }
     var helpSummary: String { "" }
     var hasUnsavedInput: Bool { false }
+    var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
 }

@@ -30,6 +30,8 @@ struct ShowOnceScreen: ConsoleScreen {
     var capturesText: Bool { true }
     /// Quitting the console asks first: the secret would be lost without having been copied.
     var hasUnsavedInput: Bool { secret != nil }
+    /// Until `y`: a session that ends here records that nobody confirmed holding the secret.
+    var heldSecretToken: PersonalAccessToken? { secret == nil ? nil : token }
     var helpSummary: String { "This is the only time the secret is shown; only its SHA-256 digest is stored. c copies it (OSC 52), h hides it while you share your screen, y confirms you have it and closes." }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {

@@ -24,6 +24,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case tokenRevoked = "token.revoke"
     case tokenLeakReported = "token.leak-reported"
     case replacedSecretPresented = "token.replaced-secret-presented"
+    /// The show-once screen closed without "I have copied the token" (session dropped, killed or quit).
+    case tokenSecretNotAcknowledged = "token.secret-never-acknowledged"
     case policyUpdated = "policy.update"
 
     public var title: String {
@@ -50,6 +52,7 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
         case .tokenRevoked: "Token revoked"
         case .tokenLeakReported: "Token reported leaked"
         case .replacedSecretPresented: "Replaced secret presented"
+        case .tokenSecretNotAcknowledged: "Secret never acknowledged"
         case .policyUpdated: "Policy changed"
         }
     }

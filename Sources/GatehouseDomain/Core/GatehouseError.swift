@@ -23,7 +23,7 @@ public enum GatehouseError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .notFound(kind, reference):
             return "No \(kind.noun) matches \u{201C}\(reference)\u{201D}. Check the spelling, or list \(kind.plural) to find it."
         case let .alreadyExists(kind, name):
-            return "A \(kind.noun) named \u{201C}\(name)\u{201D} already exists. Choose another name."
+            return "\(kind.article.capitalized) \(kind.noun) named \u{201C}\(name)\u{201D} already exists. Choose another name."
         case let .staleVersion(kind, name):
             return "The \(kind.noun) \u{201C}\(name)\u{201D} was changed by someone else since you opened it. Reload it and make your change again."
         case let .permissionDenied(denial):
@@ -71,6 +71,14 @@ public enum ObjectKind: String, Sendable, CaseIterable {
         case .sshKey: "SSH key"
         case .policy: "policy"
         case .auditEvent: "audit event"
+        }
+    }
+
+    /// "a" or "an", as the noun wants.
+    public var article: String {
+        switch self {
+        case .organization: "an"
+        default: "a"
         }
     }
 

@@ -19,7 +19,8 @@ public enum TextFormat {
     /// "in 5 days", "expired 3 days ago"-style relative wording; `past` supplies the verb.
     public static func relative(_ date: Date, from now: Date) -> String {
         let seconds = date.timeIntervalSince(now)
-        let magnitude = abs(seconds)
+        guard !seconds.isNaN else { return "at an unknown time" }
+        let magnitude = min(abs(seconds), 1e15)  // beyond, "31,709,791 years": never an Int overflow
         let amount: String
         switch magnitude {
         case ..<60: return seconds >= 0 ? "in under a minute" : "just now"
@@ -30,6 +31,19 @@ public enum TextFormat {
         default: amount = plural(Int(magnitude / (86_400 * 365)), "year")
         }
         return seconds >= 0 ? "in \(amount)" : "\(amount) ago"
+    }
+
+    /// 0001-01-01 00:00:00 to 9999-12-31 23:59:59 UTC: the instants dates are written for.
+    public static let representableDates = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+
+    /// Whole days from `start` to `end`, rounded up; saturates instead of trapping on any span
+    /// (infinite, NaN, or beyond `Int`).
+    public static func daysRoundedUp(from start: Date, to end: Date) -> Int {
+        let days = (end.timeIntervalSince(start) / 86_400).rounded(.up)
+        guard !days.isNaN else { return 0 }
+        if days >= 1e15 { return 1_000_000_000_000_000 }
+        if days <= -1e15 { return -1_000_000_000_000_000 }
+        return Int(days)
     }
 
     public static func plural(_ count: Int, _ noun: String) -> String {
@@ -54,9 +68,13 @@ public struct UTCTime: Hashable, Sendable {
     public let minute: Int
     public let second: Int
 
-    /// The fields of `date`, rounded down to the second.
+    /// The fields of `date`, rounded down to the second. A date outside the years 1…9999 (or not
+    /// a number at all) reads as the nearest end of that range: formatting never traps.
     public init(_ date: Date) {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let raw = date.timeIntervalSince1970
+        let range = TextFormat.representableDates
+        let clamped = raw.isNaN ? 0 : min(max(raw, range.lowerBound.timeIntervalSince1970), range.upperBound.timeIntervalSince1970)
+        let seconds = Int(clamped.rounded(.down))
         let (days, secondOfDay) = Self.floorDivide(seconds, 86_400)
         (year, month, day) = CivilDays.civil(fromDays: days)
         hour = secondOfDay / 3_600

@@ -16,7 +16,7 @@ public struct TokenProposal: Sendable, Equatable {
 
     /// Whole days, rounded up: a token valid for 30 days and one second counts as 31.
     public var lifespanDays: Int {
-        Int((validTo.timeIntervalSince(validFrom) / 86_400).rounded(.up))
+        TextFormat.daysRoundedUp(from: validFrom, to: validTo)
     }
 }
 

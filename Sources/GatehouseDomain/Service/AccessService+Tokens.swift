@@ -63,7 +63,7 @@ extension AccessService {
             let authorization = try authorize(actor, reader)
             let owner = try visibleUser(request.ownerID ?? authorization.user.id, authorization, reader)
             let now = clock.now
-            let proposal = TokenProposal(target: request.target, scopes: request.scopes, validFrom: now, validTo: request.expiration.validTo(from: now))
+            let proposal = TokenProposal(target: request.target, scopes: request.scopes, validFrom: now, validTo: try request.expiration.validTo(from: now))
             return try policyChecks(proposal, owner: owner, reader)
         }
     }
@@ -112,8 +112,8 @@ extension AccessService {
             } else {
                 try authorization.require(.createTokens, inEvery: organizations, to: "create tokens", writer)
             }
-            let validTo = request.expiration.validTo(from: now)
-            try validateExpiry(validTo, now: now)
+            let validTo = try request.expiration.validTo(from: now)
+            try validateExpiry(validTo, now: now, typed: request.expiration)
             if try writer.activeTokenExists(owner: owner.id, named: name, now: now, excluding: nil) {
                 throw GatehouseError.invalidInput(field: "Name", problem: "\(onBehalf ? owner.loginName + " already has" : "you already have") an active token named \u{201C}\(name)\u{201D}; choose another name.")
             }
@@ -200,8 +200,12 @@ extension AccessService {
             }
             var needsPolicyCheck = false
             if let expiration = changes.expiration {
-                let validTo = expiration.validTo(from: now)
-                try validateExpiry(validTo, now: now)
+                let validTo = try expiration.validTo(from: now)
+                try validateExpiry(validTo, now: now, typed: expiration)
+                if token.validTo <= now {
+                    // An expired token's new date would bring a secret nobody has used for a while back to life.
+                    throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} expired on \(TextFormat.date(token.validTo)); an expired token stays expired. Create a new token (or regenerate this one for a new secret) instead.")
+                }
                 if validTo != token.validTo {
                     details.append(AuditDetail("expires", "\(TextFormat.dateTime(token.validTo)) \u{2192} \(TextFormat.dateTime(validTo))"))
                     needsPolicyCheck = needsPolicyCheck || validTo > token.validTo
@@ -381,11 +385,14 @@ extension AccessService {
         return try ScopeSelection.custom(identifiers, catalog: catalog)
     }
 
-    func validateExpiry(_ validTo: Date, now: Date) throws {
+    /// `typed` is what the person asked for, so a message names the day they wrote.
+    func validateExpiry(_ validTo: Date, now: Date, typed: TokenExpiration) throws {
         guard validTo > now else {
-            throw GatehouseError.invalidInput(field: "Expiration", problem: "\(TextFormat.date(validTo)) is in the past; choose a later date.")
+            let day = typed.typedDay ?? validTo
+            let when = TextFormat.date(day) == TextFormat.date(now) ? "today (\(TextFormat.date(day)))" : TextFormat.date(day)
+            throw GatehouseError.invalidInput(field: "Expiration", problem: "\(when) is in the past; a date is valid through its whole day (UTC), so choose \(TextFormat.date(now)) or later.")
         }
-        let days = Int((validTo.timeIntervalSince(now) / 86_400).rounded(.up))
+        let days = TextFormat.daysRoundedUp(from: now, to: validTo)
         guard days <= TokenPolicy.absoluteMaximumLifespanDays else {
             throw GatehouseError.invalidInput(field: "Expiration", problem: "\(TextFormat.plural(days, "day")) is too long; a token lives at most \(TokenPolicy.absoluteMaximumLifespanDays) days.")
         }

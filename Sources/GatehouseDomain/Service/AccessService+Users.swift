@@ -278,8 +278,9 @@ extension AccessService {
 
     func validated(_ draft: UserDraft) throws(GatehouseError) -> UserDraft {
         var result = draft
-        result.displayName = try InputRules.displayName(draft.displayName)
+        // The login first: a display name left to default to it must not take the blame for it.
         result.loginName = try InputRules.loginName(draft.loginName)
+        result.displayName = try InputRules.displayName(draft.displayName)
         result.email = try InputRules.email(draft.email)
         return result
     }

@@ -15,6 +15,9 @@ enum InputRules {
         if let bad = value.unicodeScalars.first(where: isForbidden) {
             throw .invalidInput(field: field, problem: "contains the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)); remove it.")
         }
+        if SecretRedaction.containsSecretShape(value) {
+            throw .invalidInput(field: field, problem: "looks like a token secret (gpat_\u{2026}); a secret never belongs in a name or a note. Type something else, and revoke the token if that was a real one.")
+        }
         return value
     }
 
@@ -46,7 +49,9 @@ enum InputRules {
         let value = try text(raw, field: "Email", maximum: 254, allowEmpty: true)
         guard !value.isEmpty else { return value }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
+        // The domain: at least two dot-separated labels, none empty (not "a@.", "a@b.", "a@.b").
+        let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
+        guard parts.count == 2, !parts[0].isEmpty, labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), !value.contains(" ") else {
             throw .invalidInput(field: "Email", problem: "\u{201C}\(value)\u{201D} is not an email address or UPN (name@domain.example); leave it empty for service accounts.")
         }
         return value

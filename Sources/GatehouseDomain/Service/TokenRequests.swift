@@ -6,7 +6,8 @@ public enum TokenExpiration: Hashable, Sendable {
     /// The start of a day (as `TextFormat.parseDay` returns); the token is valid through that whole day.
     case endOfDay(Date)
 
-    /// Parses "30", "30d" or "YYYY-MM-DD".
+    /// Parses "30", "30d" or "YYYY-MM-DD". Any whole number of days that fits an `Int` parses (0 and
+    /// -5 too); whether it is allowed is `validTo(from:)`'s to say.
     public static func parse(_ text: String) -> TokenExpiration? {
         let value = text.trimmingCharacters(in: .whitespaces).lowercased()
         let digits = value.hasSuffix("d") ? String(value.dropLast()) : value
@@ -14,11 +15,32 @@ public enum TokenExpiration: Hashable, Sendable {
         return TextFormat.parseDay(value).map(TokenExpiration.endOfDay)
     }
 
-    func validTo(from now: Date) -> Date {
+    /// The instant the token stops working. Never traps, whatever the caller passes (the HTTP API
+    /// passes values straight through): a count of days outside 1…365, or a day outside the years
+    /// 1…9999, is an `invalidInput` naming the allowed range.
+    public func validTo(from now: Date) throws(GatehouseError) -> Date {
+        let maximum = TokenPolicy.absoluteMaximumLifespanDays
         switch self {
-        case let .days(days): now.addingTimeInterval(TimeInterval(days) * 86_400)
-        case let .endOfDay(day): day.addingTimeInterval(86_400)
+        case let .days(days):
+            guard (1...maximum).contains(days) else {
+                throw .invalidInput(field: "Expiration", problem: days < 1
+                    ? "\(days)d is not a lifespan; write 1d to \(maximum)d (days from now), or a date (YYYY-MM-DD)."
+                    : "\(days)d is too long; a token lives at most \(maximum) days, so write 1d to \(maximum)d.")
+            }
+            return now.addingTimeInterval(TimeInterval(days) * 86_400)
+        case let .endOfDay(day):
+            guard day.timeIntervalSince1970.isFinite, TextFormat.representableDates.contains(day) else {
+                throw .invalidInput(field: "Expiration", problem: "that day is outside the years 1 to 9999; write a date (YYYY-MM-DD) within the next \(maximum) days.")
+            }
+            return day.addingTimeInterval(86_400)
         }
+    }
+
+    /// The day as typed (for `.endOfDay`), for messages: "2025-01-01 is in the past" names the day
+    /// the person wrote, not the midnight after it.
+    var typedDay: Date? {
+        if case let .endOfDay(day) = self { return day }
+        return nil
     }
 }
 

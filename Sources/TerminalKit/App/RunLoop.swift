@@ -17,7 +17,9 @@ public enum LoopAction: Hashable, Sendable {
 
 /// A minimal Elm-style loop: render the state, wait for a key (or a tick), let the
 /// application update its state, repeat. The application owns its state and its update
-/// function; this only sequences them. A `.resize` always redraws.
+/// function; this only sequences them. A `.resize` always redraws. Ctrl-L repaints every cell
+/// (and still reaches the application); Ctrl-Z suspends the program as a shell job (htop, less);
+/// the loop ends when the backend says the terminal is gone.
 @MainActor
 public func runLoop(
     backend: some Backend, tickMilliseconds: Int = 100,
@@ -33,7 +35,14 @@ public func runLoop(
             needsDraw = false
         }
         let event: LoopEvent = await backend.readKey(timeoutMilliseconds: tickMilliseconds).map { .key($0) } ?? .tick
-        if event == .key(.resize) { needsDraw = true }
+        if backend.shouldStop { return }
+        if event == .key(.ctrl("z")) {
+            backend.suspend()
+            needsDraw = true
+            continue
+        }
+        if event == .key(.ctrl("l")) { backend.invalidate() }
+        if event == .key(.resize) || event == .key(.ctrl("l")) { needsDraw = true }
         switch await handle(event) {
         case .quit: return
         case .redraw: needsDraw = true

@@ -23,6 +23,13 @@ public final class NcursesBackend: Backend {
     private var cursorShown: Bool?
     private var isStopped = false
     private var pendingKeys: [Key] = []
+    /// Reads in a row that found the tty readable but gave no key: end of file or EIO.
+    private var deadReads = 0
+    public private(set) var isInputClosed = false
+    /// The terminating signal (SIGHUP, SIGTERM, SIGINT, SIGQUIT) that arrived while a secret was
+    /// shown, the exit having been left to the program; 0: none.
+    public private(set) var pendingSignal: Int32 = 0
+    public var shouldStop: Bool { isInputClosed || pendingSignal != 0 }
 
     /// Starts full-screen mode, or throws a `TerminalError` saying why it cannot.
     /// The checks `start` makes before touching the terminal, for programs that want to refuse
@@ -180,15 +187,33 @@ public final class NcursesBackend: Backend {
     // MARK: - Input
 
     public func readKey(timeoutMilliseconds: Int) async -> Key? {
-        guard !isStopped else { return nil }
+        guard !isStopped, !shouldStop else { return nil }
         if !pendingKeys.isEmpty { return pendingKeys.removeFirst() }
+        let signal = SignalGuard.takePendingSignal()
+        if signal != 0 {
+            pendingSignal = signal
+            return nil
+        }
+        if SignalGuard.takeContinued() {
+            // Back from a stop (kill -TSTP, then fg): whatever was written meanwhile is repainted.
+            invalidate()
+            return .resize
+        }
         wtimeout(window, Int32(min(max(0, timeoutMilliseconds), 1000)))
         defer { wtimeout(window, 50) }
         guard let raw = readRaw() else {
+            if Self.inputIsGone() {
+                deadReads += 1
+                // A few in a row, so a half-read escape sequence is not taken for a hangup.
+                if deadReads >= 3 { isInputClosed = true }
+            } else {
+                deadReads = 0
+            }
             // Let other main-actor work (background results) run before the next read.
             await Task.yield()
             return nil
         }
+        deadReads = 0
         if raw == .keyCode(KEY_MOUSE) { return readMouse() }
         guard raw == .character(27) else { return KeyDecoder.decode(raw) }
         // Esc: curses already waited ESCDELAY for a known sequence. A character already waiting
@@ -226,6 +251,69 @@ public final class NcursesBackend: Backend {
             if case .character(let code) = raw { paste.append(code) }
         }
         return .paste(paste.text)
+    }
+
+    /// After a read that gave nothing: is the tty hung up or at end of file (readable, yet holding
+    /// no byte), rather than quiet?
+    private static func inputIsGone() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return errno != EINTR }
+        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        guard descriptor.revents & Int16(POLLIN) != 0 else { return false }
+        var waiting: Int32 = 0
+        return ioctl(STDIN_FILENO, UInt(FIONREAD), &waiting) != 0 || waiting == 0
+    }
+
+    // MARK: - Life of the terminal
+
+    public func invalidate() {
+        guard !isStopped else { return }
+        clearok(window, true)
+    }
+
+    /// Ctrl-Z: leave full-screen mode (the shell's modes back), stop with SIGTSTP as a job does,
+    /// and on `fg` take the terminal again and repaint everything.
+    public func suspend() {
+        guard !isStopped else { return }
+        if options.mouse { mousemask(0, nil) }
+        if options.bracketedPaste { writeDirectly(BracketedPaste.disable) }
+        endwin()
+        var previous = sigaction()
+        var defaultAction = sigaction()
+        defaultAction.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&defaultAction.sa_mask)
+        sigaction(SIGTSTP, &defaultAction, &previous)
+        kill(getpid(), SIGTSTP)
+        // Continued.
+        sigaction(SIGTSTP, &previous, nil)
+        _ = SignalGuard.takeContinued()
+        reset_prog_mode()
+        if options.mouse { mousemask(cn_ALL_MOUSE_EVENTS(), nil) }
+        if options.bracketedPaste { writeDirectly(BracketedPaste.enable) }
+        cursorShown = nil
+        invalidate()
+    }
+
+    /// The bytes that wipe the screen and its scrollback: home, erase display, erase saved lines
+    /// (`E3`, `\e[3J`: xterm, VTE, tmux, the Linux console; others ignore it).
+    static let scrubSequence = Array("\u{1b}[H\u{1b}[2J\u{1b}[3J".utf8)
+
+    /// Marks a secret as shown (or no longer): while shown, a terminating signal scrubs the screen
+    /// before anything else and leaves the exit to the program.
+    public func setSecretShown(_ shown: Bool) {
+        SignalGuard.setSecretShown(shown, scrub: Self.scrubSequence)
+    }
+
+    /// Wipes the screen and the scrollback now, then repaints on the next frame: after a secret
+    /// was shown on a terminal without an alternate screen (TERM=vt100, linux), nothing of it stays.
+    public func scrubScreen() {
+        guard !isStopped else { return }
+        werase(window)
+        wnoutrefresh(window)
+        doupdate()
+        fflush(cn_stdout())
+        FileDescriptorOutput.write(String(decoding: Self.scrubSequence, as: UTF8.self), to: STDOUT_FILENO)
+        invalidate()
     }
 
     private func readRaw() -> RawInput? {

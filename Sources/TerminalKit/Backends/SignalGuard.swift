@@ -25,6 +25,20 @@ enum SignalGuard {
         cn_uninstall_restore_handlers()
     }
 
+    /// While a secret is on the screen, a terminating signal scrubs the screen and scrollback
+    /// (`scrub`) before restoring the terminal, and leaves the exit to the program.
+    static func setSecretShown(_ shown: Bool, scrub: [UInt8]) {
+        scrub.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cn_set_secret_shown(shown ? 1 : 0, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// The terminating signal that arrived while a secret was shown (0: none), once.
+    static func takePendingSignal() -> Int32 { cn_take_pending_signal() }
+
+    /// Whether SIGCONT arrived since the last call.
+    static func takeContinued() -> Bool { cn_take_continued() != 0 }
+
     /// The bytes that undo full-screen mode: reset attributes, show the cursor, leave keypad
     /// mode and the alternate screen, stop mouse and paste reporting.
     static func restoreSequence(mouse: Bool, bracketedPaste: Bool) -> [UInt8] {

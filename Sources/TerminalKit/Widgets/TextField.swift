@@ -46,13 +46,23 @@ public struct TextField: Hashable, Sendable {
         return true
     }
 
+    /// Typed or pasted text is never changed behind the person's back: a character that cannot
+    /// be stored (a control, an invisible or a direction-changing one) or a paste that does not
+    /// fit is refused whole, with the rule, instead of being stripped, replaced or cut.
     public mutating func handle(_ key: Key) -> EditOutcome {
         switch key {
         case .character(let c):
+            if let refusal = Self.refusal(forTyped: String(c)) { return .refused(refusal) }
             if insert(String(c)) { return .changed }
             if let maxLength, characters.count >= maxLength { return .refused("At most \(maxLength) characters") }
             return .ignored
-        case .paste(let text): return insert(text) ? .changed : .ignored
+        case .paste(let text):
+            let oneLine = String(text.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+            if let refusal = Self.refusal(forTyped: oneLine) { return .refused(refusal) }
+            if let maxLength, characters.count + oneLine.count > maxLength {
+                return .refused("Not pasted: \(oneLine.count) characters, and this field holds at most \(maxLength)\(characters.isEmpty ? "" : " (\(characters.count) already typed)")")
+            }
+            return insert(oneLine) ? .changed : .ignored
         case .left: return moveCursor(to: cursor - 1)
         case .right: return moveCursor(to: cursor + 1)
         case .home, .ctrl("a"): return moveCursor(to: 0)
@@ -91,6 +101,25 @@ public struct TextField: Hashable, Sendable {
         characters.removeSubrange(range)
         cursor = range.lowerBound
         return .changed
+    }
+
+    /// Why typed text cannot go in: it holds a control character (C0, DEL, C1), an invisible one
+    /// (zero-width space, joiner, word joiner, BOM) or a bidirectional control. Nil: it can.
+    static func refusal(forTyped text: String) -> String? {
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let kind: String? = switch value {
+            case 0x00...0x1F, 0x7F...0x9F: "a control character"
+            case 0x200B...0x200D, 0x2060, 0xFEFF: "an invisible character"
+            case 0x202A...0x202E, 0x2066...0x2069, 0x061C, 0x200E, 0x200F: "a text-direction control"
+            default: nil
+            }
+            if let kind {
+                let hex = String(value, radix: 16, uppercase: true)
+                return "U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) is \(kind); it cannot be typed here"
+            }
+        }
+        return nil
     }
 
     /// One line, no controls: newlines and tabs become spaces, other controls placeholders.

@@ -55,25 +55,51 @@ final class CLIFixture: @unchecked Sendable {
     let folder: URL
     let databasePath: String
     let clock: ManualClock
-    let service: AccessService
-    let admin: Actor
+    private(set) var service: AccessService!
+    private(set) var admin: Actor!
     let adminLogin: String
-    let organization: Organization
+    private(set) var organization: Organization!
     /// Token ids by name.
     private(set) var tokenIDs: [String: TokenID] = [:]
 
-    init() throws {
+    /// Seeded once per test process; every fixture starts from a copy of its file (seeding through
+    /// the façade each time cost most of a bad-input case).
+    private static let template: Result<CLIFixture, any Error> = Result {
+        let template = try CLIFixture(seeding: true)
+        try (template.service.store as? SQLiteDirectoryStore)?.checkpoint()
+        return template
+    }
+
+    convenience init() throws {
+        let template = try Self.template.get()
+        try self.init(seeding: false)
+        tokenIDs = template.tokenIDs
+        _ = try? FileManager.default.removeItem(atPath: databasePath)
+        try FileManager.default.copyItem(atPath: template.databasePath, toPath: databasePath)
+        try finishOpening()
+    }
+
+    private init(seeding: Bool) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cli-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         databasePath = folder.appendingPathComponent("gatehouse.sqlite").path
         clock = ManualClock(Self.start)
-        let catalog = try ResourceLocator.locate().scopeCatalog()
-        service = AccessService(store: try SQLiteDirectoryStore(path: databasePath), catalog: catalog, clock: clock, lastUsedGranularity: 0)
         adminLogin = try OperatingSystemLogin.current()
+        guard seeding else { return }
+        try finishOpening()
         try service.bootstrapIfEmpty(administratorLogin: adminLogin, displayName: "Ada Admin")
         admin = try service.resolveActor(login: adminLogin)
         organization = try service.organization(named: "Default", by: admin)
         try seed()
+    }
+
+    private func finishOpening() throws {
+        let catalog = try ResourceLocator.locate().scopeCatalog()
+        service = AccessService(store: try SQLiteDirectoryStore(path: databasePath), catalog: catalog, clock: clock, lastUsedGranularity: 0)
+        if (try? service.user(login: adminLogin)) != nil {
+            admin = try service.resolveActor(login: adminLogin)
+            organization = try service.organization(named: "Default")
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -119,9 +145,14 @@ final class CLIFixture: @unchecked Sendable {
 
     /// Runs `gatehouse ARGS --db PATH` in-process. `database: false` for commands that take no `--db`.
     func run(_ arguments: [String], stdin: String = "", database: Bool = true, width: Int = 100) -> CLIResult {
+        run(arguments, stdinBytes: Array(stdin.utf8), database: database, width: width)
+    }
+
+    /// The same with stdin as raw bytes (invalid UTF-8, NUL, megabytes).
+    func run(_ arguments: [String], stdinBytes: [UInt8], database: Bool = true, width: Int = 100) -> CLIResult {
         let captured = CapturedText()
         let output = CommandOutput(standardOutput: captured.appendOut, standardError: captured.appendErr)
-        let environment = CLIEnvironment(output: output, input: TextStandardInput(stdin), clock: clock, terminalWidth: width)
+        let environment = CLIEnvironment(output: output, input: TextStandardInput(bytes: stdinBytes), clock: clock, terminalWidth: width)
         let status: Int32 = CLIEnvironment.$current.withValue(environment) {
             do {
                 var command = try GatehouseCommand.parseAsRoot(arguments + (database ? ["--db", databasePath] : []))
@@ -130,7 +161,7 @@ final class CLIFixture: @unchecked Sendable {
             } catch {
                 // What `main` does with an error: the message (help goes to stdout), then the status.
                 let code = GatehouseCommand.exitCode(for: error).rawValue
-                let message = GatehouseCommand.fullMessage(for: error)
+                let message = GatehouseCommand.message(for: error)
                 if !message.isEmpty {
                     if code == 0 { captured.appendOut(message + "\n") } else { captured.appendErr(message + "\n") }
                 }

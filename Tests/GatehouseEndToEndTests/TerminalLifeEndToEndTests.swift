@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// How the console lives and ends on a real terminal: orphaned on a closed tty, killed on the
+/// show-once screen of a terminal without an alternate screen.
+@Suite(.serialized, .enabled(if: TmuxSession.executable != nil && Binary.gatehouse != nil, "needs tmux and a built gatehouse binary"))
+struct TerminalLifeEndToEndTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-life-\(UUID().uuidString)")
+    var binary: String { Binary.gatehouse?.path ?? "gatehouse" }
+
+    /// The console on a pty that is not its controlling terminal (so closing it sends no SIGHUP,
+    /// as for a background job or a process immune to SIGHUP): reads then fail with EIO. It must
+    /// end within a second, not spin on the dead tty.
+    @Test func orphanedConsoleExitsWithinASecondWhenItsTerminalCloses() throws {
+        // posix_openpt and friends are not imported into Swift: /dev/ptmx and its ioctls instead.
+        // Close-on-exec: a process other tests spawn meanwhile must not keep the pty open.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        #expect(master >= 0)
+        var unlock: Int32 = 0
+        #expect(ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0)
+        var number: UInt32 = 0
+        #expect(ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0)
+        let slavePath = "/dev/pts/\(number)"
+        let slave = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        #expect(slave >= 0)
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for target in Int32(0)...2 { posix_spawn_file_actions_adddup2(&actions, slave, target) }
+        posix_spawn_file_actions_addclose(&actions, master)
+        let words: [String] = [binary, "demo"]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let settings: [String] = ["TERM=xterm-256color", "HOME=\(NSHomeDirectory())", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        let environment = settings.map { strdup($0) } + [nil]
+        defer { environment.forEach { free($0) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, binary, &actions, nil, argv, environment) == 0)
+        close(slave)
+        defer { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, WNOHANG) }
+
+        // Wait for the first frame, reading (and discarding) what the console draws.
+        var seen = ""
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while !seen.contains("Users"), Date().timeIntervalSince(start) < 20 {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 200) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            if count > 0 { seen += String(decoding: buffer[0..<count], as: UTF8.self) }
+        }
+        #expect(seen.contains("Users"), "the console never drew its first frame")
+
+        close(master)
+        let closed = Date()
+        var status: Int32 = 0
+        var exited = false
+        while Date().timeIntervalSince(closed) < 5 {
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true; break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let elapsed = Date().timeIntervalSince(closed)
+        #expect(exited, "the console still runs 5 s after its terminal closed")
+        #expect(elapsed < 1.0, "took \(elapsed) s to notice the closed terminal")
+    }
+
+    /// TERM=vt100 has no alternate screen, so the secret is drawn on the terminal's own screen;
+    /// SIGHUP on the show-once screen must wipe it from the screen and the scrollback, and the
+    /// audit log then says the secret was never acknowledged.
+    @Test(arguments: ["vt100", "linux"])
+    func hangupOnTheShowOnceScreenLeavesNoSecretAndIsAudited(_ term: String) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("demo.sqlite").path
+        let session = try TmuxSession(command: "'\(binary)' demo --keep '\(path)'", environment: ["TERM": term])
+        try session.waitFor("Alice Andersen")
+        try session.send("3")
+        try session.send("n")
+        try session.waitFor("Owner")
+        try session.send("Enter")
+        try session.waitFor("Name the token")
+        try session.send("left-on-screen", literal: true)
+        try session.send("Enter")
+        try session.waitFor("Where may")
+        try session.send("Enter")
+        try session.waitFor("How long")
+        try session.send("Enter")
+        try session.waitFor("Custom defined")
+        try session.send("Build", literal: true)
+        try session.send("Right")
+        try session.send("Enter")
+        try session.waitFor("Policies")
+        try session.send("Enter")
+        let shown = try session.waitFor("will not be shown again")
+        let token = try #require(shown.firstMatch(of: /gpat_[0-9A-Za-z]{49}/).map { String($0.output) })
+
+        let shell = try session.tmux(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The shell's child is the console (/proc, so no procps is needed).
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        let pid = try #require(children.split(separator: " ").first.flatMap { pid_t($0) })
+        #expect(kill(pid, SIGHUP) == 0)
+        let (status, _) = try session.waitForExit()
+        #expect(status == 128 + SIGHUP)
+        let everything = try session.tmux(["capture-pane", "-p", "-S", "-", "-t", "0"])
+        #expect(!everything.contains(token), "the secret is still on the screen or in the scrollback")
+        #expect(!everything.contains(String(token.dropFirst(5).prefix(20))))
+
+        let audit = try Subprocess.run(binary, ["audit", "list", "--action", "token.secret-never-acknowledged", "--db", path])
+        #expect(audit.status == 0, "\(audit.error)")
+        #expect(audit.output.contains("left-on-screen"), "\(audit.output)")
+        let listed = try Subprocess.run(binary, ["tokens", "list", "--search", "left-on-screen", "--json", "--db", path])
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let detail = try Subprocess.run(binary, ["tokens", "show", id, "--db", path])
+        #expect(detail.output.contains("NEVER ACKNOWLEDGED"), "\(detail.output)")
+    }
+}
