@@ -13,7 +13,7 @@ import GatehouseDomain
     /// sam belongs to both and administers Northwind.
     init() throws {
         fixture = try CLIFixture()
-        let service = fixture.service, admin = fixture.admin
+        let service: AccessService = fixture.service, admin: Actor = fixture.admin
         northwind = try service.createOrganization(named: "Northwind", by: admin)
         let dana = try service.createUser(UserDraft(displayName: "Dana", loginName: "dana"), in: [fixture.organization.id], by: admin)
         let nora = try service.createUser(UserDraft(displayName: "Nora", loginName: "nora"), in: [northwind.id], by: admin)

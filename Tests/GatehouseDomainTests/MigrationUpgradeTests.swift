@@ -62,13 +62,13 @@ struct MigrationUpgradeTests {
         let store = try SQLiteDirectoryStore(path: path, opening: .existing)
         #expect(try store.appliedMigrations() == Schema.identifiers)
         let service = AccessService(store: store, catalog: try RepoResources.catalog(), clock: ManualClock(TestDirectory.start))
-        #expect(try service.user(login: "bob").displayName == "Bob Builder")
+        #expect(try service.user(login: "bob", by: try service.resolveActor(login: "admin")).displayName == "Bob Builder")
         // The search indexes added later know the rows that were there before them.
-        #expect(try service.users(UserQuery(search: TextSearch("Build")), page: .first(10)).items.map(\.loginName) == ["bob"])
+        #expect(try service.users(UserQuery(search: TextSearch("Build")), page: .first(10), by: try service.resolveActor(login: "admin")).items.map(\.loginName) == ["bob"])
         let verified = try #require(try service.verify(made.secret).success)
         #expect(verified.owner.loginName == "bob")
         #expect(verified.token.id.uuid == made.tokenID)
-        #expect(try service.count(UserQuery()) == 2)
+        #expect(try service.count(UserQuery(), by: try service.resolveActor(login: "admin")) == 2)
 
         let fresh = folder.path("new.sqlite")
         _ = try SQLiteDirectoryStore(path: fresh)
@@ -89,7 +89,7 @@ struct MigrationUpgradeTests {
         #expect(try store.appliedMigrations() == Schema.identifiers)
         let service = AccessService(store: store, catalog: try RepoResources.catalog(), clock: ManualClock(TestDirectory.start))
         let admin = try service.resolveActor(login: "admin")
-        #expect(try service.user(login: "bob").displayName == "Bob Builder")
+        #expect(try service.user(login: "bob", by: try service.resolveActor(login: "admin")).displayName == "Bob Builder")
         let tokens = try service.tokens(TokenQuery(), page: .first(10), by: admin).items
         #expect(tokens.map(\.displayName).sorted() == ["ci", "nightly"])
         #expect(try service.count(AuditQuery(), by: admin) >= 4)
@@ -110,7 +110,7 @@ struct MigrationUpgradeTests {
             let service = AccessService(store: store, catalog: try RepoResources.catalog(), clock: clock)
             try service.bootstrapIfEmpty(administratorLogin: "admin", displayName: "Ada Admin")
             let admin = try service.resolveActor(login: "admin")
-            let organization = try service.organization(named: "Default")
+            let organization = try service.organization(named: "Default", by: admin)
             let bob = try service.createUser(UserDraft(displayName: "Bob Builder", loginName: "bob"), in: [organization.id], by: admin)
             _ = try service.createToken(TokenRequest(displayName: "ci", target: .organization(organization.id), scopes: .custom(["vso.code"]), expiration: .days(30)), by: admin)
             _ = try service.createToken(TokenRequest(displayName: "nightly", target: .organization(organization.id), scopes: .custom(["vso.code"]), expiration: .days(30)), by: admin)
@@ -153,8 +153,8 @@ struct MigrationUpgradeTests {
         let error: GatehouseError?
         switch table {
         case "token": error = expectError { try service.tokens(TokenQuery(), page: .first(10), by: try service.resolveActor(login: "bob")) }
-        case "organization": error = expectError { try service.organizations() }
-        default: error = expectError { try service.users(UserQuery(), page: .first(10)) }
+        case "organization": error = expectError { try service.organizations(by: try service.resolveActor(login: "admin")) }
+        default: error = expectError { try service.users(UserQuery(), page: .first(10), by: try service.resolveActor(login: "admin")) }
         }
         #expect(error?.category == .storage)
         #expect(error?.description.contains("table \(table)") == true, "\(error?.description ?? "")")

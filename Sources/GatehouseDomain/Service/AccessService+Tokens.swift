@@ -140,15 +140,15 @@ extension AccessService {
             let authorization = try authorize(actor, writer)
             let acting = authorization.user
             var token = try actionableToken(id, authorization, action: "regenerate other users' tokens", writer)
-            if token.ownerID != acting.id, let owner = try writer.user(token.ownerID), !owner.kind.acceptsDelegatedTokens {
-                // A new secret would let the admin authenticate as that person: revoke it instead.
-                throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} belongs to \(owner.loginName), a \(owner.kind.title.lowercased()); only its owner may regenerate it (you may revoke it). Administrators regenerate tokens of service accounts, service principals and job agents only.")
-            }
             if let expectedVersion, token.version != expectedVersion {
                 throw GatehouseError.staleVersion(kind: .token, name: token.displayName)
             }
             guard token.revocation == nil else {
                 throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} is revoked; revoked tokens stay revoked. Create a new token instead.")
+            }
+            if token.ownerID != acting.id, let owner = try writer.user(token.ownerID), !owner.kind.acceptsDelegatedTokens {
+                // A new secret would let the admin authenticate as that person: revoke it instead.
+                throw GatehouseError.notAllowed("\u{201C}\(token.displayName)\u{201D} belongs to \(owner.loginName), a \(owner.kind.title.lowercased()); only its owner may regenerate it (you may revoke it). Administrators regenerate tokens of service accounts, service principals and job agents only.")
             }
             guard let owner = try writer.user(token.ownerID), owner.isActive else {
                 throw GatehouseError.notAllowed("The owner of \u{201C}\(token.displayName)\u{201D} is disabled; enable the account before regenerating its tokens.")

@@ -96,9 +96,9 @@ final class CLIFixture: @unchecked Sendable {
     private func finishOpening() throws {
         let catalog = try ResourceLocator.locate().scopeCatalog()
         service = AccessService(store: try SQLiteDirectoryStore(path: databasePath), catalog: catalog, clock: clock, lastUsedGranularity: 0)
-        if (try? service.user(login: adminLogin)) != nil {
-            admin = try service.resolveActor(login: adminLogin)
-            organization = try service.organization(named: "Default")
+        if let resolved = try? service.resolveActor(login: adminLogin) {
+            admin = resolved
+            organization = try service.organization(named: "Default", by: resolved)
         }
     }
 
