@@ -8,16 +8,27 @@ import TerminalKit
 public enum ConsoleApp {
     /// Opens the terminal, runs until the user quits, and restores the terminal (also on errors
     /// and signals). Throws `TerminalError` (exit status 2) when there is no usable terminal.
-    public static func run(service: AccessService, actor: Actor, options: TerminalOptions) async throws {
+    ///
+    /// `endReason` is asked before every key: a reason ends the session at once (an SSH key
+    /// removed, its owner disabled) and is returned, for the caller to print once the terminal is back.
+    @discardableResult
+    public static func run(service: AccessService, actor: Actor, options: TerminalOptions,
+                           endReason: () -> String? = { nil }) async throws -> String? {
         try await NcursesBackend.run(options: options) { terminal in
             let console = Console(service: service, actor: actor)
+            var ended: String?
             await runLoop(backend: terminal, tickMilliseconds: 250, render: { buffer in
                 console.render(into: &buffer, theme: terminal.theme)
             }, handle: { event in
+                if case .key = event, let reason = endReason() {
+                    ended = reason
+                    return .quit
+                }
                 let action = step(console, event: event, size: terminal.size)
                 if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
                 return action
             })
+            return ended
         }
     }
 

@@ -21,6 +21,8 @@ struct DirectoryContext {
 
     /// Opens the database, bootstrapping an empty one with the OS login as first administrator.
     static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil) throws(GatehouseError) -> DirectoryContext {
+        // Over SSH the key's owner acts, on the database sshd's forced command names: nothing else.
+        if let session = CLIEnvironment.current.sshSession { return try session.open(asLogin: options.asLogin, db: options.db) }
         let resources = try ResourceLocator.locate()
         let catalog = try resources.scopeCatalog()
         let path = pathOverride ?? DatabaseLocation.resolve(explicitPath: options.db)
