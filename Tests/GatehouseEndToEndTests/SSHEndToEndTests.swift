@@ -42,12 +42,12 @@ struct SSHEndToEndTests {
 
     @Test func eachKeyOpensTheConsoleAsItsOwnerAndResizingRedraws() throws {
         let aliceSession = try console(alice.path)
-        var screen = try aliceSession.waitFor("alice via SSH key \(aliceFingerprint.prefix(19))")
+        var screen = try aliceSession.waitFor("alice via SSH key \(aliceFingerprint.prefix(15))")
         #expect(screen.contains("Users"))
         #expect(!screen.contains("bob via"))
 
         let bobSession = try console(bob.path)
-        screen = try bobSession.waitFor("bob via SSH key \(bobFingerprint.prefix(19))")
+        screen = try bobSession.waitFor("bob via SSH key \(bobFingerprint.prefix(15))")
         #expect(screen.contains("Bob Berg"), "the user list shows the directory")
 
         // A window resize travels over SSH (window-change) and the console redraws to the new width.

@@ -30,7 +30,7 @@ struct SSHSessionCommand: AsyncParsableCommand {
         if sent.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             try await openConsole(environment)
         } else {
-            try await runCommand(sent, environment)
+            try await Self.runSent(sent, environment)
         }
     }
 
@@ -50,7 +50,10 @@ struct SSHSessionCommand: AsyncParsableCommand {
         }
     }
 
-    private func runCommand(_ sent: String, _ environment: CLIEnvironment) async throws {
+    /// Runs the command the client sent as the session's owner: split like a shell would (no shell
+    /// runs), checked against `SSHCommandPolicy`, parsed and run in-process with `environment`
+    /// (which carries the session identity). Errors print as `main` prints them; throws the exit status.
+    static func runSent(_ sent: String, _ environment: CLIEnvironment) async throws {
         let words: [String]
         do {
             words = try ShellWords.split(sent)
@@ -62,22 +65,23 @@ struct SSHSessionCommand: AsyncParsableCommand {
             environment.output.error(refusal)
             throw ExitStatus.permissionDenied.exitCode
         }
-        var command: any ParsableCommand
         do {
-            command = try GatehouseCommand.parseAsRoot(words)
-        } catch {
-            GatehouseCommand.exit(withError: error)
-        }
-        await CLIEnvironment.$current.withValue(environment) {
-            do {
+            var command = try GatehouseCommand.parseAsRoot(words)
+            try await CLIEnvironment.$current.withValue(environment) {
                 if var asynchronous = command as? any AsyncParsableCommand {
                     try await asynchronous.run()
                 } else {
                     try command.run()
                 }
-            } catch {
-                GatehouseCommand.exit(withError: error)
             }
+        } catch {
+            // What `main` does with an error: the message (help to stdout), then the status.
+            let code = GatehouseCommand.exitCode(for: error)
+            let message = GatehouseCommand.fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { environment.output.line(message) } else { environment.output.note(message) }
+            }
+            if code != .success { throw code }
         }
     }
 }

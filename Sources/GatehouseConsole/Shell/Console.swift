@@ -270,12 +270,12 @@ public final class Console {
     // MARK: Render
 
     /// Who is acting, for the header: "alice", "root as alice", or over SSH "alice via SSH key
-    /// SHA256:AbCdEfGhIjKl…" (the fingerprint shortened so the header still fits 80 columns).
+    /// SHA256:AbCdEfGh…" (the fingerprint shortened so the header still fits 80 columns).
     static func actingText(_ actor: Actor) -> String {
         switch actor.credential {
         case nil: actor.displayText
         case let .sshKey(fingerprint)?:
-            "\(actor.displayText) via SSH key \(fingerprint.count > 19 ? fingerprint.prefix(19) + "\u{2026}" : fingerprint)"
+            "\(actor.displayText) via SSH key \(fingerprint.count > 15 ? fingerprint.prefix(15) + "\u{2026}" : fingerprint)"
         case let credential?: "\(actor.displayText) via \(credential.auditText)"
         }
     }
