@@ -56,7 +56,7 @@ enum ConsoleLauncher {
         }
         do {
             if let reason = try await ConsoleApp.run(service: opened.0, actor: opened.1, options: options, endReason: { endReason(opened.0, opened.1) }) {
-                output.error(reason)
+                output.error("the session ended. \(reason)")
                 throw ExitStatus.permissionDenied.exitCode
             }
         } catch let error as TerminalError {

@@ -25,6 +25,8 @@ extension AccessService {
             }
             return nil
         } catch {
+            // A database hiccup is not a verdict: the next key asks again, and every change re-checks anyway.
+            if case .storage = error { return nil }
             return error.description
         }
     }
