@@ -203,6 +203,15 @@ func sshdDequote(_ line: String) -> String? {
         #expect(event.details.contains(AuditDetail("via", "SSH key \(aliceKey)")))
     }
 
+    @Test func tokensVerifyChecksTheSessionsDatabase() async throws {
+        let created = await send("tokens create --name verify-me --expires 7d --scope vso.code --json")
+        let secret = try #require(try created.jsonObject()["secret"] as? String)
+        let verified = await send("tokens verify --json", stdin: secret + "\n")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(try verified.jsonObject()["valid"] as? Bool == true)
+        #expect(!verified.stdout.contains(secret))
+    }
+
     @Test func identityAndDatabaseCannotBeChanged() async throws {
         for line in ["tokens list --as bob", "tokens list --db /tmp/other.sqlite", "demo", "dev seed --db /tmp/x"] {
             let result = await send(line)
