@@ -21,7 +21,7 @@ struct SSHCommand: ParsableCommand {
             discussion: """
                 Prints one line, command="… ssh session --db PATH --key SHA256:…",restrict,pty TYPE KEY, when the key is \
                 registered, its owner is active and USER is the service account; nothing otherwise (the reason goes to \
-                stderr and syslog, facility authpriv). Exit status 0 in both cases; 1 when misconfigured (no database, \
+                stderr and syslog, facility authpriv). Exit status 0 in both cases; non-zero, with the reason, when misconfigured (no database, \
                 no Resources).
                 """)
 
@@ -36,36 +36,46 @@ struct SSHCommand: ParsableCommand {
         func run() throws {
             let output = CLIEnvironment.current.output
             try GatehouseCommand.run(output) { () throws(GatehouseError) in
-                let serviceAccount = if let serviceUser { serviceUser } else { try OperatingSystemLogin.current() }
-                let path = SSHPaths.absolute(DatabaseLocation.resolve(explicitPath: db))
-                guard user == serviceAccount else {
-                    return SSHLoginLog.refused("user \u{201C}\(user)\u{201D} is not the service account \(serviceAccount); only \(serviceAccount)@host logs in with Gatehouse keys", output)
-                }
-                let offered: SSHPublicKey
-                do throws(SSHKeyError) {
-                    offered = try SSHPublicKey.parse("\(keyType) \(key)")
-                } catch {
-                    return SSHLoginLog.refused("the offered \(keyType) key is not one Gatehouse accepts (\(error.description))", output)
-                }
-                guard offered.algorithm.rawValue == keyType else {
-                    return SSHLoginLog.refused("sshd said the key type is \(keyType), but the key is \(offered.algorithm.rawValue)", output)
-                }
-                let store = try SSHSessionIdentity.openExisting(path)
-                let service = AccessService(store: store, catalog: try ResourceLocator.locate().scopeCatalog())
-                let actor: Actor
                 do throws(GatehouseError) {
-                    actor = try service.sshLogin(fingerprint: offered.fingerprint)
+                    try lookup(output)
                 } catch {
-                    if case .storage = error { throw error }
-                    if case .notFound = error {
-                        return SSHLoginLog.refused("key \(offered.fingerprint) (\(offered.displayType)) is not registered to any account", output)
-                    }
-                    return SSHLoginLog.refused(error.description, output)
+                    // sshd drops the command's stderr: without syslog a broken setup would be silent.
+                    SSHLoginLog.failed(error.description)
+                    throw error
                 }
-                let command = [try SSHPaths.executable(), "ssh", "session", "--db", path, "--key", offered.fingerprint]
-                output.line(try AuthorizedKeysLine.line(command: command, key: offered))
-                SSHLoginLog.accepted("key \(offered.fingerprint) (\(offered.displayType)) logs in as \(actor.user.loginName)", output)
             }
+        }
+
+        private func lookup(_ output: CommandOutput) throws(GatehouseError) {
+            let serviceAccount = if let serviceUser { serviceUser } else { try OperatingSystemLogin.current() }
+            let path = SSHPaths.absolute(DatabaseLocation.resolve(explicitPath: db))
+            guard user == serviceAccount else {
+                return SSHLoginLog.refused("user \u{201C}\(user)\u{201D} is not the service account \(serviceAccount); only \(serviceAccount)@host logs in with Gatehouse keys", output)
+            }
+            let offered: SSHPublicKey
+            do throws(SSHKeyError) {
+                offered = try SSHPublicKey.parse("\(keyType) \(key)")
+            } catch {
+                return SSHLoginLog.refused("the offered \(keyType) key is not one Gatehouse accepts (\(error.description))", output)
+            }
+            guard offered.algorithm.rawValue == keyType else {
+                return SSHLoginLog.refused("sshd said the key type is \(keyType), but the key is \(offered.algorithm.rawValue)", output)
+            }
+            let store = try SSHSessionIdentity.openExisting(path)
+            let service = AccessService(store: store, catalog: try ResourceLocator.locate().scopeCatalog())
+            let actor: Actor
+            do throws(GatehouseError) {
+                actor = try service.sshLogin(fingerprint: offered.fingerprint)
+            } catch {
+                if case .storage = error { throw error }
+                if case .notFound = error {
+                    return SSHLoginLog.refused("key \(offered.fingerprint) (\(offered.displayType)) is not registered to any account", output)
+                }
+                return SSHLoginLog.refused(error.description, output)
+            }
+            let command = [try SSHPaths.executable(), "ssh", "session", "--db", path, "--key", offered.fingerprint]
+            output.line(try AuthorizedKeysLine.line(command: command, key: offered))
+            SSHLoginLog.accepted("key \(offered.fingerprint) (\(offered.displayType)) logs in as \(actor.user.loginName)", output)
         }
     }
 }
@@ -114,9 +124,18 @@ enum SSHLoginLog {
         write("accepted: " + message, priority: LOG_INFO, output)
     }
 
+    /// A misconfiguration: to syslog only (the caller prints the error on stderr).
+    static func failed(_ message: String) {
+        syslog("failed: " + OutputSanitizer.inert(message), priority: LOG_ERR)
+    }
+
     private static func write(_ message: String, priority: Int32, _ output: CommandOutput) {
         let text = OutputSanitizer.inert(message)
         output.note("gatehouse ssh authorized-keys: " + text)
+        syslog(text, priority: priority)
+    }
+
+    private static func syslog(_ text: String, priority: Int32) {
         openlog("gatehouse", LOG_PID, LOG_AUTHPRIV)
         withVaList([text]) { vsyslog(priority, "ssh authorized-keys: %s", $0) }
         closelog()
