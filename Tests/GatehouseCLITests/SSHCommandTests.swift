@@ -265,3 +265,25 @@ func sshdDequote(_ line: String) -> String? {
         #expect(fixture.service.sshSessionEndReason(actor) != nil)
     }
 }
+
+@Suite struct SSHSetupTests {
+    @Test func printsTheMatchBlockWithThisBinaryAndDatabase() throws {
+        let fixture = try CLIFixture()
+        let result = fixture.run(["ssh", "setup", "--service-user", "gatehouse"])
+        let binary = try SSHPaths.executable()
+        #expect(result.stdout.contains("Match User gatehouse"))
+        #expect(result.stdout.contains("    AuthorizedKeysCommand \(ShellWords.quote(binary)) ssh authorized-keys --db \(ShellWords.quote(fixture.databasePath)) %u %t %k"))
+        #expect(result.stdout.contains("    AuthorizedKeysCommandUser gatehouse"))
+        #expect(result.stdout.contains("    AuthorizedKeysFile none"))
+        #expect(result.stdout.contains("    PasswordAuthentication no"))
+        #expect(result.stdout.contains("ok: the binary path \(binary) is absolute"))
+        // Whether every check passes depends on the machine; a failure is reported, with status 3.
+        #expect(result.status == 0 || (result.status == 3 && result.stdout.contains("problem:")))
+    }
+
+    @Test func sshdsOwnershipRuleIsCheckedAllTheWayUp() throws {
+        #expect(SSHSetupChecks.unsafeAncestor(of: "/tmp/gatehouse")?.contains("/tmp") == true, "/tmp is writable by everyone")
+        #expect(SSHSetupChecks.unsafeAncestor(of: "/no/such/binary")?.contains("cannot stat") == true)
+        if geteuid() == 0 { #expect(SSHSetupChecks.unsafeAncestor(of: "/usr/bin/env") == nil) }
+    }
+}
