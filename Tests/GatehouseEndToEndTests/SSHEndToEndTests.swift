@@ -121,6 +121,13 @@ struct SSHEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: server.data.appendingPathComponent("other.sqlite").path))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/other.sqlite"))
 
+        // A second key, sent on stdin (no file on the server), logs in as alice at once.
+        let laptop = try server.makeKey("alice-laptop", type: "ecdsa")
+        let added = try server.run(key: alice.path, "users keys add alice", input: laptop.publicLine)
+        #expect(added.status == 0, "\(added.error)")
+        let fromLaptop = try server.run(key: laptop.path, "tokens list --json")
+        #expect(fromLaptop.status == 0 && fromLaptop.output.contains("alice-ci"))
+
         let noTerminal = try server.run(key: alice.path, nil)
         #expect(noTerminal.status == 2 && noTerminal.error.contains("ssh -t"))
 
