@@ -78,7 +78,7 @@ struct SSHEndToEndTests {
 
         // The lookup itself says why, for the administrator (sshd's log gets it through syslog).
         let fields = stranger.publicLine.split(separator: " ")
-        let lookup = try Subprocess.run(server.binary, ["ssh", "authorized-keys", "--db", server.database, "--service-user", "gatehouse", "gatehouse", String(fields[0]), String(fields[1])])
+        let lookup = try server.runBinary(["ssh", "authorized-keys", "--db", server.database, "--service-user", "gatehouse", "gatehouse", String(fields[0]), String(fields[1])])
         #expect(lookup.status == 0 && lookup.output.isEmpty)
         #expect(lookup.error.contains("not registered"))
 

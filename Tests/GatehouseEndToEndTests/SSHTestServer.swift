@@ -49,7 +49,7 @@ final class SSHTestServer {
 
         let manager = FileManager.default
         try manager.createDirectory(at: system.appendingPathComponent("bin"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try manager.copyItem(atPath: Binary.gatehouse?.path ?? "", toPath: binary)
+        try Self.copyExecutable(from: Binary.gatehouse?.path ?? "", to: binary)
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         try manager.createDirectory(at: system.appendingPathComponent("share"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try manager.copyItem(at: repository.appendingPathComponent("Resources"), to: system.appendingPathComponent("share/gatehouse"))
@@ -88,6 +88,19 @@ final class SSHTestServer {
         }
     }
 
+    /// Runs the copied binary. Right after the copy, a child forked by a parallel test may still
+    /// hold the copy's write descriptor until it execs, and exec fails with ETXTBSY: wait that out.
+    func runBinary(_ arguments: [String]) throws -> Subprocess.Result {
+        for _ in 0..<100 {
+            do {
+                return try Subprocess.run(binary, arguments)
+            } catch SubprocessError.spawn(_, ETXTBSY) {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        return try Subprocess.run(binary, arguments)
+    }
+
     /// A new client key pair in the data folder; returns the private key's path and the public line.
     func makeKey(_ name: String, type: String) throws -> (path: String, publicLine: String) {
         let path = data.appendingPathComponent(name).path
@@ -102,7 +115,7 @@ final class SSHTestServer {
     @discardableResult
     func start() throws -> Subprocess.Result {
         try giveDataToServiceAccount()
-        let setup = try Subprocess.run(binary, ["ssh", "setup", "--service-user", Self.serviceUser, "--db", database])
+        let setup = try runBinary(["ssh", "setup", "--service-user", Self.serviceUser, "--db", database])
         let lines = setup.output.split(separator: "\n", omittingEmptySubsequences: false)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("Match User") }) else { throw SSHTestError.setup(setup.output + setup.error) }
         let block = lines[start...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
@@ -190,6 +203,26 @@ final class SSHTestServer {
         return (entry.pointee.pw_uid, entry.pointee.pw_gid)
     }
 
+    /// Copies a program through a close-on-exec descriptor, so no child spawned meanwhile by a
+    /// parallel test keeps it open for writing (which would make every exec of it fail, ETXTBSY).
+    private static func copyExecutable(from source: String, to destination: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw SSHTestError.copy(destination, errno) }
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            var offset = 0
+            while offset < raw.count {
+                let count = write(descriptor, base + offset, raw.count - offset)
+                if count <= 0 { return offset }
+                offset += count
+            }
+            return offset
+        }
+        guard written == bytes.count else { throw SSHTestError.copy(destination, errno) }
+    }
+
     private static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw SSHTestError.port }
@@ -239,7 +272,7 @@ final class SSHTestServer {
 }
 
 enum SSHTestError: Error, CustomStringConvertible {
-    case setup(String), config(String), notListening(String), account(String), port
+    case setup(String), config(String), notListening(String), account(String), port, copy(String, Int32)
 
     var description: String {
         switch self {
@@ -248,6 +281,7 @@ enum SSHTestError: Error, CustomStringConvertible {
         case let .notListening(log): "sshd did not start listening. Its log:\n\(log)"
         case let .account(text): "cannot create the service account: \(text)"
         case .port: "cannot find a free port on 127.0.0.1"
+        case let .copy(path, code): "cannot write \(path) (errno \(code))"
         }
     }
 }
