@@ -12,15 +12,25 @@ public enum ConsoleApp {
     /// However the session ends on a show-once screen (quit, a signal, the terminal gone), the
     /// screen and scrollback are wiped and "secret never acknowledged" is audited; a terminating
     /// signal then ends the process with 128 + its number, as a shell reports it.
-    public static func run(service: AccessService, actor: Actor, options: TerminalOptions) async throws {
+    ///
+    /// `endReason` is asked before every key: a reason ends the session at once (an SSH key
+    /// removed, its owner disabled) and is returned, for the caller to print once the terminal is back.
+    @discardableResult
+    public static func run(service: AccessService, actor: Actor, options: TerminalOptions,
+                           endReason: () -> String? = { nil }) async throws -> String? {
         ProcessHardening.disableCoreDumps()
         var endedBy: Int32 = 0
+        var ended: String?
         try await NcursesBackend.run(options: options) { terminal in
             let console = Console(service: service, actor: actor)
             var secretShown = false
             await runLoop(backend: terminal, tickMilliseconds: 250, render: { buffer in
                 console.render(into: &buffer, theme: terminal.theme)
             }, handle: { event in
+                if case .key = event, let reason = endReason() {
+                    ended = reason
+                    return .quit
+                }
                 let action = step(console, event: event, size: terminal.size)
                 if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
                 if console.showsSecret != secretShown {
@@ -33,12 +43,13 @@ public enum ConsoleApp {
             if secretShown { terminal.scrubScreen() }
             terminal.setSecretShown(false)
             endedBy = terminal.pendingSignal
-            let how = endedBy != 0 ? "signal \(endedBy)" : (terminal.isInputClosed ? "terminal closed" : "console quit")
+            let how = endedBy != 0 ? "signal \(endedBy)" : (terminal.isInputClosed ? "terminal closed" : (ended != nil ? "session ended" : "console quit"))
             for token in console.heldSecretTokens {
                 try? service.recordSecretNotAcknowledged(token.id, sessionEnd: how, by: actor)
             }
         }
         if endedBy != 0 { exit(128 + endedBy) }
+        return ended
     }
 
     static func step(_ console: Console, event: LoopEvent, size: Size) -> LoopAction {

@@ -19,6 +19,8 @@ public struct BulkLoadPlan: Sendable {
     public var administratorLogin: String
     /// How many secrets of active tokens to keep for the verification benchmark (0: none).
     public var sampleSecrets = 0
+    /// One Ed25519 SSH key for every this many accounts (0: none), for the SSH login benchmark.
+    public var sshKeyEvery = 2
 
     public init(administratorLogin: String) {
         self.administratorLogin = administratorLogin
@@ -31,6 +33,7 @@ public struct BulkLoadReport: Sendable {
     public var groups = 0
     public var groupMemberships = 0
     public var auditEvents = 0
+    public var sshKeys = 0
     /// Secrets of active tokens of active owners, kept only when `sampleSecrets` > 0. Benchmarks only.
     public var sampleSecrets: [String] = []
     public var phases: [(name: String, seconds: Double)] = []
@@ -242,6 +245,27 @@ public enum BulkLoader {
         }
         phase("users + memberships")
 
+        // 4b. SSH keys (random Ed25519 public keys: only their fingerprints are ever looked up).
+        if plan.sshKeyEvery > 0 {
+            let keyRandom = BufferedSystemRandom()
+            let owners = stride(from: 0, to: users.count, by: plan.sshKeyEvery).map { users[$0] }
+            for batchStart in stride(from: 0, to: owners.count, by: plan.batchSize) {
+                try store.pool.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        let insertKey = try db.cachedStatement(sql: "INSERT INTO ssh_key (id, user_id, public_line, fingerprint, added_at) VALUES (?, ?, ?, ?, ?)")
+                        for user in owners[batchStart..<min(owners.count, batchStart + plan.batchSize)] {
+                            let key = try Self.randomEd25519Key(keyRandom)
+                            try insertKey.execute(arguments: [keyRandom.uuid(), user.id, key.openSSHLine, key.fingerprint,
+                                                              user.createdAt.timeIntervalSince1970])
+                        }
+                        return .commit
+                    }
+                }
+            }
+            report.sshKeys = owners.count
+            phase("ssh keys")
+        }
+
         // 5. Tokens.
         let scopePool = makeScopePool(catalog, &shape)
         let revokeReasons = ["left the company", "rotated", "no longer needed", "reported leaked", "replaced by a workload identity", "policy clean-up"]
@@ -438,6 +462,13 @@ public enum BulkLoader {
     }
 
     /// Index in 0..<count, favouring low indexes (a few large teams, many small ones).
+    /// An Ed25519 public key with random point bytes, in canonical OpenSSH form.
+    static func randomEd25519Key(_ random: BufferedSystemRandom) throws -> SSHPublicKey {
+        let name = Array("ssh-ed25519".utf8)
+        let blob = [0, 0, 0, UInt8(name.count)] + name + [0, 0, 0, 32] + random.bytes(count: 32)
+        return try SSHPublicKey.parse("ssh-ed25519 " + Data(blob).base64EncodedString())
+    }
+
     static func skewed(_ count: Int, _ shape: inout SeededGenerator) -> Int {
         min(count - 1, Int(Double(count) * shape.unit() * shape.unit()))
     }

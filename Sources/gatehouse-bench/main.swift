@@ -15,7 +15,7 @@ struct Options {
     var gatehouse: String?
     var json = false
     var quick = false
-    /// Sections to run (verify, queries, filter, console, startup); empty: all.
+    /// Sections to run (verify, queries, filter, console, startup, ssh); empty: all.
     var only: Set<String> = []
     var login = Options.osLogin()
 
@@ -37,7 +37,7 @@ struct Options {
             case "--quick": options.quick = true
             case "--only": options.only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,startup]")
+                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,startup,ssh]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("gatehouse-bench: unknown argument \(argument)\n".utf8))
@@ -61,6 +61,8 @@ struct Figure {
     let p95: Double
     let samples: Int
     var note = ""
+    /// Where a figure's tail matters (a login waits on it), its 99th percentile too.
+    var p99: Double?
 }
 
 func seconds(_ duration: Duration) -> Double {
@@ -472,13 +474,88 @@ if let binary = options.gatehouse, runs("startup") {
     progress("startup: p50 \(format(figure.p50)) ms, p95 \(format(figure.p95)) ms")
 }
 
+// MARK: 6. SSH login: the lookup sshd's AuthorizedKeysCommand waits on
+
+/// Samples in milliseconds, sorted, as a figure with p99.
+@discardableResult
+func tailFigure(_ name: String, _ samples: [Double], note: String) -> Figure {
+    let sorted = samples.sorted()
+    let figure = Figure(group: "ssh", name: name, unit: "ms", p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95),
+                        samples: sorted.count, note: note + "; p99 \(format(percentile(sorted, 0.99))) ms", p99: percentile(sorted, 0.99))
+    figures.append(figure)
+    progress("ssh / \(name): p50 \(format(figure.p50)) ms, p95 \(format(figure.p95)) ms, p99 \(format(percentile(sorted, 0.99))) ms")
+    return figure
+}
+
+/// Runs `binary arguments` with stdout and stderr to /dev/null; returns the wall time in ms.
+func timeProcess(_ binary: String, _ arguments: [String]) -> Double? {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for descriptor: Int32 in [0, 1, 2] {
+        posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+    }
+    let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = clock.now
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { return nil }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return seconds(clock.now - start) * 1_000
+}
+
+if runs("ssh") {
+    // Keys of the first few thousand accounts (by the users list's order), through the façade.
+    var registered: [(fingerprint: String, line: String)] = []
+    var page = try service.users(UserQuery(), page: .first(500), by: actor)
+    while registered.count < 2_000 {
+        for user in page.items {
+            registered += try service.sshKeys(of: user.id, by: actor).map { ($0.fingerprint, $0.key.openSSHLine) }
+        }
+        guard page.hasMoreAfter, let last = page.lastCursor else { break }
+        page = try service.users(UserQuery(), page: PageRequest(.after(last), limit: 500), by: actor)
+    }
+    if registered.isEmpty {
+        progress("ssh: no SSH keys in this database (seed with --ssh-key-every N); skipped")
+    } else {
+        let rounds = options.quick ? 2_000 : 20_000
+        var samples: [Double] = []
+        samples.reserveCapacity(rounds)
+        for round in 0..<rounds {
+            let fingerprint = registered[round % registered.count].fingerprint
+            let start = clock.now
+            _ = try? service.sshLogin(fingerprint: fingerprint)
+            samples.append(seconds(clock.now - start) * 1_000)
+        }
+        tailFigure("sshLogin(fingerprint:), registered key", samples, note: "\(registered.count) keys of \(userCount) accounts' keys, round robin")
+        samples.removeAll(keepingCapacity: true)
+        for round in 0..<rounds {
+            let fingerprint = "SHA256:" + String(repeating: "x", count: 38) + String(format: "%05d", round % 100_000)
+            let start = clock.now
+            _ = try? service.sshLogin(fingerprint: fingerprint)
+            samples.append(seconds(clock.now - start) * 1_000)
+        }
+        tailFigure("sshLogin(fingerprint:), unknown key", samples, note: "a miss on the unique index")
+        if let binary = options.gatehouse {
+            var processSamples: [Double] = []
+            for round in 0..<(options.quick ? 10 : 100) {
+                let fields = registered[round % registered.count].line.split(separator: " ")
+                let arguments = ["ssh", "authorized-keys", "--db", options.db, "--service-user", options.login, options.login, String(fields[0]), String(fields[1])]
+                if let value = timeProcess(binary, arguments) { processSamples.append(value) }
+            }
+            tailFigure("gatehouse ssh authorized-keys (whole process)", processSamples, note: "what sshd waits for per offered key")
+        }
+    }
+}
+
 // MARK: Output
 
 if options.json {
     var rows: [[String: Any]] = []
     for figure in figures {
         rows.append(["group": figure.group, "name": figure.name, "unit": figure.unit, "p50": figure.p50, "p95": figure.p95,
-                     "samples": figure.samples, "note": figure.note])
+                     "samples": figure.samples, "note": figure.note].merging(figure.p99.map { ["p99": $0] } ?? [:]) { first, _ in first })
     }
     let document: [String: Any] = ["database": options.db, "users": userCount, "tokens": tokenCount, "figures": rows,
                                    "date": ISO8601DateFormatter().string(from: Date()), "cpus": ProcessInfo.processInfo.activeProcessorCount]

@@ -33,10 +33,11 @@ struct DevCommand: ParsableCommand {
         @Option(name: .customLong("secrets-out"), help: ArgumentHelp("Write sample secrets of active tokens to this file (0600). Benchmarks only.", valueName: "path"))
         var secretsOut: String?
         @Option(name: .customLong("secrets-count"), help: "How many secrets --secrets-out writes.") var secretsCount: Int = 10_000
+        @Option(name: .customLong("ssh-key-every"), help: "One SSH key for every this many accounts (0: none).") var sshKeyEvery: Int = 2
 
         func validate() throws {
-            guard users >= 1, tokens >= 0, teams >= 1, auditEvery >= 1, batch >= 1 else {
-                throw ValidationError("--users, --teams, --audit-every and --batch must be at least 1; --tokens at least 0.")
+            guard users >= 1, tokens >= 0, teams >= 1, auditEvery >= 1, batch >= 1, sshKeyEvery >= 0 else {
+                throw ValidationError("--users, --teams, --audit-every and --batch must be at least 1; --tokens and --ssh-key-every at least 0.")
             }
             guard users <= 10_000_000, tokens <= 100_000_000, teams <= 10_000, auditEvery <= 1_000_000, batch <= 1_000_000, (0...1_000_000).contains(secretsCount) else {
                 throw ValidationError("Out of range: --users at most 10000000, --tokens 100000000, --teams 10000, --audit-every and --batch 1000000, --secrets-count 0 to 1000000.")
@@ -55,6 +56,7 @@ struct DevCommand: ParsableCommand {
                 plan.batchSize = batch
                 plan.seed = seed
                 plan.sampleSecrets = secretsOut == nil ? 0 : secretsCount
+                plan.sshKeyEvery = sshKeyEvery
                 let report: BulkLoadReport
                 do {
                     report = try BulkLoader.load(path: db, plan: plan, catalog: catalog) { output.note($0) }
@@ -67,7 +69,7 @@ struct DevCommand: ParsableCommand {
                     try Self.writeSecrets(report.sampleSecrets, to: secretsOut)
                     output.note("Wrote \(report.sampleSecrets.count) sample secrets to \(secretsOut) (0600; benchmarks only).")
                 }
-                output.note("Generated \(report.users) users, \(report.groups) groups, \(report.groupMemberships) memberships, \(report.tokens) tokens, \(report.auditEvents) audit events in \(String(format: "%.1f", report.totalSeconds)) s.")
+                output.note("Generated \(report.users) users, \(report.groups) groups, \(report.groupMemberships) memberships, \(report.tokens) tokens, \(report.sshKeys) SSH keys, \(report.auditEvents) audit events in \(String(format: "%.1f", report.totalSeconds)) s.")
                 output.line("\(db)")
             }
         }

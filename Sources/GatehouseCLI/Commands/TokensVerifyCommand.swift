@@ -61,6 +61,8 @@ struct TokensVerifyCommand: ParsableCommand {
 
     /// The façade without an acting user (verification needs none) and without bootstrapping.
     static func openService(_ options: DirectoryOptions, _ environment: CLIEnvironment) throws(GatehouseError) -> AccessService {
+        // Over SSH: the session's database, never the service account's default one.
+        if let session = environment.sshSession { return try session.open(db: options.db).service }
         let catalog = try ResourceLocator.locate().scopeCatalog()
         let store = try SQLiteDirectoryStore(path: DatabaseLocation.resolve(explicitPath: options.db), opening: .existing)
         return AccessService(store: store, catalog: catalog, clock: environment.clock)

@@ -38,7 +38,8 @@ struct ConsoleCommand: AsyncParsableCommand {
 /// run the console, and map every failure to its message and exit status.
 enum ConsoleLauncher {
     @MainActor
-    static func launch(terminal options: TerminalOptions, open: (CommandOutput) throws(GatehouseError) -> (AccessService, Actor)) async throws {
+    static func launch(terminal options: TerminalOptions, endReason: (AccessService, Actor) -> String? = { _, _ in nil },
+                       open: (CommandOutput) throws(GatehouseError) -> (AccessService, Actor)) async throws {
         let output = CommandOutput.process
         do {
             try NcursesBackend.preflight(options: options)
@@ -54,7 +55,10 @@ enum ConsoleLauncher {
             throw ExitStatus(error.category).exitCode
         }
         do {
-            try await ConsoleApp.run(service: opened.0, actor: opened.1, options: options)
+            if let reason = try await ConsoleApp.run(service: opened.0, actor: opened.1, options: options, endReason: { endReason(opened.0, opened.1) }) {
+                output.error("the session ended. \(reason)")
+                throw ExitStatus.permissionDenied.exitCode
+            }
         } catch let error as TerminalError {
             error.report(programName: "gatehouse")
             throw ExitCode(error.exitStatus)

@@ -9,6 +9,10 @@ public struct CLIEnvironment: Sendable {
     public var clock: any WallClock
     /// Columns for human tables; nil asks the terminal (`COLUMNS`, then the tty's size, else 100).
     public var terminalWidth: Int?
+    /// Set only in-process by `gatehouse ssh session` (the forced command of a key sshd accepted):
+    /// the key and database every command of the session acts with. Not an environment variable,
+    /// so nothing the client sends can set it.
+    var sshSession: SSHSessionIdentity?
 
     public init(output: CommandOutput = .process, input: any StandardInput = ProcessStandardInput(),
                 clock: any WallClock = SystemClock(), terminalWidth: Int? = nil) {

@@ -32,6 +32,8 @@ struct DirectoryContext {
     /// OS login as first administrator.
     static func open(_ options: DirectoryOptions, output: CommandOutput, anyoneMayImpersonate: Bool = false, pathOverride: String? = nil,
                      creation: Creation = .never) throws(GatehouseError) -> DirectoryContext {
+        // Over SSH the key's owner acts, on the database sshd's forced command names: nothing else.
+        if let session = CLIEnvironment.current.sshSession { return try session.open(asLogin: options.asLogin, db: options.db) }
         let resources = try ResourceLocator.locate()
         let catalog = try resources.scopeCatalog()
         // Who is asking comes first: without a passwd entry there is nobody to open the directory for.

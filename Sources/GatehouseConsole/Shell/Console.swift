@@ -278,6 +278,17 @@ public final class Console {
 
     // MARK: Render
 
+    /// Who is acting, for the header: "alice", "root as alice", or over SSH "alice via SSH key
+    /// SHA256:AbCdEfGh…" (the fingerprint shortened so the header still fits 80 columns).
+    static func actingText(_ actor: Actor) -> String {
+        switch actor.credential {
+        case nil: actor.displayText
+        case let .sshKey(fingerprint)?:
+            "\(actor.displayText) via SSH key \(fingerprint.count > 15 ? fingerprint.prefix(15) + "\u{2026}" : fingerprint)"
+        case let credential?: "\(actor.displayText) via \(credential.auditText)"
+        }
+    }
+
     public func render(into buffer: inout Buffer, theme: Theme) {
         let area = buffer.area
         if TooSmallView.isNeeded(required: Self.minimumSize, current: area.size) {
@@ -286,7 +297,7 @@ public final class Console {
         }
         let crumbs = stack.map(\.breadcrumb)
         let scope = environment.scope.map { environment.organizationName($0) } ?? environment.everyVisibleOrganization
-        Header(appName: "Gatehouse", breadcrumbs: crumbs, context: "\(environment.actor.displayText) \u{00B7} \(scope)")
+        Header(appName: "Gatehouse", breadcrumbs: crumbs, context: "\(Self.actingText(environment.actor)) \u{00B7} \(scope)")
             .render(into: &buffer, area: area.row(0), theme: theme)
         TabBar(titles: Pane.allCases.map(\.title), selectedIndex: pane.rawValue).render(into: &buffer, area: area.row(1), theme: theme)
         let content = Self.contentArea(for: area.size)

@@ -53,6 +53,7 @@ public final class AccessService: Sendable {
     /// a user disabled a second ago can no longer act, nor read. Every façade call starts here.
     func authorize(_ actor: Actor, _ reader: any DirectoryReader) throws -> Authorization {
         let user = try activeAccount(actor.user, reader, yours: actor.impersonator == nil)
+        try requireCredentialStillValid(actor.credential, of: user, reader)
         let organizations = Set(try reader.organizations().map(\.id))
         var memberships = Set(try reader.organizationIDs(ofUser: user.id))
         let evaluators = PermissionEvaluator.evaluators(from: try reader.groupReach(of: user.id))
@@ -74,6 +75,23 @@ public final class AccessService: Sendable {
         memberships.formIntersection(own.memberships)
         return Authorization(user: user, impersonator: impersonator, credential: actor.credential, allOrganizations: organizations,
                              memberships: memberships, evaluators: evaluators, impersonatorEvaluators: own.evaluators, catalog: catalog)
+    }
+
+    /// A token or an SSH key acts only while it still would be accepted: a key deleted or a token
+    /// revoked a second ago stops the session it opened at its next call.
+    private func requireCredentialStillValid(_ credential: ActorCredential?, of user: User, _ reader: any DirectoryReader) throws {
+        switch credential {
+        case nil:
+            return
+        case let .sshKey(fingerprint)?:
+            guard let key = try reader.sshKey(fingerprint: fingerprint), key.userID == user.id else {
+                throw GatehouseError.notAllowed("The SSH key \(fingerprint) is no longer registered to \(user.loginName); log in again with a registered key.")
+            }
+        case let .token(id, handle, _, _)?:
+            guard let token = try reader.token(id), token.ownerID == user.id, token.status(at: clock.now) == .active else {
+                throw GatehouseError.notAllowed("The token \(handle) is no longer active (revoked, expired or replaced); authenticate with an active token.")
+            }
+        }
     }
 
     private func activeAccount(_ claimed: User, _ reader: any DirectoryReader, yours: Bool) throws -> User {

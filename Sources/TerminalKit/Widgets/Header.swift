@@ -1,10 +1,12 @@
 /// The top bar: application name, breadcrumbs, and right-aligned context (who, where).
-/// When space runs short the context goes first, then the middle breadcrumbs (shown as `…`),
+/// When space runs short the context is cut (then left out), then the middle breadcrumbs (shown as `…`),
 /// so the application name and the current place stay visible.
 public struct Header: Widget, Sendable {
     public var appName: String
     public var breadcrumbs: [String]
     public var context: String?
+    /// Narrower than this, the context is left out rather than cut to a stub.
+    static let minimumContextWidth = 12
 
     public init(appName: String, breadcrumbs: [String] = [], context: String? = nil) {
         self.appName = appName
@@ -29,9 +31,14 @@ public struct Header: Widget, Sendable {
         let left = text()
         let used = buffer.put(left, x: row.x, y: row.y, style: style, maxWidth: row.width)
         if let context, !context.isEmpty {
-            let right = " " + context + " "
+            // Who is acting matters more than the tail of the context: cut it rather than drop it,
+            // while there is room for the start of a name.
+            let available = row.width - used - 2
+            let fitted = TextWidth.width(Sanitizer.sanitize(context)) <= available
+                ? context : TextWidth.truncate(Sanitizer.sanitize(context), toWidth: available)
+            let right = " " + fitted + " "
             let rightWidth = TextWidth.width(Sanitizer.sanitize(right))
-            if used + rightWidth <= row.width {
+            if available >= Self.minimumContextWidth, used + rightWidth <= row.width {
                 buffer.put(right, x: row.maxX - rightWidth, y: row.y, style: style)
             }
         }

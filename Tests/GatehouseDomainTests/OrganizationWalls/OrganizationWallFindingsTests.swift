@@ -149,6 +149,21 @@ struct OrganizationWallFindingsTests {
         #expect(expectError { try world.service.auditEvents(AuditQuery(), by: pm) }?.description.contains("disabled") == true)
     }
 
+    @Test("an SSH session stops at its next call once its key is deleted; a token's actor once the token is revoked")
+    func credentialsAreReread() throws {
+        let world = try WalledWorld.template.copy()
+        let session = world.actor("contrib-a via SSH key")
+        #expect(try world.service.users(UserQuery(), by: session).items.isEmpty == false)
+        guard case let .sshKey(fingerprint)? = session.credential else { Issue.record("not an SSH actor"); return }
+        let key = try #require(try world.service.sshKeys(of: session.user.id, by: session).first { $0.fingerprint == fingerprint })
+        try world.service.removeSSHKey(key.id, by: world.root)
+        #expect(expectError { try world.service.users(UserQuery(), by: session) }?.description.contains("no longer registered") == true)
+        let automation = world.actor("contrib-a via token")
+        #expect(try world.service.tokens(TokenQuery(), by: automation).items.isEmpty == false)
+        try world.service.revokeToken(world.tokens["contrib-a tokens scope"]!.token.id, reason: "leaked", by: world.root)
+        #expect(expectError { try world.service.tokens(TokenQuery(), by: automation) }?.description.contains("no longer active") == true)
+    }
+
     // 8. A revoke lost a race against a regenerate.
     @Test("a revocation racing a regeneration always wins, from two processes' worth of stores")
     func revocationWins() throws {

@@ -132,6 +132,8 @@ final class WalledWorld: @unchecked Sendable {
             id: automation.id, handle: automation.handle, scopes: automation.scopes, target: automation.target))
         actors["pca-a as contrib-a"] = try service.resolveActor(login: "pca-a", asLogin: "contrib-a")
         actors["uadmin-a as pm-a"] = try service.resolveActor(login: "uadmin-a", asLogin: "pm-a")
+        let key = try service.addSSHKey(SampleKeys.ecdsa256.line, to: users["contrib-a"]!.id, by: actors["contrib-a"]!)
+        actors["contrib-a via SSH key"] = try service.sshLogin(fingerprint: key.fingerprint)
         let narrowed = try token("narrowed", owner: "pca-a", target: .organization(a), scopes: ["vso.tokens"]).token
         actors["pca-a via token"] = Actor(user: users["pca-a"]!, credential: .token(
             id: narrowed.id, handle: narrowed.handle, scopes: narrowed.scopes, target: narrowed.target))
