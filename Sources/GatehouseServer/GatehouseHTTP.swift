@@ -37,6 +37,7 @@ public struct GatehouseHTTP: Sendable {
     public func router() -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
         router.add(middleware: AccessLog(metrics: metrics, clients: clients))
+        router.add(middleware: MethodNotAllowed())
         router.get("/auth/check", use: authCheck)
         router.get("/_apis/connectionData", use: connectionData)
         router.post("/oauth/introspect", use: introspect)
@@ -87,5 +88,18 @@ struct AccessLog: RouterMiddleware {
         if let user { metadata["user"] = "\(user)" }
         if let reason { metadata["reason"] = "\(reason)" }
         context.logger.info("request", metadata: metadata)
+    }
+}
+
+/// 405 with `Allow` for a known path asked with a method it does not answer (the router alone says 404).
+struct MethodNotAllowed: RouterMiddleware {
+    typealias Context = GatehouseRequestContext
+    static let methods: [String: [HTTPRequest.Method]] = Dictionary(grouping: GatehouseHTTP.routes, by: \.path).mapValues { $0.map(\.method) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let allowed = Self.methods[request.uri.path], !allowed.contains(request.method) {
+            return Response(status: .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+        }
+        return try await next(request, context)
     }
 }

@@ -1,7 +1,15 @@
+import GatehouseDomain
+
 /// The OpenAPI 3.1 description of every route `gatehouse serve` answers. A test compares its paths
 /// and methods with the router's, and schemathesis checks the answers against it in CI.
 public enum OpenAPIDocument {
-    public static let json = #"""
+    /// The document, with the scope identifiers of `catalog` as the values `scope` may take.
+    public static func json(catalog: ScopeCatalog) -> String {
+        let identifiers = ([ScopeCatalog.fullAccessIdentifier] + catalog.allIdentifiers).map { "\"\($0)\"" }.joined(separator: ", ")
+        return template.replacingOccurrences(of: "\"SCOPE-IDENTIFIERS\"", with: identifiers)
+    }
+
+    static let template = #"""
 {
   "openapi": "3.1.0",
   "info": {
@@ -71,8 +79,8 @@ public enum OpenAPIDocument {
         "summary": "May this token's bearer reach a service of this organization that needs these scopes? (nginx auth_request)",
         "security": [{"basic": []}, {"bearer": []}, {}],
         "parameters": [
-          {"name": "org", "in": "query", "required": true, "schema": {"type": "string"}, "description": "The organization's name."},
-          {"name": "scope", "in": "query", "required": false, "explode": true, "schema": {"type": "array", "items": {"type": "string"}}, "description": "Scope identifiers the service needs (e.g. vso.code); a higher level in an area grants the lower ones, Full access grants all."}
+          {"name": "org", "in": "query", "required": true, "schema": {"type": "string", "pattern": "\\S"}, "description": "The organization's name."},
+          {"name": "scope", "in": "query", "required": false, "explode": true, "schema": {"type": "array", "items": {"enum": ["SCOPE-IDENTIFIERS"]}}, "description": "Scope identifiers the service needs (e.g. vso.code); a higher level in an area grants the lower ones, Full access grants all."}
         ],
         "responses": {
           "204": {
@@ -124,7 +132,7 @@ public enum OpenAPIDocument {
         "security": [{"basic": []}, {"bearer": []}],
         "requestBody": {
           "required": true,
-          "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}, "token_type_hint": {"type": "string"}}}}}
+          "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "minLength": 1}, "token_type_hint": {"type": "string"}}}}}
         },
         "responses": {
           "200": {

@@ -19,6 +19,6 @@ extension GatehouseHTTP {
     }
 
     func openAPI(_ request: Request, _ context: GatehouseRequestContext) async throws -> Response {
-        Responses.body(.ok, Array(OpenAPIDocument.json.utf8), contentType: "application/json")
+        Responses.body(.ok, Array(OpenAPIDocument.json(catalog: service.catalog).utf8), contentType: "application/json")
     }
 }

@@ -12,7 +12,7 @@ struct RoutesTests {
         let fixture = try ServerFixture()
         let routed = Set(fixture.http.router().routes.map { "\($0.method.rawValue) \($0.path)" })
         let declared = Set(GatehouseHTTP.routes.map { "\($0.method.rawValue) \($0.path)" })
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json(catalog: fixture.catalog).utf8)) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
@@ -103,5 +103,8 @@ struct RoutesTests {
         #expect(metrics.body.contains(#"gatehouse_http_requests_total{route="/auth/check",method="GET",status="204"} 1"#))
         #expect(try await fixture.request(.get, "/openapi.json").status == 200)
         #expect(try await fixture.request(.get, "/nowhere").status == 404)
+        let wrongMethod = try await fixture.request(.delete, "/auth/check")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("Allow") == "GET")
     }
 }
