@@ -92,9 +92,17 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         let scheme = options.usesTLS ? "https" : "http"
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
-        try await GatehouseServer.run(service: service, options: options, logger: logger) { port in
-            // The one line on stdout: where it listens (a test or script reads the port from it).
-            output.line("Listening on \(scheme)://\(host):\(port)")
+        do {
+            try await GatehouseServer.run(service: service, options: options, logger: logger) { port in
+                // The one line on stdout: where it listens (a test or script reads the port from it).
+                output.line("Listening on \(scheme)://\(host):\(port)")
+            }
+        } catch let error as GatehouseError {
+            output.error(error.description)
+            throw ExitStatus(error.category).exitCode
+        } catch {
+            output.error("Cannot serve on \(listen): \(error). Is another process listening there?")
+            throw ExitStatus.failure.exitCode
         }
     }
 }
