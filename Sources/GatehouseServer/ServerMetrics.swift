@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// What `/metrics` shows, through swift-metrics into a Prometheus registry of this server's own
 /// (not the process-wide `MetricsSystem`, so tests can run several servers): requests by route
@@ -11,6 +12,9 @@ final class ServerMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let inlineVerifications: CoreMetrics.Counter
     private let databaseVerifications: CoreMetrics.Counter
+    /// The share answered from memory, computed when scraped.
+    private let memoryRatio: CoreMetrics.Gauge
+    private let answered = Mutex<(memory: Int, database: Int)>((0, 0))
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -23,10 +27,12 @@ final class ServerMetrics: Sendable {
         self.factory = factory
         inlineVerifications = CoreMetrics.Counter(label: "gatehouse_verifications_total", dimensions: [("answered", "memory")], factory: factory)
         databaseVerifications = CoreMetrics.Counter(label: "gatehouse_verifications_total", dimensions: [("answered", "database")], factory: factory)
+        memoryRatio = CoreMetrics.Gauge(label: "gatehouse_verification_cache_hit_ratio", factory: factory)
     }
 
     func verification(inline: Bool) {
         (inline ? inlineVerifications : databaseVerifications).increment()
+        answered.withLock { inline ? ($0.memory += 1) : ($0.database += 1) }
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
@@ -36,10 +42,12 @@ final class ServerMetrics: Sendable {
             .recordNanoseconds(duration.nanoseconds)
     }
 
-    /// The Prometheus text exposition. The verification cache's hit ratio is
-    /// `gatehouse_verifications_total{answered="memory"}` over the sum of both.
+    /// The Prometheus text exposition, with the verification cache's hit ratio as of now: the
+    /// share of verifications answered from memory, without the database.
     func exposition() -> String {
-        registry.emitToString()
+        let (memory, database) = answered.withLock { $0 }
+        memoryRatio.record(memory + database == 0 ? 0 : Double(memory) / Double(memory + database))
+        return registry.emitToString()
     }
 }
 

@@ -100,6 +100,7 @@ struct RoutesTests {
         _ = try await fixture.request(.get, "/auth/check?org=Default", headers: ServerFixture.bearer(read.secret))
         let metrics = try await fixture.request(.get, "/metrics")
         #expect(metrics.body.contains("gatehouse_verifications_total"))
+        #expect(metrics.body.contains("gatehouse_verification_cache_hit_ratio"))
         #expect(metrics.body.contains(#"gatehouse_http_requests_total{route="/auth/check",method="GET",status="204"} 1"#))
         #expect(try await fixture.request(.get, "/openapi.json").status == 200)
         #expect(try await fixture.request(.get, "/nowhere").status == 404)
