@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -13,6 +13,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // `gatehouse serve`: HTTP on SwiftNIO (no swift-configuration: the server takes its options
+        // from the command line), graceful shutdown, metrics for /metrics, TLS.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         // Calendar days by integer arithmetic, shared by the domain's UTC text and the date field.
@@ -60,6 +69,27 @@ let package = Package(
             name: "GatehouseDemo",
             dependencies: ["GatehouseDomain"]
         ),
+        // `gatehouse serve`: tokens authenticating HTTP requests (nginx auth_request, introspection,
+        // leaked-token reports). A thin HTTP layer over the façade's verification and GatewayDecision.
+        .target(
+            name: "GatehouseServer",
+            dependencies: [
+                "GatehouseDomain",
+                "GatehouseStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The commands: the console (default), the demo and the scripting CLI.
         .target(
             name: "GatehouseCLI",
@@ -68,6 +98,7 @@ let package = Package(
                 "GatehouseStore",
                 "GatehouseDemo",
                 "GatehouseConsole",
+                "GatehouseServer",
                 "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +139,16 @@ let package = Package(
         .testTarget(
             name: "GatehouseEndToEndTests",
             dependencies: ["GatehouseDomain", "GatehouseStore", "gatehouse"]
+        ),
+        .testTarget(
+            name: "GatehouseServerTests",
+            dependencies: [
+                "GatehouseServer", "GatehouseDomain", "GatehouseStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "GatehouseDemoTests",

@@ -14,7 +14,7 @@ public struct GatehouseCommand: AsyncParsableCommand {
             3 invalid or refused by policy, 4 not found, 5 conflict, 6 permission denied, 7 token does not verify, \
             64 usage error.
             """,
-        subcommands: [ConsoleCommand.self, InitCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self, SSHCommand.self],
+        subcommands: [ConsoleCommand.self, InitCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self, SSHCommand.self, ServeCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 
     public init() {}

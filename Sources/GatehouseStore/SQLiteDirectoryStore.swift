@@ -134,6 +134,10 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         try verificationReaders.record(digest: digest)
     }
 
+    public func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord? {
+        verificationReaders.cachedRecord(digest: digest)
+    }
+
     /// Whether a page of tokens filtered by this text walks the list's sort index (a broad match)
     /// rather than gathering and sorting the matches; for tests and the benchmark.
     public func walksSortIndex(for search: TextSearch) throws -> Bool {

@@ -21,11 +21,11 @@ public struct Authorization: Sendable {
     let evaluators: [OrganizationID: PermissionEvaluator]
     /// nil when the rights are not capped (no impersonation, or a demo presenter).
     let impersonatorEvaluators: [OrganizationID: PermissionEvaluator]?
-    let catalog: ScopeCatalog?
+    let catalog: ScopeCatalog
 
     init(user: User, impersonator: User?, credential: ActorCredential?, allOrganizations: Set<OrganizationID>,
          memberships: Set<OrganizationID>, evaluators: [OrganizationID: PermissionEvaluator],
-         impersonatorEvaluators: [OrganizationID: PermissionEvaluator]?, catalog: ScopeCatalog?) {
+         impersonatorEvaluators: [OrganizationID: PermissionEvaluator]?, catalog: ScopeCatalog) {
         self.user = user
         self.impersonator = impersonator
         self.credential = credential
@@ -104,23 +104,10 @@ public struct Authorization: Sendable {
         if let organization, case let .organization(only) = target, only != organization {
             return .outsideTokenOrganization(handle: handle)
         }
-        guard Self.scopes(scopes, grant: scope, catalog: catalog) else {
+        guard scopes.grants(scope, in: catalog) else {
             return .outsideTokenScopes(handle: handle, scope: scope)
         }
         return nil
-    }
-
-    /// Full access grants everything; a level grants itself and the lower levels of its area.
-    static func scopes(_ scopes: ScopeSelection, grant scope: String, catalog: ScopeCatalog?) -> Bool {
-        guard case let .custom(identifiers) = scopes else { return true }
-        if identifiers.contains(scope) { return true }
-        guard let catalog, let wanted = catalog.lookup(scope) else { return false }
-        let levels = wanted.area.levels.map(\.identifier)
-        guard let wantedRank = levels.firstIndex(of: scope) else { return false }
-        return identifiers.contains { identifier in
-            guard let rank = levels.firstIndex(of: identifier) else { return false }
-            return rank >= wantedRank
-        }
     }
 }
 

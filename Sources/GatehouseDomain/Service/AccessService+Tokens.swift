@@ -310,24 +310,29 @@ extension AccessService {
                           details: [AuditDetail("outcome", "already \(token.status(at: clock.now).title.lowercased())")])
                 return .alreadyInactive(token)
             }
-            let organizations = try organizationsInScope(of: token.target, ownerID: token.ownerID, writer)
-            // The policy's allow-list counts here as for the other policies: an exempt owner's token is reported only.
-            var policyEnabled = false
-            var autoRevoke = false
-            for organization in organizations {
-                let policy = try writer.policies(of: organization)[.autoRevokeLeakedTokens]
-                guard policy.isEnabled else { continue }
-                policyEnabled = true
-                if try !isExempt(token.ownerID, from: policy, in: organization, writer) { autoRevoke = true }
-            }
-            let outcome = autoRevoke ? "revoked by policy"
-                : policyEnabled ? "not revoked: the owner is exempt from the auto-revoke policy"
-                : "not revoked: the auto-revoke policy is off"
+            let policy = try leakPolicy(for: token, writer)
             try audit(writer, actor, .tokenLeakReported, .token(token), organization: token.target.organizationID, onBehalfOf: owner,
-                      details: [AuditDetail("outcome", outcome)])
-            guard autoRevoke else { return .reportedOnly(token) }
+                      details: [AuditDetail("outcome", policy.outcome)])
+            guard policy.autoRevoke else { return .reportedOnly(token) }
             return .revoked(try revoke(token, reason: "reported as leaked", actor: actor, acting: acting, writer))
         }
+    }
+
+    /// Whether the auto-revoke policy applies to a reported token, and the audit's words for it.
+    /// The policy's allow-list counts here as for the other policies: an exempt owner's token is reported only.
+    func leakPolicy(for token: PersonalAccessToken, _ reader: any DirectoryReader) throws -> (autoRevoke: Bool, outcome: String) {
+        var policyEnabled = false
+        var autoRevoke = false
+        for organization in try organizationsInScope(of: token.target, ownerID: token.ownerID, reader) {
+            let policy = try reader.policies(of: organization)[.autoRevokeLeakedTokens]
+            guard policy.isEnabled else { continue }
+            policyEnabled = true
+            if try !isExempt(token.ownerID, from: policy, in: organization, reader) { autoRevoke = true }
+        }
+        let outcome = autoRevoke ? "revoked by policy"
+            : policyEnabled ? "not revoked: the owner is exempt from the auto-revoke policy"
+            : "not revoked: the auto-revoke policy is off"
+        return (autoRevoke, outcome)
     }
 
     // MARK: Rules

@@ -12,6 +12,10 @@ public protocol DirectoryStore: Sendable {
     /// organizations. Verification is the hot path of the HTTP API, so a store may answer it
     /// with a dedicated query; the default reads it through a transaction.
     func verificationRecord(digest: TokenDigest) throws -> VerificationRecord?
+    /// The record for a digest if the store can answer from memory without blocking (no I/O, no
+    /// lock held across a syscall): what an event loop may call inline. nil: call
+    /// `verificationRecord(digest:)` where blocking is fine. The default never answers.
+    func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord?
 }
 
 /// What one verification lookup returns. The parts may come from separate statements (no
@@ -31,6 +35,8 @@ public struct VerificationRecord: Sendable {
 }
 
 extension DirectoryStore {
+    public func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord? { nil }
+
     public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
         try read { reader in
             guard let token = try reader.token(digest: digest) else { return nil }

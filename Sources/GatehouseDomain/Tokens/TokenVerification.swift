@@ -48,16 +48,6 @@ public struct VerifiedToken: Sendable, Equatable {
 
     /// Whether the token grants `identifier` (a level includes the ones before it in its area).
     public func grants(_ identifier: String, catalog: ScopeCatalog) -> Bool {
-        switch token.scopes {
-        case .fullAccess:
-            return true
-        case let .custom(held):
-            guard let wanted = catalog.lookup(identifier) else { return false }
-            return held.contains { heldIdentifier in
-                guard let have = catalog.lookup(heldIdentifier), have.area == wanted.area else { return false }
-                let levels = have.area.levels.map(\.identifier)
-                return (levels.firstIndex(of: heldIdentifier) ?? -1) >= (levels.firstIndex(of: identifier) ?? .max)
-            }
-        }
+        token.scopes.grants(identifier, in: catalog)
     }
 }

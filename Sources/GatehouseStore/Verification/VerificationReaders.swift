@@ -34,6 +34,14 @@ final class VerificationReaders: Sendable {
         return watchSlot.storeIfNil(WatchSlot(WALIndexHeaderWatch(databasePath: path))).watch
     }
 
+    /// The cached record for `digest` when nothing has committed since it was validated, found
+    /// with no SQLite call, no lock on the file and no connection opened: memory reads only, so an
+    /// event loop may call it. nil means "ask `record(digest:)`" (on a thread that may block).
+    func cachedRecord(digest: TokenDigest) -> VerificationRecord? {
+        guard cache.capacity > 0, let watch = watchSlot.load()?.watch, let header = watch.current() else { return nil }
+        return cache.record(for: digest, unchangedSince: header)
+    }
+
     func record(digest: TokenDigest) throws -> VerificationRecord? {
         // Nothing committed since the epoch was last read: no SQLite call at all.
         let watch = headerWatch
