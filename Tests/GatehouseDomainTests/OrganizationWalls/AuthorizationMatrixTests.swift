@@ -20,10 +20,11 @@ struct AuthorizationMatrixTests {
     /// token scoped to Tokens only · Q pca-b (the other organization's administrator) · U uadmin-a
     /// (Manage users only) as pm-a: never more than uadmin-a's own rights · V pca-a through a token
     /// scoped to Tokens only: an administrator narrowed by the token · W contrib-a through an SSH
-    /// key (`gatehouse ssh session`): exactly the owner.
+    /// key (`gatehouse ssh session`): exactly the owner · Y pca-a through a token scoped to Token
+    /// administration and Graph (read) for Contoso: what `gatehouse serve`'s introspection callers hold.
     static let actorOrder = ["pca-a", "pm-a", "contrib-a", "reader-a", "contractor-a", "svc-a", "disabled-a",
                              "pca-a as contrib-a", "contrib-a via token", "pca-b", "uadmin-a as pm-a", "pca-a via token",
-                             "contrib-a via SSH key"]
+                             "contrib-a via SSH key", "pca-a via token administration"]
 
     struct Row: Sendable, CustomTestStringConvertible {
         let entry: EntryPoint
@@ -35,7 +36,7 @@ struct AuthorizationMatrixTests {
     enum EntryPoint: String, Sendable, CaseIterable {
         case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
         case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, createGroup, deleteGroup
-        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor
+        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor, introspect
         case readPolicies, editPolicy
         case readAudit
 
@@ -48,110 +49,115 @@ struct AuthorizationMatrixTests {
         }
     }
 
-    //                                                         P M C R X S D I T Q U V W
+    //                                                         P M C R X S D I T Q U V W Y
     static let rows: [Row] = [
-        Row(entry: .listUsers, target: "target-a", expected: "++++++x+00+0+"),
-        Row(entry: .listUsers, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .listUsers, target: "shared", expected: "++++++x+0++0+"),
-        Row(entry: .showUser, target: "target-a", expected: "++++++x+00+0+"),
-        Row(entry: .showUser, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .showUser, target: "shared", expected: "++++++x+0++0+"),
-        Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00-0-"),
-        Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+-0-"),
-        Row(entry: .effectivePermissions, target: "target-a", expected: "++++++x+00+0+"),
-        Row(entry: .effectivePermissions, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .effectivePermissions, target: "shared", expected: "++++++x+00+0+"),
-        Row(entry: .editUser, target: "target-a", expected: "+-----x-00-0-"),
-        Row(entry: .editUser, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .editUser, target: "shared", expected: "------x-0--0-"),
-        Row(entry: .disableUser, target: "target-a", expected: "+-----x-00-0-"),
-        Row(entry: .disableUser, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .disableUser, target: "shared", expected: "------x-0--0-"),
-        Row(entry: .deleteUser, target: "target-a", expected: "+-----x-00-0-"),
-        Row(entry: .deleteUser, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .deleteUser, target: "shared", expected: "------x-0--0-"),
-        Row(entry: .addSSHKey, target: "target-a", expected: "+-----x-00-0-"),
-        Row(entry: .addSSHKey, target: "target-b", expected: "000000x00+000"),
-        Row(entry: .addSSHKey, target: "shared", expected: "------x-0--0-"),
-        Row(entry: .joinOrganization, target: "target-a", expected: "!-----x------"),
-        Row(entry: .joinOrganization, target: "target-b", expected: "------x------"),
-        Row(entry: .joinOrganization, target: "shared", expected: "!-----x------"),
-        Row(entry: .impersonate, target: "target-a", expected: "+-----x..-..-"),
-        Row(entry: .impersonate, target: "target-b", expected: "------x..+..-"),
-        Row(entry: .impersonate, target: "shared", expected: "------x..-..-"),
+        Row(entry: .listUsers, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .listUsers, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .listUsers, target: "shared", expected: "++++++x+0++0++"),
+        Row(entry: .showUser, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .showUser, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .showUser, target: "shared", expected: "++++++x+0++0++"),
+        Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00-0--"),
+        Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+-0--"),
+        Row(entry: .effectivePermissions, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .effectivePermissions, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .effectivePermissions, target: "shared", expected: "++++++x+00+0++"),
+        Row(entry: .editUser, target: "target-a", expected: "+-----x-00-0--"),
+        Row(entry: .editUser, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .editUser, target: "shared", expected: "------x-0--0--"),
+        Row(entry: .disableUser, target: "target-a", expected: "+-----x-00-0--"),
+        Row(entry: .disableUser, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .disableUser, target: "shared", expected: "------x-0--0--"),
+        Row(entry: .deleteUser, target: "target-a", expected: "+-----x-00-0--"),
+        Row(entry: .deleteUser, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .deleteUser, target: "shared", expected: "------x-0--0--"),
+        Row(entry: .addSSHKey, target: "target-a", expected: "+-----x-00-0--"),
+        Row(entry: .addSSHKey, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .addSSHKey, target: "shared", expected: "------x-0--0--"),
+        Row(entry: .joinOrganization, target: "target-a", expected: "!-----x-------"),
+        Row(entry: .joinOrganization, target: "target-b", expected: "------x-------"),
+        Row(entry: .joinOrganization, target: "shared", expected: "!-----x-------"),
+        Row(entry: .impersonate, target: "target-a", expected: "+-----x..-..-."),
+        Row(entry: .impersonate, target: "target-b", expected: "------x..+..-."),
+        Row(entry: .impersonate, target: "shared", expected: "------x..-..-."),
 
-        Row(entry: .listGroups, target: "team A", expected: "++++++x+00+0+"),
-        Row(entry: .listGroups, target: "team B", expected: "000000x00+000"),
-        Row(entry: .listGroups, target: "pca A", expected: "++++++x+00+0+"),
-        Row(entry: .showGroup, target: "team A", expected: "++++++x+00+0+"),
-        Row(entry: .showGroup, target: "team B", expected: "000000x00+000"),
-        Row(entry: .showGroup, target: "pca A", expected: "++++++x+00+0+"),
-        Row(entry: .listMembers, target: "team A", expected: "++++++x+00+0+"),
-        Row(entry: .listMembers, target: "team B", expected: "000000x00+000"),
-        Row(entry: .listMembers, target: "pca A", expected: "++++++x+00+0+"),
-        Row(entry: .addMember, target: "team A", expected: "++----x-00-0-"),
-        Row(entry: .addMember, target: "team B", expected: "000000x00+000"),
-        Row(entry: .addMember, target: "pca A", expected: "+!----x-00-0-"),
-        Row(entry: .removeMember, target: "team A", expected: "++----x-00-0-"),
-        Row(entry: .removeMember, target: "team B", expected: "000000x00+000"),
-        Row(entry: .removeMember, target: "pca A", expected: "+!----x-00-0-"),
-        Row(entry: .setPermission, target: "team A", expected: "+-----x-00-0-"),
-        Row(entry: .setPermission, target: "team B", expected: "000000x00+000"),
-        Row(entry: .setPermission, target: "pca A", expected: "!!----x-00-0-"),
-        Row(entry: .createGroup, target: "team A", expected: "++----x------"),
-        Row(entry: .createGroup, target: "team B", expected: "------x--+---"),
-        Row(entry: .createGroup, target: "pca A", expected: "++----x------"),
-        Row(entry: .deleteGroup, target: "team A", expected: "++----x-00-0-"),
-        Row(entry: .deleteGroup, target: "team B", expected: "000000x00+000"),
-        Row(entry: .deleteGroup, target: "pca A", expected: "!!----x-00-0-"),
+        Row(entry: .listGroups, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .listGroups, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .listGroups, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .showGroup, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .showGroup, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .showGroup, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .listMembers, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .listMembers, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .listMembers, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .addMember, target: "team A", expected: "++----x-00-0--"),
+        Row(entry: .addMember, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .addMember, target: "pca A", expected: "+!----x-00-0--"),
+        Row(entry: .removeMember, target: "team A", expected: "++----x-00-0--"),
+        Row(entry: .removeMember, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .removeMember, target: "pca A", expected: "+!----x-00-0--"),
+        Row(entry: .setPermission, target: "team A", expected: "+-----x-00-0--"),
+        Row(entry: .setPermission, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .setPermission, target: "pca A", expected: "!!----x-00-0--"),
+        Row(entry: .createGroup, target: "team A", expected: "++----x-------"),
+        Row(entry: .createGroup, target: "team B", expected: "------x--+----"),
+        Row(entry: .createGroup, target: "pca A", expected: "++----x-------"),
+        Row(entry: .deleteGroup, target: "team A", expected: "++----x-00-0--"),
+        Row(entry: .deleteGroup, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .deleteGroup, target: "pca A", expected: "!!----x-00-0--"),
 
-        Row(entry: .listGroups, target: "user admins A", expected: "++++++x+00+0+"),
-        Row(entry: .showGroup, target: "user admins A", expected: "++++++x+00+0+"),
-        Row(entry: .listMembers, target: "user admins A", expected: "++++++x+00+0+"),
-        Row(entry: .addMember, target: "user admins A", expected: "+-----x-00-0-"),
-        Row(entry: .removeMember, target: "user admins A", expected: "++----x-00-0-"),
-        Row(entry: .setPermission, target: "user admins A", expected: "++----x-00-0-"),
-        Row(entry: .createGroup, target: "user admins A", expected: "++----x------"),
-        Row(entry: .deleteGroup, target: "user admins A", expected: "++----x-00-0-"),
+        Row(entry: .listGroups, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .showGroup, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .listMembers, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .addMember, target: "user admins A", expected: "+-----x-00-0--"),
+        Row(entry: .removeMember, target: "user admins A", expected: "++----x-00-0--"),
+        Row(entry: .setPermission, target: "user admins A", expected: "++----x-00-0--"),
+        Row(entry: .createGroup, target: "user admins A", expected: "++----x-------"),
+        Row(entry: .deleteGroup, target: "user admins A", expected: "++----x-00-0--"),
 
-        Row(entry: .listTokens, target: "A", expected: "+00000x000000"),
-        Row(entry: .listTokens, target: "B", expected: "000000x00+000"),
-        Row(entry: .listTokens, target: "global", expected: "+00000x00+000"),
-        Row(entry: .listTokens, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .showToken, target: "A", expected: "+00000x000000"),
-        Row(entry: .showToken, target: "B", expected: "000000x00+000"),
-        Row(entry: .showToken, target: "global", expected: "+00000x00+000"),
-        Row(entry: .showToken, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .revokeToken, target: "A", expected: "+00000x000000"),
-        Row(entry: .revokeToken, target: "B", expected: "000000x00+000"),
-        Row(entry: .revokeToken, target: "global", expected: "+00000x00+000"),
-        Row(entry: .revokeToken, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .editToken, target: "A", expected: "+00000x000000"),
-        Row(entry: .editToken, target: "B", expected: "000000x00+000"),
-        Row(entry: .editToken, target: "global", expected: "-00000x00-000"),
-        Row(entry: .editToken, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .regenerateToken, target: "A", expected: "!00000x000000"),
-        Row(entry: .regenerateToken, target: "B", expected: "000000x00!000"),
-        Row(entry: .regenerateToken, target: "global", expected: "-00000x00-000"),
-        Row(entry: .regenerateToken, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .bulkRevokeDryRun, target: "A", expected: "+00000x000000"),
-        Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+000"),
-        Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+000"),
-        Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x000000"),
-        Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00!0!"),
-        Row(entry: .createTokenFor, target: "B", expected: "000000x00!000"),
-        Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!!0!"),
-        Row(entry: .createTokenFor, target: "service A", expected: "+----+x-00-0-"),
+        Row(entry: .listTokens, target: "A", expected: "+00000x000000+"),
+        Row(entry: .listTokens, target: "B", expected: "000000x00+0000"),
+        Row(entry: .listTokens, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .listTokens, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .showToken, target: "A", expected: "+00000x000000+"),
+        Row(entry: .showToken, target: "B", expected: "000000x00+0000"),
+        Row(entry: .showToken, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .showToken, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .revokeToken, target: "A", expected: "+00000x000000+"),
+        Row(entry: .revokeToken, target: "B", expected: "000000x00+0000"),
+        Row(entry: .revokeToken, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .revokeToken, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .editToken, target: "A", expected: "+00000x000000+"),
+        Row(entry: .editToken, target: "B", expected: "000000x00+0000"),
+        Row(entry: .editToken, target: "global", expected: "-00000x00-000-"),
+        Row(entry: .editToken, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .regenerateToken, target: "A", expected: "!00000x000000!"),
+        Row(entry: .regenerateToken, target: "B", expected: "000000x00!0000"),
+        Row(entry: .regenerateToken, target: "global", expected: "-00000x00-000-"),
+        Row(entry: .regenerateToken, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .bulkRevokeDryRun, target: "A", expected: "+00000x000000+"),
+        Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+0000"),
+        Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00!0!!"),
+        Row(entry: .createTokenFor, target: "B", expected: "000000x00!0000"),
+        Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!!0!!"),
+        Row(entry: .createTokenFor, target: "service A", expected: "+----+x-00-0-+"),
 
-        Row(entry: .readPolicies, target: "A", expected: "++++++x+00+0+"),
-        Row(entry: .readPolicies, target: "B", expected: "000000x00+000"),
-        Row(entry: .editPolicy, target: "A", expected: "+-----x------"),
-        Row(entry: .editPolicy, target: "B", expected: "------x--+---"),
+        Row(entry: .introspect, target: "A", expected: "!!!!!!!!!!!!!+"),
+        Row(entry: .introspect, target: "B", expected: "!!!!!!!!!!!!!0"),
+        Row(entry: .introspect, target: "global", expected: "!!!!!!!!!!!!!+"),
+        Row(entry: .introspect, target: "service A", expected: "!!!!!!!!!!!!!+"),
 
-        Row(entry: .readAudit, target: "team A created", expected: "++----x--0---"),
-        Row(entry: .readAudit, target: "team B created", expected: "00----x--+---"),
-        Row(entry: .readAudit, target: "shared created", expected: "++----x--+---"),
+        Row(entry: .readPolicies, target: "A", expected: "++++++x+00+0++"),
+        Row(entry: .readPolicies, target: "B", expected: "000000x00+0000"),
+        Row(entry: .editPolicy, target: "A", expected: "+-----x------+"),
+        Row(entry: .editPolicy, target: "B", expected: "------x--+----"),
+
+        Row(entry: .readAudit, target: "team A created", expected: "++----x--0----"),
+        Row(entry: .readAudit, target: "team B created", expected: "00----x--+----"),
+        Row(entry: .readAudit, target: "shared created", expected: "++----x--+----"),
     ]
 
     @Test("every entry point has rows")
@@ -184,7 +190,7 @@ struct AuthorizationMatrixTests {
         // Printed for the record: how many cells the matrix asserts.
         let cells = Self.rows.reduce(0) { $0 + $1.expected.filter { $0 != "." }.count }
         print("Authorization matrix: \(cells) cells (\(Self.rows.count) rows × \(Self.actorOrder.count) actors, \(EntryPoint.allCases.count) entry points)")
-        #expect(cells > 1_200)
+        #expect(cells > 1_300)
     }
 
     // MARK: Running one cell
@@ -270,6 +276,9 @@ struct AuthorizationMatrixTests {
             try service.updateToken(token.id, TokenChanges(displayName: "renamed"), expectedVersion: token.version, by: actor)
         case .regenerateToken:
             _ = try service.regenerateToken(world.tokens[target]!.token.id, by: actor)
+        case .introspect:
+            // POST /oauth/introspect: a caller acting with its own token.
+            return try service.introspect(world.tokens[target]!.secret, by: actor) != nil
         case .bulkRevokeDryRun:
             let id = world.tokens[target]!.token.id
             return try service.revokeTokens(matching: TokenQuery(), dryRun: true, by: actor).tokens.contains { $0.id == id }

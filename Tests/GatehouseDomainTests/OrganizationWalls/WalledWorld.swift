@@ -134,6 +134,9 @@ final class WalledWorld: @unchecked Sendable {
         actors["uadmin-a as pm-a"] = try service.resolveActor(login: "uadmin-a", asLogin: "pm-a")
         let key = try service.addSSHKey(SampleKeys.ecdsa256.line, to: users["contrib-a"]!.id, by: actors["contrib-a"]!)
         actors["contrib-a via SSH key"] = try service.sshLogin(fingerprint: key.fingerprint)
+        let administration = try token("introspection", owner: "pca-a", target: .organization(a), scopes: ["vso.graph", "vso.tokenadministration"]).token
+        actors["pca-a via token administration"] = Actor(user: users["pca-a"]!, credential: .token(
+            id: administration.id, handle: administration.handle, scopes: administration.scopes, target: administration.target))
         let narrowed = try token("narrowed", owner: "pca-a", target: .organization(a), scopes: ["vso.tokens"]).token
         actors["pca-a via token"] = Actor(user: users["pca-a"]!, credential: .token(
             id: narrowed.id, handle: narrowed.handle, scopes: narrowed.scopes, target: narrowed.target))
