@@ -117,3 +117,21 @@ struct TerminalLifeEndToEndTests {
         #expect(detail.output.contains("NEVER ACKNOWLEDGED"), "\(detail.output)")
     }
 }
+
+@Suite(.serialized, .enabled(if: TmuxSession.executable != nil && Binary.gatehouse != nil, "needs tmux and a built gatehouse binary"))
+struct SecretPromptEndToEndTests {
+    /// Ctrl-C at the hidden `tokens verify` prompt ends the command and gives the terminal its
+    /// echo back (the shell would otherwise type blind, as dash did).
+    @Test func interruptingTheHiddenPromptRestoresEcho() throws {
+        let binary = Binary.gatehouse?.path ?? "gatehouse"
+        // The shell catches SIGINT itself (as an interactive one does), so it outlives the command.
+        let session = try TmuxSession(command: "trap : INT; '\(binary)' tokens verify --db /nonexistent/gatehouse.sqlite", environment: ["TERM": "xterm-256color"])
+        try session.waitFor("Paste the token")
+        try session.send("gpat_abc", literal: true)
+        try session.send("C-c")
+        let (status, stty) = try session.waitForExit()
+        #expect(status == 128 + SIGINT)
+        #expect(stty.contains(" echo ") || stty.contains(" echo\n"), "echo is off after Ctrl-C: \(stty)")
+        #expect(!stty.contains("-echo "))
+    }
+}
