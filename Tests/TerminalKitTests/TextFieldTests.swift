@@ -150,7 +150,7 @@ struct DateFieldTests {
 
     @Test func aPasteLongerThanTheFieldIsRefusedNotCut() {
         var field = TextField(maxLength: 100)
-        #expect(field.handle(.paste(String(repeating: "n", count: 150))) == .refused("Not pasted: 150 characters, and this field holds at most 100"))
+        #expect(field.handle(.paste(String(repeating: "n", count: 150))) == .refused("Not pasted: 150 characters; at most 100 fit"))
         #expect(field.text.isEmpty)
         #expect(field.handle(.paste(String(repeating: "n", count: 100))) == .changed)
     }

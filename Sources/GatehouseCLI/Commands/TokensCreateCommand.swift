@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import TerminalKit
 
 /// `gatehouse tokens create`: the New Token wizard as one command. The secret goes to stdout once.
 struct TokensCreateCommand: DirectoryCommand {
@@ -35,6 +36,7 @@ struct TokensCreateCommand: DirectoryCommand {
     }
 
     func execute(_ invocation: Invocation) throws(GatehouseError) {
+        ProcessHardening.disableCoreDumps()  // the secret is about to be in memory
         let service = invocation.service
         let ownerUser = try owner.map { login throws(GatehouseError) in try invocation.user(login) }
         let target: TokenTarget
@@ -88,6 +90,7 @@ struct TokensRegenerateCommand: DirectoryCommand {
     @OptionGroup var format: OutputOptions
 
     func execute(_ invocation: Invocation) throws(GatehouseError) {
+        ProcessHardening.disableCoreDumps()
         let token = try invocation.token(id)
         let issued = try invocation.service.regenerateToken(token.id, expectedVersion: token.version, by: invocation.actor)
         TokensCreateCommand.show(issued, verb: "Regenerated", invocation)

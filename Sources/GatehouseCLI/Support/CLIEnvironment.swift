@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseDomain
+import TerminalKit
 
 /// What a command reads, writes and takes the time from. The process's own by default; tests bind
 /// another with `CLIEnvironment.$current.withValue(…)` and run commands in-process, capturing output.
@@ -159,6 +160,7 @@ extension CLIEnvironment {
     /// A token on stdin, wrapped as a secret at once: for `tokens verify`, `check` and `report-leaked`.
     /// At a terminal, prompts on stderr and reads with echo off; otherwise reads exactly one line.
     func readTokenSecret() throws(GatehouseError) -> TokenSecret {
+        ProcessHardening.disableCoreDumps()  // no core dump can hold the token about to be read
         let read: BoundedRead
         if input.isTerminal {
             output.note("Paste the token and press Enter (it will not be shown):")

@@ -60,7 +60,8 @@ public struct TextField: Hashable, Sendable {
             let oneLine = String(text.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
             if let refusal = Self.refusal(forTyped: oneLine) { return .refused(refusal) }
             if let maxLength, characters.count + oneLine.count > maxLength {
-                return .refused("Not pasted: \(oneLine.count) characters, and this field holds at most \(maxLength)\(characters.isEmpty ? "" : " (\(characters.count) already typed)")")
+                // Short: it must fit under the field of a form at 80 columns.
+                return .refused("Not pasted: \(oneLine.count) characters; at most \(maxLength) fit")
             }
             return insert(oneLine) ? .changed : .ignored
         case .left: return moveCursor(to: cursor - 1)

@@ -190,6 +190,7 @@ class ConsoleFixture {
     // MARK: Keys
 
     func send(_ keys: Key...) { driver.send(keys) }
+    func send(_ keys: [Key]) { driver.send(keys) }
     func type(_ text: String) { driver.type(text) }
 
     /// Opens the `:` command line and runs `command`.
