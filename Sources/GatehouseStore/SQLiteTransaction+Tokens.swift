@@ -201,6 +201,17 @@ extension SQLiteTransaction {
                 list.filter("0")
             }
         }
+        if query.secretNeverAcknowledgedOnly {
+            // The audit log says so (`AccessService.recordSecretNotAcknowledged`), for the current
+            // secret: recorded after it was issued (a regeneration sets valid_from). One probe of
+            // audit_by_target per token, by the id as the log writes it.
+            list.filter("revoked_at IS NULL AND valid_to > ?", nowValue)
+            list.filter("""
+                EXISTS (SELECT 1 FROM audit_event WHERE audit_event.target_id = \(Self.idText("token.id"))
+                    AND audit_event.action = ? AND audit_event.occurred_at >= token.valid_from)
+                """, AuditAction.tokenSecretNotAcknowledged.rawValue)
+            list.isCostlyToCount = true
+        }
         if query.disabledOwnerOnly {
             list.filter("owner_id IN (SELECT id FROM user WHERE status = 'disabled')")
         }
@@ -253,6 +264,11 @@ extension SQLiteTransaction {
         target_organization_id = ? OR (target_organization_id IS NULL
             AND owner_id IN (SELECT user_id FROM organization_member WHERE organization_id = ?))
         """
+
+    /// A 16-byte id column as the text `Identifier.description` gives (lowercase, dashed).
+    static func idText(_ column: String) -> String {
+        "lower(substr(hex(\(column)), 1, 8) || '-' || substr(hex(\(column)), 9, 4) || '-' || substr(hex(\(column)), 13, 4) || '-' || substr(hex(\(column)), 17, 4) || '-' || substr(hex(\(column)), 21))"
+    }
 
     /// The wall for tokens: the reader's own, and those that work in the reader's organizations.
     static func tokenVisibilityClause(_ visibility: TokenVisibility) -> (String, [(any DatabaseValueConvertible)?]) {

@@ -91,7 +91,7 @@ struct TokensCommand: ParsableCommand {
     struct List: DirectoryCommand {
         static let configuration = CommandConfiguration(
             abstract: "List tokens: yours, or everyone's with Manage others' tokens; filters combine (AND).",
-            discussion: "The risk view: --full-access, --high-privilege, --global, --never-used, --unused-for 90d, --expiring-within 7d, --disabled-owner, --non-compliant.")
+            discussion: "The risk view: --full-access, --high-privilege, --global, --never-used, --unused-for 90d, --expiring-within 7d, --disabled-owner, --non-compliant, --unacknowledged.")
 
         @OptionGroup var filter: TokenFilterOptions
         @Option(help: "Sort by expires, name, created or last-used.") var sort: SortKey = .expires
@@ -257,10 +257,11 @@ struct TokenFilterOptions: ParsableArguments {
     var unusedFor: TimeSpan?
     @Flag(name: .customLong("disabled-owner"), help: "Only tokens whose owner is disabled.") var disabledOwner = false
     @Flag(name: .customLong("non-compliant"), help: "Only active tokens that break a policy enabled after they were made.") var nonCompliant = false
+    @Flag(name: .customLong("unacknowledged"), help: "Only active tokens whose secret was shown and never acknowledged.") var unacknowledged = false
 
     var isEmpty: Bool {
         owner == nil && status.isEmpty && organization == nil && search == nil && expiringWithin == nil && !fullAccess && !highPrivilege
-            && !global && !neverUsed && unusedFor == nil && !disabledOwner && !nonCompliant
+            && !global && !neverUsed && unusedFor == nil && !disabledOwner && !nonCompliant && !unacknowledged
     }
 
     func query(_ invocation: Invocation) throws(GatehouseError) -> TokenQuery {
@@ -274,6 +275,7 @@ struct TokenFilterOptions: ParsableArguments {
         query.neverUsedOnly = neverUsed
         query.unusedFor = unusedFor?.seconds
         query.disabledOwnerOnly = disabledOwner
+        query.secretNeverAcknowledgedOnly = unacknowledged
         if nonCompliant {
             // With no policy enabled the rules are empty, which matches nothing (not everything).
             query.nonCompliantWith = try invocation.service.nonComplianceRules(by: invocation.actor)

@@ -5,6 +5,7 @@ import GatehouseDomain
 enum TokenRisk: String, CaseIterable {
     case active, expiringSoon = "expiring", expired, revoked, fullAccess = "full", highPrivilege = "high", global
     case neverUsed = "never-used", unused90 = "unused-90", disabledOwner = "disabled-owner", nonCompliant = "non-compliant"
+    case unacknowledged = "unacknowledged"
 
     var label: String {
         switch self {
@@ -19,6 +20,7 @@ enum TokenRisk: String, CaseIterable {
         case .unused90: "Unused for 90 days"
         case .disabledOwner: "Owner disabled"
         case .nonCompliant: "Breaks current policy"
+        case .unacknowledged: "Secret never acknowledged"
         }
     }
 
@@ -38,6 +40,7 @@ enum TokenRisk: String, CaseIterable {
         case .disabledOwner: "owner disabled"
         case .nonCompliant: "non-compliant"
         case .fullAccess: "full access"
+        case .unacknowledged: "never acknowledged"
         default: rawValue
         }
     }
@@ -61,6 +64,7 @@ enum TokenRisk: String, CaseIterable {
         query.neverUsedOnly = risks.contains(.neverUsed)
         query.unusedFor = risks.contains(.unused90) ? 90 * 86_400 : nil
         query.disabledOwnerOnly = risks.contains(.disabledOwner)
+        query.secretNeverAcknowledgedOnly = risks.contains(.unacknowledged)
         query.nonCompliantWith = risks.contains(.nonCompliant) ? rules() : nil
     }
 }

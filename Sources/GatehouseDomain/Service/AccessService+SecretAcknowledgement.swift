@@ -13,7 +13,8 @@ extension AccessService {
             guard actor.user.id == token.createdByID || actor.user.id == token.ownerID else {
                 throw GatehouseError.notAllowed("Only who created \u{201C}\(token.displayName)\u{201D}, or its owner, can record that its secret was not acknowledged.")
             }
-            try audit(writer, actor, .tokenSecretNotAcknowledged, .token(token), organization: token.target.organizationID, details: [
+            let affected = Set(try organizationsInScope(of: token.target, ownerID: token.ownerID, writer))
+            try audit(writer, actor, .tokenSecretNotAcknowledged, .token(token), organization: token.target.organizationID, affecting: affected, details: [
                 AuditDetail("generation", String(token.generation)), AuditDetail("session ended", sessionEnd),
                 AuditDetail("advice", "nobody confirmed holding this secret: revoke or regenerate the token"),
             ])

@@ -100,6 +100,9 @@ public struct TokenQuery: Hashable, Sendable {
     /// Not used (or never used and created) for this long.
     public var unusedFor: TimeInterval?
     public var disabledOwnerOnly = false
+    /// Active tokens whose current secret was shown and never acknowledged (the session ended on
+    /// the show-once screen): possibly held by nobody, or by whoever saw that screen.
+    public var secretNeverAcknowledgedOnly = false
     /// The first hex digits of the token's id (dashes ignored), as scripts abbreviate it: "3f2a9c1d".
     /// Matched on the primary key, so resolving a prefix is one index range scan.
     public var idPrefix: String?
