@@ -51,6 +51,31 @@ enum Subprocess {
 
     /// The test runner's threads block signals; a child must not inherit that, or tmux's SIGHUP
     /// to a pane (kill-server) never reaches the program in it, and the program outlives the test.
+    /// Starts a long-running program (a server) with stdin from /dev/null and stdout and stderr
+    /// in `outputPath` (appended, or truncated first), a clean signal mask, and `environment` on
+    /// top of this process's; returns its pid without waiting.
+    static func spawnDetached(_ executable: String, _ arguments: [String], outputPath: String, append: Bool = false,
+                              environment: [String: String] = [:]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var attributes = cleanSignalAttributes()
+        defer { posix_spawnattr_destroy(&attributes) }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw SubprocessError.spawn(executable, spawned) }
+        return pid
+    }
+
     static func cleanSignalAttributes() -> posix_spawnattr_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
