@@ -223,21 +223,7 @@ final class SSHTestServer {
         guard written == bytes.count else { throw SSHTestError.copy(destination, errno) }
     }
 
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw SSHTestError.port }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw SSHTestError.port }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    private static func freePort() throws -> Int { try freeLoopbackPort() }
 
     private static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -259,7 +245,7 @@ final class SSHTestServer {
 }
 
 enum SSHTestError: Error, CustomStringConvertible {
-    case setup(String), config(String), notListening(String), account(String), port, copy(String, Int32)
+    case setup(String), config(String), notListening(String), account(String), copy(String, Int32)
 
     var description: String {
         switch self {
@@ -267,7 +253,6 @@ enum SSHTestError: Error, CustomStringConvertible {
         case let .config(text): "sshd -t refused the config:\n\(text)"
         case let .notListening(log): "sshd did not start listening. Its log:\n\(log)"
         case let .account(text): "cannot create the service account: \(text)"
-        case .port: "cannot find a free port on 127.0.0.1"
         case let .copy(path, code): "cannot write \(path) (errno \(code))"
         }
     }
