@@ -59,6 +59,37 @@ struct VerificationCacheTests {
         #expect(readers.epochReads.load(ordering: .relaxed) == before + 1)
     }
 
+    /// The WAL index stays locked while verification watches it. Another process may rebuild
+    /// (truncate and re-initialize) `-shm` only when it can take the index's "DMS" byte
+    /// exclusively, which SQLite prevents by holding it shared in every process using the index.
+    /// POSIX locks belong to the process, and closing *any* descriptor of the file drops them
+    /// all: the watch once opened and closed `-shm` itself, which let the CLI rebuild the index
+    /// under the server's mapping (SIGBUS under load). Asked from a real second process.
+    @Test func anotherProcessCannotRebuildTheWALIndexWhileVerificationWatchesIt() throws {
+        let dir = try TestDirectory()
+        let issued = try dir.createToken("ci")
+        #expect(try dir.service.verify(issued.secret).success != nil)
+        // SQLite's unix VFS: 8 lock bytes from offset 120, then the DMS byte.
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", """
+            import fcntl, os, sys
+            fd = os.open(sys.argv[1], os.O_RDWR)
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+                print("taken")
+            except OSError:
+                print("held")
+            """, dir.databasePath + "-shm"]
+        let output = Pipe()
+        probe.standardOutput = output
+        try probe.run()
+        probe.waitUntilExit()
+        let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(answer.trimmingCharacters(in: .whitespacesAndNewlines) == "held")
+        #expect(try dir.service.verify(issued.secret).success != nil)
+    }
+
     @Test func disablingTheOwnerElsewhereTakesEffectAtOnce() throws {
         let dir = try TestDirectory()
         let bob = try dir.addUser("bob", groups: [.contributors])

@@ -37,6 +37,22 @@ final class SQLiteReadConnection {
     /// The main database file's full path, as SQLite names its `-wal` and `-shm` files after it.
     var mainFilePath: String? { sqlite3_db_filename(handle, "main").map { String(cString: $0) } }
 
+    /// The first page of the WAL index as this connection's own VFS maps it (`xShmMap` region 0),
+    /// or nil when the database is not in WAL mode or nothing is mapped yet (run a read first).
+    /// It stays valid while this connection is open: SQLite holds the index's shared lock for it,
+    /// so no other process may truncate or rebuild the file meanwhile.
+    func walIndexFirstRegion() -> UnsafeRawPointer? {
+        var filePointer: UnsafeMutableRawPointer?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &filePointer) == SQLITE_OK,
+              let file = filePointer?.assumingMemoryBound(to: sqlite3_file.self),
+              let methods = file.pointee.pMethods, methods.pointee.iVersion >= 2,
+              let map = methods.pointee.xShmMap else { return nil }
+        var region: UnsafeMutableRawPointer?
+        // 32 KiB is the only region size SQLite uses; bExtend 0 maps only what exists.
+        guard map(file, 0, 32_768, 0, &region) == SQLITE_OK, let region else { return nil }
+        return UnsafeRawPointer(region)
+    }
+
     /// One prepared statement; `rows` binds, steps and always resets, so no read transaction
     /// outlives a call (a lingering one would keep the WAL from being checkpointed).
     final class PreparedStatement {

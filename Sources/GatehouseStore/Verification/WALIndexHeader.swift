@@ -27,11 +27,13 @@ final class WALIndexHeaderWatch: @unchecked Sendable {
     /// `iVersion` of the only WAL-index format there is.
     private static let formatVersion: UInt32 = 3_007_000
 
-    /// Keeps the database open with a shared lock, so no process can delete the `-shm` file (the
-    /// last connection to close deletes it) while it is mapped here.
+    /// Keeps the database open, so its VFS keeps the WAL index mapped and holds the index's shared
+    /// lock: no process may truncate or rebuild the file meanwhile. The header is read through
+    /// that connection's own mapping. (An earlier version opened and mapped `-shm` itself; closing
+    /// its own descriptor dropped every POSIX lock this process held on the file, SQLite's
+    /// included, so another process could rebuild the index under the mapping: SIGBUS, once.)
     private let anchor: SQLiteReadConnection
-    private let mapping: UnsafeMutableRawPointer
-    private let mappedLength: Int
+    private let mapping: UnsafeRawPointer
 
     /// nil when the database has no WAL index to watch (not in WAL mode, or the file cannot be
     /// mapped); verification then reads the epoch every time, as it would anyway.
@@ -39,24 +41,11 @@ final class WALIndexHeaderWatch: @unchecked Sendable {
         guard let anchor = try? SQLiteReadConnection(path: databasePath),
               let probe = try? anchor.prepare("SELECT value FROM verification_epoch"),
               (try? probe.rows { _ in }) != nil,  // a read: the connection now uses the WAL index
-              let mainFile = anchor.mainFilePath else { return nil }
-        let descriptor = open(mainFile + "-shm", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        let length = 2 * Self.headerSize
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) >= length,
-              let mapping = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), mapping != MAP_FAILED else { return nil }
+              let mapping = anchor.walIndexFirstRegion(),
+              mapping.loadUnaligned(as: UInt32.self) == Self.formatVersion else { return nil }
         self.anchor = anchor
         self.mapping = mapping
-        self.mappedLength = length
-        guard mapping.loadUnaligned(as: UInt32.self) == Self.formatVersion else {
-            munmap(mapping, length)
-            return nil
-        }
     }
-
-    deinit { munmap(mapping, mappedLength) }
 
     /// The current header, or nil while a writer is halfway through publishing it (the two copies
     /// differ). Read in SQLite's order: the first copy, a barrier, then the second; a writer
