@@ -45,6 +45,15 @@ struct AzureDevOpsTests {
         #expect((user["descriptor"] as? String)?.hasPrefix("aad.") == true)
     }
 
+    @Test("--page-size takes 1 to 1000 rows")
+    func pageSizeBounds() throws {
+        try ServerOptions(pageSize: 1).validate()
+        try ServerOptions(pageSize: 1_000).validate()
+        for size in [0, -1, 1_001, Int.max, Int.min] {
+            #expect(throws: GatehouseError.self) { try ServerOptions(pageSize: size).validate() }
+        }
+    }
+
     @Test("an organization the token does not work in is 404 in Azure DevOps' error shape; no token is 401")
     func organizationWall() async throws {
         let (fixture, _) = try Self.world()

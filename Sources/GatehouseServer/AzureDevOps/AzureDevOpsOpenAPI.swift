@@ -56,18 +56,15 @@ enum AzureDevOpsOpenAPI {
         "properties": ["message": ["type": "string"], "typeKey": ["type": "string"], "patTokenError": ["type": "string"]],
     ] }
 
-    /// The document with these operations added to its `paths`.
+    /// The document with these operations added to the end of its `paths` (the rest of the text
+    /// stays as written). None of these paths is in the template.
     static func adding(to document: String) -> String {
-        guard var root = (try? JSONSerialization.jsonObject(with: Data(document.utf8))) as? [String: Any],
-              var paths = root["paths"] as? [String: Any] else { return document }
-        for operation in operations {
-            var item = paths[operation.path] as? [String: Any] ?? [:]
-            item[operation.method] = describe(operation)
-            paths[operation.path] = item
-        }
-        root["paths"] = paths
-        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) else { return document }
-        return String(decoding: data, as: UTF8.self)
+        var paths: [String: [String: Any]] = [:]
+        for operation in operations { paths[operation.path, default: [:]][operation.method] = describe(operation) }
+        guard let data = try? JSONSerialization.data(withJSONObject: paths, options: [.sortedKeys, .withoutEscapingSlashes]),
+              let end = document.range(of: "\n  }\n}", options: .backwards) else { return document }
+        let entries = String(decoding: data, as: UTF8.self).dropFirst().dropLast()
+        return document.replacingCharacters(in: end, with: ",\n    \(entries)\n  }\n}")
     }
 
     static func describe(_ operation: Operation) -> [String: Any] {
