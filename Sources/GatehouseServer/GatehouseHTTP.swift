@@ -123,8 +123,19 @@ struct MethodNotAllowed: RouterMiddleware {
     typealias Context = GatehouseRequestContext
     static let methods: [String: [HTTPRequest.Method]] = Dictionary(grouping: GatehouseHTTP.routes, by: \.path).mapValues { $0.map(\.method) }
 
+    /// The methods a path answers: its own, or (a path with parameters) those of the routes it matches.
+    static func allowed(for path: String) -> [HTTPRequest.Method]? {
+        if let exact = methods[path] { return exact }
+        let segments = path.split(separator: "/")
+        let matching = GatehouseHTTP.azureDevOpsRoutes.filter { route in
+            let pattern = route.path.split(separator: "/")
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }
+        return matching.isEmpty ? nil : matching.map(\.method)
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let allowed = Self.methods[request.uri.path], !allowed.contains(request.method) {
+        if let allowed = Self.allowed(for: request.uri.path), !allowed.contains(request.method) {
             return Response(status: .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
         }
         return try await next(request, context)

@@ -45,6 +45,17 @@ struct AzureDevOpsTests {
         #expect((user["descriptor"] as? String)?.hasPrefix("aad.") == true)
     }
 
+    @Test("a method a route does not answer is 405 with Allow")
+    func methodNotAllowed() async throws {
+        let (fixture, _) = try Self.world()
+        let headers = ServerFixture.bearer(try fixture.token("admin", scopes: .custom(["vso.tokens"])).secret)
+        let patch = try await fixture.request(.patch, "/Default/_apis/tokens/pats", headers: headers)
+        #expect(patch.status == 405)
+        #expect(Set((patch.header("Allow") ?? "").components(separatedBy: ", ")) == ["GET", "POST", "PUT", "DELETE"])
+        #expect(try await fixture.request(.post, "/Default/_apis/graph/users", headers: headers).status == 405)
+        #expect(try await fixture.request(.get, "/Default/_apis/no/such/route", headers: headers).status == 404)
+    }
+
     @Test("--page-size takes 1 to 1000 rows")
     func pageSizeBounds() throws {
         try ServerOptions(pageSize: 1).validate()
