@@ -15,11 +15,35 @@ public struct GatehouseHTTP: Sendable {
     let leakKeys: LeakReportKeys
     let metrics: ServerMetrics
     let writes: DeferredWrites
+    /// Rows per page of the Azure DevOps lists (Graph users and groups, PATs).
+    let pageSize: Int
+    /// Whether clients reach this server over HTTPS (the URLs of location discovery say so).
+    let usesTLS: Bool
 
     /// Every route: method, path, and what it needs. The OpenAPI document is checked against it.
     public static let routes: [(method: HTTPRequest.Method, path: String)] = [
         (.get, "/auth/check"), (.get, "/_apis/connectionData"), (.post, "/oauth/introspect"),
         (.post, "/_apis/tokens/leaked"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/openapi.json"),
+    ] + azureDevOpsRoutes
+
+    /// Azure DevOps' own REST API, under the organization's name (AzureDevOps/).
+    static let azureDevOpsRoutes: [(method: HTTPRequest.Method, path: String)] = [
+        (.options, "/{organization}/_apis"),
+        (.get, "/{organization}/_apis/resourceAreas"), (.get, "/{organization}/_apis/resourceAreas/{areaId}"),
+        (.get, "/{organization}/_apis/connectionData"),
+        (.get, "/{organization}/_apis/graph/users"), (.get, "/{organization}/_apis/graph/users/{userDescriptor}"),
+        (.get, "/{organization}/_apis/graph/groups"), (.get, "/{organization}/_apis/graph/groups/{groupDescriptor}"),
+        (.get, "/{organization}/_apis/graph/Memberships/{subjectDescriptor}"),
+        (.get, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
+        (.head, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
+        (.put, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
+        (.delete, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
+        (.get, "/{organization}/_apis/graph/descriptors/{storageKey}"),
+        (.get, "/{organization}/_apis/graph/storagekeys/{subjectDescriptor}"),
+        (.get, "/{organization}/_apis/tokenadmin/personalaccesstokens/{subjectDescriptor}"),
+        (.post, "/{organization}/_apis/tokenadmin/revocations"),
+        (.get, "/{organization}/_apis/tokens/pats"), (.post, "/{organization}/_apis/tokens/pats"),
+        (.put, "/{organization}/_apis/tokens/pats"), (.delete, "/{organization}/_apis/tokens/pats"),
     ]
 
     init(service: AccessService, options: ServerOptions, leakKeys: LeakReportKeys, threadPool: NIOThreadPool, logger: Logger) {
@@ -32,6 +56,8 @@ public struct GatehouseHTTP: Sendable {
         self.limiter = FailureLimiter(limit: options.failureLimit, window: options.failureWindow)
         self.clients = ClientAddressResolver(trustedProxies: Set(options.trustedProxies))
         self.leakKeys = leakKeys
+        self.pageSize = options.pageSize
+        self.usesTLS = options.usesTLS
     }
 
     public func router() -> Router<GatehouseRequestContext> {
@@ -45,6 +71,7 @@ public struct GatehouseHTTP: Sendable {
         router.get("/healthz", use: health)
         router.get("/metrics", use: metricsText)
         router.get("/openapi.json", use: openAPI)
+        addAzureDevOpsRoutes(to: router)
         return router
     }
 }
@@ -96,8 +123,19 @@ struct MethodNotAllowed: RouterMiddleware {
     typealias Context = GatehouseRequestContext
     static let methods: [String: [HTTPRequest.Method]] = Dictionary(grouping: GatehouseHTTP.routes, by: \.path).mapValues { $0.map(\.method) }
 
+    /// The methods a path answers: its own, or (a path with parameters) those of the routes it matches.
+    static func allowed(for path: String) -> [HTTPRequest.Method]? {
+        if let exact = methods[path] { return exact }
+        let segments = path.split(separator: "/")
+        let matching = GatehouseHTTP.azureDevOpsRoutes.filter { route in
+            let pattern = route.path.split(separator: "/")
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }
+        return matching.isEmpty ? nil : matching.map(\.method)
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let allowed = Self.methods[request.uri.path], !allowed.contains(request.method) {
+        if let allowed = Self.allowed(for: request.uri.path), !allowed.contains(request.method) {
             return Response(status: .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
         }
         return try await next(request, context)

@@ -23,15 +23,8 @@ extension GatehouseHTTP {
 
         init(_ user: User) {
             id = user.id.description
-            let prefix = switch user.identitySource {
-            case .entraID: "aad"
-            case .microsoftAccount: "msa"
-            case .activeDirectory: "win"
-            case .local: "gh"
-            }
-            let encoded = Data(user.id.description.utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            descriptor = "\(prefix).\(encoded)"
+            // The same descriptor Graph gives the account (see SubjectDescriptor).
+            descriptor = SubjectDescriptor.of(user)
             subjectDescriptor = descriptor
             providerDisplayName = user.displayName
             isActive = user.isActive

@@ -6,7 +6,7 @@ public enum OpenAPIDocument {
     /// The document, with the scope identifiers of `catalog` as the values `scope` may take.
     public static func json(catalog: ScopeCatalog) -> String {
         let identifiers = ([ScopeCatalog.fullAccessIdentifier] + catalog.allIdentifiers).map { "\"\($0)\"" }.joined(separator: ", ")
-        return template.replacingOccurrences(of: "\"SCOPE-IDENTIFIERS\"", with: identifiers)
+        return AzureDevOpsOpenAPI.adding(to: template.replacingOccurrences(of: "\"SCOPE-IDENTIFIERS\"", with: identifiers))
     }
 
     static let template = #"""
@@ -15,7 +15,7 @@ public enum OpenAPIDocument {
   "info": {
     "title": "Gatehouse",
     "version": "1.0.0",
-    "description": "Personal access tokens that authenticate HTTP requests: an nginx auth_request endpoint, Azure DevOps' connectionData, RFC 7662 introspection and GitHub secret-scanning leak reports. Present a token as the password of HTTP Basic authentication (any user name) or as a Bearer token."
+    "description": "Personal access tokens that authenticate HTTP requests: an nginx auth_request endpoint, Azure DevOps' connectionData, RFC 7662 introspection, GitHub secret-scanning leak reports, and Azure DevOps' own REST API (location discovery, Graph, Token Administration, PAT Lifecycle Management) under /{organization}/_apis. Present a token as the password of HTTP Basic authentication (any user name) or as a Bearer token."
   },
   "servers": [{"url": "http://127.0.0.1:8080"}],
   "components": {

@@ -20,10 +20,13 @@ public struct ServerOptions: Sendable {
     public var writeInterval: Duration
     /// Threads for database work (misses, writes).
     public var threads: Int
+    /// Rows per page of the Azure DevOps lists (Graph users and groups, PATs): 1 to 1000.
+    public var pageSize: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, trustedProxies: [String] = [], leakReportKeyFiles: [String] = [],
                 insecureHTTP: Bool = false, tlsCertificate: String? = nil, tlsKey: String? = nil,
-                failureLimit: Int = 20, failureWindow: TimeInterval = 60, writeInterval: Duration = .seconds(1), threads: Int = 4) {
+                failureLimit: Int = 20, failureWindow: TimeInterval = 60, writeInterval: Duration = .seconds(1), threads: Int = 4,
+                pageSize: Int = 100) {
         self.host = host
         self.port = port
         self.trustedProxies = trustedProxies
@@ -35,6 +38,7 @@ public struct ServerOptions: Sendable {
         self.failureWindow = failureWindow
         self.writeInterval = writeInterval
         self.threads = threads
+        self.pageSize = pageSize
     }
 
     /// `HOST:PORT` (an IPv6 host in brackets: `[::1]:8080`). Port 0 picks a free one.
@@ -75,6 +79,9 @@ public struct ServerOptions: Sendable {
         }
         guard failureLimit > 0, failureWindow > 0, threads > 0, threads <= 256 else {
             throw .invalidInput(field: "--failure-limit", problem: "the failure limit, its window and the thread count must be positive (threads at most 256).")
+        }
+        guard (1...1_000).contains(pageSize) else {
+            throw .invalidInput(field: "--page-size", problem: "a page holds 1 to 1000 rows.")
         }
     }
 }

@@ -30,7 +30,7 @@ struct RoutesTests {
         let user = try #require(json["authenticatedUser"] as? [String: Any])
         #expect(user["id"] as? String == fixture.admin.user.id.description)
         #expect(user["providerDisplayName"] as? String == fixture.admin.user.displayName)
-        #expect((user["descriptor"] as? String)?.hasPrefix("gh.") == true)
+        #expect((user["descriptor"] as? String)?.hasPrefix("aad.") == true)
         #expect(json["authorizedUser"] != nil && json["instanceId"] != nil)
         #expect(try await fixture.request(.get, "/_apis/connectionData").status == 401)
     }

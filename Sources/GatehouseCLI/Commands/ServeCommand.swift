@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Routes: GET /auth/check?org=NAME&scope=ID… (204 / 401 / 403 / 429, for nginx auth_request), \
             GET /_apis/connectionData, POST /oauth/introspect, POST /_apis/tokens/leaked, GET /healthz, \
-            GET /metrics, GET /openapi.json. A token is presented as the password of HTTP Basic (any user \
+            GET /metrics, GET /openapi.json, and Azure DevOps' own REST API under /{organization}/_apis \
+            (location discovery, Graph, Token Administration, PAT Lifecycle Management). A token is presented as the password of HTTP Basic (any user \
             name) or as a Bearer token. Listens on loopback by default; another address needs TLS \
             (--tls-cert/--tls-key) or --insecure-http. Logs one line per request on stderr, never a secret.
             """)
@@ -46,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("failure-window"), help: ArgumentHelp("The failure limit's window, in seconds.", valueName: "seconds"))
     var failureWindow = 60
 
+    @Option(name: .customLong("page-size"), help: ArgumentHelp("Rows per page of the Azure DevOps lists (Graph users and groups, PATs): 1 to 1000.", valueName: "rows"))
+    var pageSize = 100
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -71,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             options.failureLimit = failureLimit
             options.failureWindow = TimeInterval(failureWindow)
+            options.pageSize = pageSize
             try options.validate()
             guard FileManager.default.fileExists(atPath: path) else {
                 throw .notAllowed("There is no directory database at \(path). Run gatehouse once to create one, or give --db PATH.")

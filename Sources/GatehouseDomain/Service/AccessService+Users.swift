@@ -72,10 +72,15 @@ extension AccessService {
         try read { reader in
             let authorization = try authorize(actor, reader)
             _ = try visibleUser(userID, authorization, reader)
-            return try reader.groupsContaining(.user(userID))
-                .filter { authorization.readableOrganizations.contains($0.organizationID) }
-                .sorted { $0.name < $1.name }
+            return try readableGroups(containing: .user(userID), authorization, reader)
         }
+    }
+
+    /// The groups a member belongs to directly, in the organizations the actor may read, by name.
+    func readableGroups(containing member: GroupMember, _ authorization: Authorization, _ reader: any DirectoryReader) throws -> [SecurityGroup] {
+        try reader.groupsContaining(member)
+            .filter { authorization.readableOrganizations.contains($0.organizationID) }
+            .sorted { $0.name < $1.name }
     }
 
     /// Every permission of a user in one organization, each with the group (and nesting path) that decides it.

@@ -35,15 +35,18 @@ struct AuthorizationMatrixTests {
 
     enum EntryPoint: String, Sendable, CaseIterable {
         case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
-        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, createGroup, deleteGroup
+        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, createGroup, deleteGroup, listContainingGroups
         case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor, introspect
+        /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
+        case administeredTokens, revokeAuthorizations
         case readPolicies, editPolicy
         case readAudit
 
         var changesDirectory: Bool {
             switch self {
             case .editUser, .disableUser, .deleteUser, .addSSHKey, .joinOrganization, .addMember, .removeMember, .setPermission,
-                 .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .createTokenFor, .editPolicy: true
+                 .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .createTokenFor, .editPolicy,
+                 .revokeAuthorizations: true
             default: false
             }
         }
@@ -149,6 +152,20 @@ struct AuthorizationMatrixTests {
         Row(entry: .introspect, target: "B", expected: "!!!!!!!!!!!!!0"),
         Row(entry: .introspect, target: "global", expected: "!!!!!!!!!!!!!+"),
         Row(entry: .introspect, target: "service A", expected: "!!!!!!!!!!!!!+"),
+
+        Row(entry: .administeredTokens, target: "A", expected: "+-----x------+"),
+        Row(entry: .administeredTokens, target: "B", expected: "------x--+----"),
+        Row(entry: .administeredTokens, target: "global", expected: "+-----x------+"),
+        Row(entry: .administeredTokens, target: "service A", expected: "+-----x------+"),
+        Row(entry: .revokeAuthorizations, target: "A", expected: "+-----x------+"),
+        Row(entry: .revokeAuthorizations, target: "B", expected: "------x--+----"),
+        Row(entry: .revokeAuthorizations, target: "global", expected: "+-----x------+"),
+        Row(entry: .revokeAuthorizations, target: "service A", expected: "+-----x------+"),
+
+        Row(entry: .listContainingGroups, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .listContainingGroups, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .listContainingGroups, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .listContainingGroups, target: "user admins A", expected: "++++++x+00+0++"),
 
         Row(entry: .readPolicies, target: "A", expected: "++++++x+00+0++"),
         Row(entry: .readPolicies, target: "B", expected: "000000x00+0000"),
@@ -257,6 +274,9 @@ struct AuthorizationMatrixTests {
         case .removeMember:
             let leaving = ["team A": "target-a", "team B": "target-b", "pca A": "pca2-a", "user admins A": "uadmin-a"][target]!
             try service.removeMember(.user(world.user(leaving).id), from: world.groups[target]!.id, by: actor)
+        case .listContainingGroups:
+            // Graph's memberships "up" of a group.
+            _ = try service.groups(containing: world.groups[target]!.id, by: actor)
         case .setPermission:
             try service.setPermission(.manageUsers, to: .allow, for: world.groups[target]!.id, by: actor)
         case .createGroup:
@@ -279,6 +299,14 @@ struct AuthorizationMatrixTests {
         case .introspect:
             // POST /oauth/introspect: a caller acting with its own token.
             return try service.introspect(world.tokens[target]!.secret, by: actor) != nil
+        case .administeredTokens:
+            // GET {org}/_apis/tokenadmin/personalaccesstokens/{owner}: the owner's tokens in the token's organization.
+            let token = world.tokens[target]!.token
+            return try collectAll { try service.administeredTokens(ofUser: token.ownerID, in: organization(of: target, world), page: $0, by: actor) }
+                .contains { $0.id == token.id }
+        case .revokeAuthorizations:
+            // POST {org}/_apis/tokenadmin/revocations
+            return try service.revokeAuthorizations([world.tokens[target]!.token.id], in: organization(of: target, world), by: actor).count == 1
         case .bulkRevokeDryRun:
             let id = world.tokens[target]!.token.id
             return try service.revokeTokens(matching: TokenQuery(), dryRun: true, by: actor).tokens.contains { $0.id == id }
