@@ -278,9 +278,9 @@ struct AzureDevOpsTests {
 
     @Test("each policy refusal is its patTokenError, and no token is made", arguments: [
         (PolicyKind.restrictFullScopedTokens, "{\"displayName\": \"t\", \"scope\": \"app_token\"}", "fullScopePatPolicyViolation"),
-        (PolicyKind.restrictGlobalTokens, "{\"displayName\": \"t\", \"scope\": \"vso.code\", \"allOrgs\": true}", "globalScopePatPolicyViolation"),
+        (PolicyKind.restrictGlobalTokens, "{\"displayName\": \"t\", \"scope\": \"vso.code\", \"allOrgs\": true}", "globalPatPolicyViolation"),
         (PolicyKind.maximumLifespan, "{\"displayName\": \"t\", \"scope\": \"vso.code\", \"validTo\": \"VALID_TO\"}", "patLifespanPolicyViolation"),
-        (PolicyKind.restrictCreation, "{\"displayName\": \"t\", \"scope\": \"vso.code\"}", "accessDenied"),
+        (PolicyKind.restrictCreation, "{\"displayName\": \"t\", \"scope\": \"vso.code\"}", "disablePatCreationPolicyViolation"),
     ])
     func policyRefusals(kind: PolicyKind, body: String, code: String) async throws {
         let (fixture, organization) = try Self.world()

@@ -95,15 +95,17 @@ extension GatehouseHTTP {
         let message: String
     }
 
-    /// The domain's refusals as PAT Lifecycle's `patTokenError` values, with the status that goes with them.
+    /// The domain's refusals as PAT Lifecycle's `patTokenError` values (the names of Azure DevOps'
+    /// `PatTokenError` enum, `disablePatCreationPolicyViolation` included), with their status.
     static func patTokenError(_ error: GatehouseError) -> (HTTPResponse.Status, String) {
         switch error {
         case let .policyViolation(violation):
             switch violation.kind {
-            case .restrictGlobalTokens: (.badRequest, "globalScopePatPolicyViolation")
+            case .restrictGlobalTokens: (.badRequest, "globalPatPolicyViolation")
             case .restrictFullScopedTokens: (.badRequest, "fullScopePatPolicyViolation")
             case .maximumLifespan: (.badRequest, "patLifespanPolicyViolation")
-            case .restrictCreation, .autoRevokeLeakedTokens: (.forbidden, "accessDenied")
+            case .restrictCreation: (.forbidden, "disablePatCreationPolicyViolation")
+            case .autoRevokeLeakedTokens: (.forbidden, "accessDenied")
             }
         case let .invalidInput(field, _):
             switch field {

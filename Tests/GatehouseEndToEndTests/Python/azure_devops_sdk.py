@@ -146,9 +146,9 @@ check(auth_check(secret) == 401, "the revoked PAT fails /auth/check")
 far = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=200)).isoformat()
 for where, body, expected in [
     (policy_organization, {"displayName": "full", "scope": "app_token"}, "fullScopePatPolicyViolation"),
-    (policy_organization, {"displayName": "global", "scope": "vso.packaging", "allOrgs": True}, "globalScopePatPolicyViolation"),
+    (policy_organization, {"displayName": "global", "scope": "vso.packaging", "allOrgs": True}, "globalPatPolicyViolation"),
     (policy_organization, {"displayName": "long", "scope": "vso.packaging", "validTo": far}, "patLifespanPolicyViolation"),
-    (closed_organization, {"displayName": "not packaging", "scope": "vso.code"}, "accessDenied"),
+    (closed_organization, {"displayName": "not packaging", "scope": "vso.code"}, "disablePatCreationPolicyViolation"),
 ]:
     answer = session.post(f"{server}/{where}/_apis/tokens/pats?api-version=7.1-preview.1", json=body)
     check(answer.json()["patTokenError"] == expected and answer.json()["patToken"] is None, f"policy refusal {expected} ({answer.status_code})")
