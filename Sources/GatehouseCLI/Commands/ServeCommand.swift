@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseServer
 import GatehouseStore
 import Logging
@@ -72,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             options.failureLimit = failureLimit
             options.failureWindow = TimeInterval(failureWindow)
             try options.validate()
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard PostgresLocation.isPostgres(path) || FileManager.default.fileExists(atPath: path) else {
                 throw .notAllowed("There is no directory database at \(path). Run gatehouse once to create one, or give --db PATH.")
             }
             resources = try ResourceLocator.locate()
@@ -82,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let service: AccessService
         do throws(GatehouseError) {
-            let store = try SQLiteDirectoryStore(path: path)
+            let store = try StoreOpening.open(path, mayCreate: false).store
             service = AccessService(store: store, catalog: try resources.scopeCatalog(), clock: CLIEnvironment.current.clock)
         } catch {
             output.error(error.description)
