@@ -126,7 +126,7 @@ let package = Package(
         // Benchmarks on a large generated directory (`gatehouse dev seed`); see BENCHMARKS.md.
         .executableTarget(
             name: "gatehouse-bench",
-            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehouseConsole", "TerminalKit"]
+            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehousePostgres", "GatehouseConsole", "TerminalKit"]
         ),
         .testTarget(
             name: "GatehouseDomainTests",

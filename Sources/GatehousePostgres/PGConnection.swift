@@ -184,17 +184,36 @@ final class PGConnection {
         let numbered = Self.numberPlaceholders(sql)
         guard !parameters.isEmpty else { return try check(PQexecParams(handle, numbered, 0, nil, nil, nil, nil, 0)) }
         let types = parameters.map(\.typeOID)
+        let name = try preparedName(numbered, types: types)
         let texts = parameters.map(\.text)
         var cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
         defer { for pointer in cStrings { free(pointer) } }
         let result: OpaquePointer? = cStrings.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)) { values in
-                types.withUnsafeBufferPointer { typeBuffer in
+                if let name { return PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0) }
+                return types.withUnsafeBufferPointer { typeBuffer in
                     PQexecParams(handle, numbered, Int32(parameters.count), typeBuffer.baseAddress, values, nil, nil, 0)
                 }
             }
         }
         return try check(result)
+    }
+
+    /// Statements prepared on this connection, by their text and parameter types: parsed and
+    /// planned once (PostgreSQL keeps a generic plan after a few runs), not on every call. At most
+    /// `maximumPrepared` (lists with IN lists of every length make many texts); past it, unprepared.
+    private var prepared: [String: String] = [:]
+    static let maximumPrepared = 512
+
+    private func preparedName(_ sql: String, types: [Oid]) throws(PGError) -> String? {
+        let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+        if let name = prepared[key] { return name }
+        guard prepared.count < Self.maximumPrepared else { return nil }
+        let name = "gh\(prepared.count)"
+        let result = types.withUnsafeBufferPointer { PQprepare(handle, name, sql, Int32(types.count), $0.baseAddress) }
+        _ = try check(result)
+        prepared[key] = name
+        return name
     }
 
     /// Several statements without parameters (a migration), in one round trip.

@@ -63,7 +63,7 @@ public final class PostgresDirectoryStore: DirectoryStore {
                         let log = WriteLog()
                         let result = try body(PostgresTransaction(connection, log: log))
                         try connection.execute("COMMIT")
-                        if log.touchesVerification { verification?.evictAll() }
+                        if !log.touched.isEmpty { verification?.evict(log.touched) }
                         for use in log.uses { verification?.noteUse(of: use.token, at: use.date) }
                         return result
                     } catch {

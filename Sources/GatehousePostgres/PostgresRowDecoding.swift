@@ -18,10 +18,13 @@ struct PGDecodingError: Error, CustomStringConvertible {
 struct PGColumns {
     let row: PGRow
     let table: String
+    /// Prepended to every column name: a joined table's columns, aliased (`owner_id AS o_id`).
+    let prefix: String
 
-    init(_ row: PGRow, table: String) {
+    init(_ row: PGRow, table: String, prefix: String = "") {
         self.row = row
         self.table = table
+        self.prefix = prefix
     }
 
     func failure(_ column: String, _ problem: String) -> PGDecodingError {
@@ -29,8 +32,8 @@ struct PGColumns {
     }
 
     func optionalText(_ column: String) throws -> String? {
-        guard row.has(column) else { throw failure(column, "is missing") }
-        return row.text(column)
+        guard row.has(prefix + column) else { throw failure(column, "is missing") }
+        return row.text(prefix + column)
     }
 
     func text(_ column: String) throws -> String {
@@ -115,8 +118,10 @@ enum PGDecode {
         return Organization(id: try c.id("id"), name: try c.text("name"), createdAt: try c.date("created_at"))
     }
 
-    static func user(_ row: PGRow) throws -> User {
-        let c = PGColumns(row, table: "users")
+    static func user(_ row: PGRow) throws -> User { try user(row, prefix: "") }
+
+    static func user(_ row: PGRow, prefix: String) throws -> User {
+        let c = PGColumns(row, table: "users", prefix: prefix)
         return User(
             id: try c.id("id"), displayName: try c.text("display_name"), loginName: try c.text("login_name"), email: try c.text("email"),
             kind: try c.enumeration("kind"), identitySource: try c.enumeration("identity_source"),

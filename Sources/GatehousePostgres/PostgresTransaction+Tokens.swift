@@ -19,15 +19,37 @@ extension PostgresTransaction {
         }
     }
 
-    /// The verification lookup: the token by its digest, then its owner and the owner's organizations.
+    /// The verification lookup in one round trip: the token by its digest, its owner's columns
+    /// (aliased `owner_…`) and the owner's organizations (as JSON, aggregated).
     func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
-        guard let token = try token(digest: digest) else { return nil }
-        let owner = try user(token.ownerID)
-        let organizations = owner == nil ? [] : try rows("""
-            SELECT organization.* FROM organization_member JOIN organization ON organization.id = organization_member.organization_id
-            WHERE organization_member.user_id = ? ORDER BY gatehouse_fold(organization.name)
-            """, [token.ownerID.pgValue]).map(PGDecode.organization)
-        return VerificationRecord(token: token, owner: owner, organizations: organizations)
+        guard let row = try one("""
+            SELECT token.*, \(Self.ownerColumns),
+                (SELECT json_agg(json_build_object('id', organization.id, 'name', organization.name, 'created_at', organization.created_at)
+                                 ORDER BY gatehouse_fold(organization.name))::text
+                 FROM organization_member JOIN organization ON organization.id = organization_member.organization_id
+                 WHERE organization_member.user_id = token.owner_id) AS owner_organizations
+            FROM token LEFT JOIN users AS owner ON owner.id = token.owner_id WHERE token.digest = ?
+            """, [.bytes(digest.bytes)]) else { return nil }
+        let token = try PGDecode.token(row)
+        guard row.text("owner_id_") != nil else { return VerificationRecord(token: token, owner: nil, organizations: []) }
+        let owner = try PGDecode.user(row, prefix: "owner_")
+        return VerificationRecord(token: token, owner: owner, organizations: try Self.organizations(json: row.text("owner_organizations")))
+    }
+
+    /// The owner's columns, each as `owner_<column>` (and `owner_id_`, whose plain alias would be
+    /// the token's own `owner_id`).
+    static let ownerColumns = ["display_name", "login_name", "email", "kind", "identity_source", "access_level", "status", "created_at", "version"]
+        .map { "owner.\($0) AS owner_\($0)" }.joined(separator: ", ") + ", owner.id AS owner_id_"
+
+    static func organizations(json: String?) throws -> [Organization] {
+        guard let json, let list = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return [] }
+        return try list.map { entry in
+            guard let idText = entry["id"] as? String, let id = UUID(uuidString: idText), let name = entry["name"] as? String,
+                  let created = (entry["created_at"] as? NSNumber)?.doubleValue else {
+                throw PGDecodingError(table: "organization", column: "id", row: "of a token's owner", problem: "could not be read")
+            }
+            return Organization(id: OrganizationID(id), name: name, createdAt: Date(timeIntervalSince1970: created))
+        }
     }
 
     func tokens(_ query: TokenQuery, now: Date, page: PageRequest) throws -> Page<PersonalAccessToken> {
@@ -241,7 +263,7 @@ extension PostgresTransaction {
                 version = version + 1
             WHERE id = ? AND version = ?
             """, Array(tokenColumns(token).dropFirst()) + [token.id.pgValue, token.version.pgValue], kind: .token, name: token.displayName)
-        log?.touchesVerification = true
+        log?.touched.insert(token.id.uuid)
         var stored = token
         stored.version += 1
         return stored

@@ -104,7 +104,7 @@ struct PostgresTransaction: DirectoryWriter {
     func addMember(_ user: UserID, toOrganization organization: OrganizationID) throws {
         try execute("INSERT INTO organization_member (organization_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [organization.pgValue, user.pgValue])
-        log?.touchesVerification = true
+        log?.touched.insert(user.uuid)
     }
 
     // MARK: Users
@@ -181,7 +181,7 @@ struct PostgresTransaction: DirectoryWriter {
             """, [.text(user.displayName), .text(user.loginName), .text(user.email), .text(user.kind.rawValue), .text(user.identitySource.rawValue),
                   .text(user.accessLevel.rawValue), .text(user.status.rawValue), .text(ConfusableText.skeleton(user.loginName)),
                   user.id.pgValue, user.version.pgValue], kind: .user, name: user.loginName)
-        log?.touchesVerification = true
+        log?.touched.insert(user.id.uuid)
         var stored = user
         stored.version += 1
         return stored
@@ -189,7 +189,7 @@ struct PostgresTransaction: DirectoryWriter {
 
     func delete(user id: UserID) throws {
         try execute("DELETE FROM users WHERE id = ?", [id.pgValue])
-        log?.touchesVerification = true
+        log?.touched.insert(id.uuid)
     }
 
     // MARK: Groups
@@ -387,6 +387,7 @@ struct PostgresTransaction: DirectoryWriter {
 /// What one write transaction did that matters after it commits (never before: a rolled-back
 /// attempt leaves nothing behind; a retried one starts a new log).
 final class WriteLog {
-    var touchesVerification = false
+    /// The tokens and accounts whose verification records the write changed (token ids, user ids).
+    var touched: Set<UUID> = []
     var uses: [(token: TokenID, date: Date)] = []
 }

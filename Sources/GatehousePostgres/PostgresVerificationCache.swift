@@ -79,12 +79,13 @@ final class PostgresVerificationCache: @unchecked Sendable {
         }
     }
 
-    /// Evicts the records of a token or of an account (an id from a notification's payload).
-    private func evict(_ id: UUID) {
+    /// Evicts the records of these tokens or accounts (ids from a notification's payload, or
+    /// from a write of this process at its commit).
+    func evict(_ ids: Set<UUID>) {
         lock.withLock {
             generation &+= 1
             let untouched = { (entry: (key: TokenDigest, value: VerificationRecord)) in
-                entry.value.token.id.uuid != id && entry.value.token.ownerID.uuid != id
+                !ids.contains(entry.value.token.id.uuid) && !ids.contains(entry.value.token.ownerID.uuid)
             }
             recent = recent.filter(untouched)
             older = older.filter(untouched)
@@ -138,7 +139,7 @@ final class PostgresVerificationCache: @unchecked Sendable {
                         for notification in try connection.notifications() {
                             notified = true
                             if let id = UUID(uuidString: notification.payload) {
-                                evict(id)
+                                evict([id])
                                 publish(.changed(id))
                             } else {
                                 evictAll()
