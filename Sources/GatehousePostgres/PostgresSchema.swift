@@ -130,6 +130,10 @@ enum PostgresSchema {
         CREATE INDEX token_by_owner_name ON token (owner_id, gatehouse_fold(display_name)) WHERE revoked_at IS NULL;
         CREATE INDEX token_by_target ON token (target_organization_id, valid_to, id);
         CREATE INDEX token_active_by_valid_to ON token (valid_to, id) WHERE revoked_at IS NULL;
+        CREATE INDEX token_active_by_created ON token (created_at, id) WHERE revoked_at IS NULL;
+        CREATE INDEX token_active_by_last_used ON token (COALESCE(last_used_at, 0), id) WHERE revoked_at IS NULL;
+        -- The longest lifespan of an active token, in one probe (see the active-by-creation bound).
+        CREATE INDEX token_active_lifespan ON token ((valid_to - created_at), valid_to) WHERE revoked_at IS NULL;
         CREATE INDEX token_search ON token USING gin (gatehouse_fold(display_name) gin_trgm_ops, gatehouse_fold(handle) gin_trgm_ops);
 
         CREATE TABLE retired_secret (

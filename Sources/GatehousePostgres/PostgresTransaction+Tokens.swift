@@ -111,6 +111,14 @@ extension PostgresTransaction {
             }
             list.filter(clauses.joined(separator: " OR "))
             list.arguments += Array(repeating: nowValue, count: clauses.count)
+            if query.statuses == [.active], query.sort == .createdAt {
+                // As the SQLite store: a token created before now minus the longest lifespan of an
+                // active token cannot be active, so the walk starts there, not among the expired.
+                list.filter("""
+                    created_at >= ? - 1 - COALESCE((SELECT valid_to - created_at FROM token WHERE revoked_at IS NULL AND valid_to > ?
+                        ORDER BY valid_to - created_at DESC LIMIT 1), 0)
+                    """, nowValue, nowValue)
+            }
         }
         if let within = query.expiringWithin {
             list.filter("revoked_at IS NULL AND valid_to > ? AND valid_to <= ?", nowValue, .double(now.timeIntervalSince1970 + within))
