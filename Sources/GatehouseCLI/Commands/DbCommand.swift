@@ -17,17 +17,26 @@ struct DbCommand: ParsableCommand {
             """,
         subcommands: [Status.self, Migrate.self, Copy.self])
 
-    struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show the backend, the schema migrations applied and pending, and how much the directory holds.")
+    /// `--db` and `--json`, and the body run with the resolved location, as `status` and `migrate` take them.
+    struct Location: ParsableArguments {
         @Option(help: ArgumentHelp("The directory database: a path or postgresql://… (default: $GATEHOUSE_DB, else the default path).", valueName: "path|url"))
         var db: String?
         @OptionGroup var format: OutputOptions
 
-        func run() throws {
+        func run(_ body: (String, CommandOutput, Bool) throws(GatehouseError) -> Void) throws {
             let output = CLIEnvironment.current.output
             let location = DatabaseLocation.resolve(explicitPath: db)
-            try GatehouseCommand.run(output) { () throws(GatehouseError) in
+            try GatehouseCommand.run(output) { () throws(GatehouseError) in try body(location, output, format.json) }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the backend, the schema migrations applied and pending, and how much the directory holds.")
+        @OptionGroup var database: DbCommand.Location
+
+        func run() throws {
+            try database.run { location, output, json throws(GatehouseError) in
                 let backend = PostgresLocation.isPostgres(location) ? "postgresql" : "sqlite"
                 let applied: [String], pending: [String]
                 let store: any DirectoryStore
@@ -53,7 +62,7 @@ struct DbCommand: ParsableCommand {
                         }
                     } catch { throw AccessServiceErrors.typed(error) }
                 }
-                if format.json {
+                if json {
                     output.json(JSONValue.object([
                         "backend": .string(backend), "location": .string(StoreOpening.display(location)),
                         "appliedMigrations": .array(applied.map(JSONValue.string)), "pendingMigrations": .array(pending.map(JSONValue.string)),
@@ -73,14 +82,10 @@ struct DbCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create or upgrade the schema (what opening the directory does), under an advisory lock on PostgreSQL.",
             discussion: "Safe to run on several hosts at once: one applies the migrations, the others wait for it and find nothing to do.")
-        @Option(help: ArgumentHelp("The directory database: a path or postgresql://…", valueName: "path|url"))
-        var db: String?
-        @OptionGroup var format: OutputOptions
+        @OptionGroup var database: DbCommand.Location
 
         func run() throws {
-            let output = CLIEnvironment.current.output
-            let location = DatabaseLocation.resolve(explicitPath: db)
-            try GatehouseCommand.run(output) { () throws(GatehouseError) in
+            try database.run { location, output, json throws(GatehouseError) in
                 var applied: [String] = []
                 if PostgresLocation.isPostgres(location) {
                     let store = try PostgresDirectoryStore(url: location, migrate: false, verificationCacheCapacity: 0)
@@ -91,7 +96,7 @@ struct DbCommand: ParsableCommand {
                     let store = try SQLiteDirectoryStore(path: location, opening: .existing, verificationCacheCapacity: 0)
                     do { applied = try store.appliedMigrations().filter { !before.contains($0) } } catch { throw AccessServiceErrors.typed(error) }
                 }
-                if format.json {
+                if json {
                     output.json(JSONValue.object(["location": .string(StoreOpening.display(location)), "applied": .array(applied.map(JSONValue.string))]).encoded())
                 } else {
                     output.line(applied.isEmpty ? "The schema of \(StoreOpening.display(location)) is up to date." : "Applied \(applied.joined(separator: ", ")) to \(StoreOpening.display(location)).")
