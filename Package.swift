@@ -46,6 +46,19 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // libpq (Debian's libpq-dev) as a Swift module, for the PostgreSQL store.
+        .systemLibrary(
+            name: "CLibpq",
+            path: "Sources/CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // The shared store for several hosts: PostgreSQL 15 through libpq, behind the same
+        // synchronous store protocol (see PostgresDirectoryStore).
+        .target(
+            name: "GatehousePostgres",
+            dependencies: ["CLibpq", "GatehouseDomain", "GatehouseStore"]
+        ),
         // ncursesw as a Swift module: a module map and tiny shims for what Swift cannot import.
         .systemLibrary(
             name: "CNcursesw",
@@ -96,6 +109,7 @@ let package = Package(
             dependencies: [
                 "GatehouseDomain",
                 "GatehouseStore",
+                "GatehousePostgres",
                 "GatehouseDemo",
                 "GatehouseConsole",
                 "GatehouseServer",
@@ -112,11 +126,17 @@ let package = Package(
         // Benchmarks on a large generated directory (`gatehouse dev seed`); see BENCHMARKS.md.
         .executableTarget(
             name: "gatehouse-bench",
-            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehouseConsole", "TerminalKit"]
+            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehousePostgres", "GatehouseConsole", "TerminalKit"]
         ),
         .testTarget(
             name: "GatehouseDomainTests",
             dependencies: ["GatehouseDomain", "GatehouseStore", "GatehouseTestSupport"]
+        ),
+        // The store contract, run against every backend (SQLite always; PostgreSQL when
+        // GATEHOUSE_TEST_POSTGRES_URL names a server, and always in CI).
+        .testTarget(
+            name: "GatehouseStoreConformanceTests",
+            dependencies: ["GatehouseDomain", "GatehouseStore", "GatehousePostgres", "GatehouseTestSupport"]
         ),
         .testTarget(
             name: "GatehouseCLITests",

@@ -12,9 +12,10 @@ public struct GatehouseCommand: AsyncParsableCommand {
             With no subcommand, opens the console on the directory database. `gatehouse demo` opens a fresh \
             copy of a seeded demo organization. Exit statuses: 0 success, 1 failure, 2 no usable terminal, \
             3 invalid or refused by policy, 4 not found, 5 conflict, 6 permission denied, 7 token does not verify, \
+            8 database unreachable, \
             64 usage error.
             """,
-        subcommands: [ConsoleCommand.self, InitCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self, SSHCommand.self, ServeCommand.self],
+        subcommands: [ConsoleCommand.self, InitCommand.self, DemoCommand.self, DevCommand.self, UsersCommand.self, GroupsCommand.self, TokensCommand.self, AuditCommand.self, PolicyCommand.self, OrganizationsCommand.self, SSHCommand.self, ServeCommand.self, DbCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 
     public init() {}

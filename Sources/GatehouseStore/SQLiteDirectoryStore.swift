@@ -119,15 +119,42 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     }
 
     public func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T {
-        try pool.read { db in try body(SQLiteTransaction(db, searchWalkThreshold: searchWalkThreshold)) }
+        do {
+            return try pool.read { db in try body(SQLiteTransaction(db, searchWalkThreshold: searchWalkThreshold)) }
+        } catch let error as DatabaseError {
+            throw Self.contractError(error)
+        }
     }
 
+    /// One writer at a time (SQLite's write lock), so a body runs alone by construction and is
+    /// run once: nothing to retry. A lock held past the busy timeout is `busy`.
     public func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T {
         let uses = RecordedUses()
-        let result = try pool.write { db in try body(SQLiteTransaction(db, recordingUsesIn: uses, searchWalkThreshold: searchWalkThreshold)) }
+        let result: T
+        do {
+            result = try pool.write { db in try body(SQLiteTransaction(db, recordingUsesIn: uses, searchWalkThreshold: searchWalkThreshold)) }
+        } catch let error as DatabaseError {
+            throw Self.contractError(error)
+        }
         // Committed: cached verification records learn their new "last used" time.
         for use in uses.entries { verificationReaders.cache.noteUse(of: use.digest, at: use.date) }
         return result
+    }
+
+    /// SQLite's failures as the store contract types them; anything else stays as it was (the
+    /// façade reports it as a storage failure).
+    static func contractError(_ error: DatabaseError) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY:
+            // "UNIQUE constraint failed: user.login_name" (or "t.a, t.b" for a composite rule).
+            let rule = (error.message ?? "").components(separatedBy: ": ").last?.components(separatedBy: ",").first ?? ""
+            return StoreErrors.duplicate(rule: rule.trimmingCharacters(in: .whitespaces))
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return GatehouseError.busy(attempts: 1)
+        default:
+            return error
+        }
     }
 
     public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {

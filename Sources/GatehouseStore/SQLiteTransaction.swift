@@ -289,15 +289,8 @@ extension SQLiteTransaction {
             """), arguments: [user.uuid])
         return try rows.map { row in
             let c = RowDecoding.Columns(row, table: "security_group")
-            var settings: [Permission: PermissionSetting] = [:]
-            let stored: String? = try c.optional("settings")
-            for pair in (stored ?? "").split(separator: " ") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                if parts.count == 2, let permission = Permission(rawValue: parts[0]), let setting = PermissionSetting(rawValue: parts[1]) {
-                    settings[permission] = setting
-                }
-            }
-            return GroupReachEdge(group: try RowDecoding.group(row), reachedFrom: try c.optionalID("reached_from"), settings: settings)
+            return GroupReachEdge(group: try RowDecoding.group(row), reachedFrom: try c.optionalID("reached_from"),
+                                  settings: GroupReachEdge.settings(aggregated: try c.optional("settings")))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import GatehouseConsole
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 import TerminalKit
 
@@ -106,12 +107,18 @@ func runs(_ section: String) -> Bool { options.only.isEmpty || options.only.cont
 let iterations = options.quick ? 15 : 60
 
 let catalog = try ResourceLocator.locate().scopeCatalog()
-let store = try SQLiteDirectoryStore(path: options.db)
+/// `--db` a path (SQLite) or a postgresql:// URL: the same figures on either backend.
+func openStore(_ db: String, verificationCacheCapacity: Int = 16_384) throws -> any DirectoryStore {
+    PostgresLocation.isPostgres(db)
+        ? try PostgresDirectoryStore(url: db, verificationCacheCapacity: verificationCacheCapacity)
+        : try SQLiteDirectoryStore(path: db, verificationCacheCapacity: verificationCacheCapacity)
+}
+let store = try openStore(options.db)
 let service = AccessService(store: store, catalog: catalog)
 let actor = try service.resolveActor(login: options.login)
 let userCount = try service.count(UserQuery(), by: actor)
 let tokenCount = try service.count(TokenQuery(), by: actor)
-progress("database \(options.db): \(userCount) users, \(tokenCount) tokens visible to \(actor.user.loginName)")
+progress("database \(PostgresLocation.isPostgres(options.db) ? PostgresLocation(options.db).display : options.db): \(userCount) users, \(tokenCount) tokens visible to \(actor.user.loginName)")
 
 // MARK: 1. Token verification throughput
 
@@ -132,7 +139,7 @@ if let path = options.secrets, runs("verify") {
     // With commits elsewhere: each commit sends the next call back to the epoch query; a relevant
     // change (here, a token renamed) also evicts the records it touches. Uncached: capacity 0, so
     // every call reads its record from SQLite.
-    let uncachedService = AccessService(store: try SQLiteDirectoryStore(path: options.db, verificationCacheCapacity: 0), catalog: catalog)
+    let uncachedService = AccessService(store: try openStore(options.db, verificationCacheCapacity: 0), catalog: catalog)
     let renamed = try service.tokens(TokenQuery(ownerID: actor.user.id), page: .first(1), by: actor).items.first
     let heartbeat: @Sendable (Int) throws -> Void = { tick in try store.write { try $0.setSetting("bench-heartbeat", to: String(tick)) } }
     let renaming = Mutex(renamed)

@@ -1,25 +1,9 @@
 import Foundation
 import Testing
+import GatehouseTestSupport
 @testable import GatehouseDomain
 import GatehouseStore
 
-/// Results gathered from several threads.
-final class Collected<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Value] = []
-
-    func append(_ value: Value) {
-        lock.lock()
-        values.append(value)
-        lock.unlock()
-    }
-
-    var all: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return values
-    }
-}
 
 @Suite("Several writers at once: two admins, two processes")
 struct ConcurrencyTests {

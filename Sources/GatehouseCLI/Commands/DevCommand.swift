@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 
 /// `gatehouse dev …`: developer tools, hidden from help. Not for production directories.
@@ -23,7 +24,7 @@ struct DevCommand: ParsableCommand {
                 which exists only so the verification benchmark can present real tokens: never do this with real data.
                 """)
 
-        @Option(help: ArgumentHelp("The database to create (must be new or empty).", valueName: "path")) var db: String
+        @Option(help: ArgumentHelp("The database to create (must be new or empty): a path, or postgresql://… (an empty database).", valueName: "path|url")) var db: String
         @Option(help: "Accounts to generate.") var users: Int = 100_000
         @Option(help: "Tokens to generate.") var tokens: Int = 1_000_000
         @Option(help: "Team groups per organization.") var teams: Int = 60
@@ -58,19 +59,30 @@ struct DevCommand: ParsableCommand {
                 plan.sampleSecrets = secretsOut == nil ? 0 : secretsCount
                 plan.sshKeyEvery = sshKeyEvery
                 let report: BulkLoadReport
+                // PostgreSQL: generated into a temporary SQLite file by the same loader, then moved
+                // up by `db copy`'s code (one transaction, checked), so both backends hold the same data.
+                let postgres = PostgresLocation.isPostgres(db)
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-seed-\(UUID().uuidString)")
+                let path = postgres ? folder.appendingPathComponent("seed.sqlite").path : db
+                defer { if postgres { try? FileManager.default.removeItem(at: folder) } }
                 do {
-                    report = try BulkLoader.load(path: db, plan: plan, catalog: catalog) { output.note($0) }
+                    report = try BulkLoader.load(path: path, plan: plan, catalog: catalog) { output.note($0) }
                 } catch let error as GatehouseError {
                     throw error
                 } catch {
                     throw .storage(String(describing: error))
+                }
+                if postgres {
+                    let target = try PostgresDirectoryStore(url: db, verificationCacheCapacity: 0)
+                    let copy = try PostgresCopy.copy(fromSQLite: path, to: target) { output.note($0) }
+                    output.note("Copied to \(target.location.display) in \(String(format: "%.1f", copy.seconds)) s (\(copy.digestsChecked) digests checked).")
                 }
                 if let secretsOut {
                     try Self.writeSecrets(report.sampleSecrets, to: secretsOut)
                     output.note("Wrote \(report.sampleSecrets.count) sample secrets to \(secretsOut) (0600; benchmarks only).")
                 }
                 output.note("Generated \(report.users) users, \(report.groups) groups, \(report.groupMemberships) memberships, \(report.tokens) tokens, \(report.sshKeys) SSH keys, \(report.auditEvents) audit events in \(String(format: "%.1f", report.totalSeconds)) s.")
-                output.line("\(db)")
+                output.line(StoreOpening.display(db))
             }
         }
 

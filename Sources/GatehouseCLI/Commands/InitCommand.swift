@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 
 /// `gatehouse init [--db PATH]`: the one command (with the console's first run at the default
@@ -27,17 +28,24 @@ struct InitCommand: ParsableCommand {
         let environment = CLIEnvironment.current
         let output = environment.output
         let path = DatabaseLocation.resolve(explicitPath: db)
-        if case .gatehouse = DatabaseLocation.inspect(path) {
-            output.error("\(path) already holds a Gatehouse directory; nothing was changed. Open it with `gatehouse --db \(path)`, or give another path.")
+        let holdsDirectory: Bool
+        do throws(GatehouseError) {
+            holdsDirectory = try StoreOpening.holdsDirectory(path)
+        } catch {
+            output.error(error.description)
+            throw ExitStatus(error.category).exitCode
+        }
+        if holdsDirectory {
+            output.error("\(StoreOpening.display(path)) already holds a Gatehouse directory; nothing was changed. Open it with `gatehouse --db \(PostgresLocation.isPostgres(path) ? "URL" : path)`, or give another path.")
             throw ExitStatus.conflict.exitCode
         }
         try GatehouseCommand.run(output) { () throws(GatehouseError) in
             let context = try DirectoryContext.open(Self.noOptions, output: .silent, pathOverride: path, creation: .always)
             let login = context.actor.user.loginName
             if format.json {
-                output.json(JSONValue.object(["created": .bool(true), "path": .string(path), "administrator": JSONShapes.user(context.actor.user)]).encoded())
+                output.json(JSONValue.object(["created": .bool(true), "path": .string(StoreOpening.display(path)), "administrator": JSONShapes.user(context.actor.user)]).encoded())
             } else {
-                output.line("Created a new directory at \(path) with \(login) as its first administrator.")
+                output.line("Created a new directory at \(StoreOpening.display(path)) with \(login) as its first administrator.")
             }
         }
     }

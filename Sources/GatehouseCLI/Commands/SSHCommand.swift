@@ -68,6 +68,7 @@ struct SSHCommand: ParsableCommand {
                 actor = try service.sshLogin(fingerprint: offered.fingerprint)
             } catch {
                 if case .storage = error { throw error }
+                if case .unavailable = error { throw error }
                 if case .notFound = error {
                     return SSHLoginLog.refused("key \(offered.fingerprint) (\(offered.displayType)) is not registered to any account", output)
                 }

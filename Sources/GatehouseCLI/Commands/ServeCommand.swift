@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseServer
 import GatehouseStore
 import Logging
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             options.failureWindow = TimeInterval(failureWindow)
             options.pageSize = pageSize
             try options.validate()
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard PostgresLocation.isPostgres(path) || FileManager.default.fileExists(atPath: path) else {
                 throw .notAllowed("There is no directory database at \(path). Run gatehouse once to create one, or give --db PATH.")
             }
             resources = try ResourceLocator.locate()
@@ -87,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let service: AccessService
         do throws(GatehouseError) {
-            let store = try SQLiteDirectoryStore(path: path)
+            let store = try StoreOpening.open(path, mayCreate: false).store
             service = AccessService(store: store, catalog: try resources.scopeCatalog(), clock: CLIEnvironment.current.clock)
         } catch {
             output.error(error.description)

@@ -64,7 +64,7 @@ struct TokensVerifyCommand: ParsableCommand {
         // Over SSH: the session's database, never the service account's default one.
         if let session = environment.sshSession { return try session.open(db: options.db).service }
         let catalog = try ResourceLocator.locate().scopeCatalog()
-        let store = try SQLiteDirectoryStore(path: DatabaseLocation.resolve(explicitPath: options.db), opening: .existing)
+        let store = try StoreOpening.open(DatabaseLocation.resolve(explicitPath: options.db), mayCreate: false).store
         return AccessService(store: store, catalog: catalog, clock: environment.clock)
     }
 }

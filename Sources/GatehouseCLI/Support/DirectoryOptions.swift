@@ -5,7 +5,7 @@ import GatehouseStore
 
 /// Options every command that opens the directory takes.
 struct DirectoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The directory database (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The directory database: an SQLite file, or postgresql://user@host:port/db (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path|url"))
     var db: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp("Act as another user (needs Manage users; audited as \"you as LOGIN\").", valueName: "login"))
@@ -16,7 +16,7 @@ struct DirectoryOptions: ParsableArguments {
 struct DirectoryContext {
     let service: AccessService
     let actor: Actor
-    let store: SQLiteDirectoryStore
+    let store: any DirectoryStore
     let resources: ResourceLocator
 
     /// When opening may create a directory: only `gatehouse init`, and the console's first run at
@@ -44,10 +44,10 @@ struct DirectoryContext {
         case .always: true
         case .atDefaultLocation: pathOverride == nil && path == DatabaseLocation.resolve(explicitPath: nil, environment: DatabaseLocation.withoutOverride())
         }
-        let store = try SQLiteDirectoryStore(path: path, opening: mayCreate ? .createIfMissing : .existing)
+        let (store, wasCreated) = try StoreOpening.open(path, mayCreate: mayCreate)
         let service = AccessService(store: store, catalog: catalog, clock: CLIEnvironment.current.clock)
-        if store.wasCreated, try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
-            output.note("Created a new directory at \(path) with \(login) as its first administrator.")
+        if wasCreated, try service.bootstrapIfEmpty(administratorLogin: login, organizationName: "Default") {
+            output.note("Created a new directory at \(StoreOpening.display(path)) with \(login) as its first administrator.")
         }
         // A demo copy (`gatehouse demo --keep PATH`): act as its administrator, or as anyone with --as.
         if let demoAdministrator = try service.demoAdministrator(), (try? service.resolveActor(login: login)) == nil {

@@ -16,6 +16,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case permissionDenied = 6
     /// `tokens verify`: the token does not authenticate.
     case verificationFailed = 7
+    /// The directory database cannot be reached (PostgreSQL down or unreachable): try again later.
+    case unavailable = 8
     /// Unknown command or option (swift-argument-parser's EX_USAGE).
     case usage = 64
 
@@ -27,6 +29,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .permissionDenied: self = .permissionDenied
         case .verificationFailed: self = .verificationFailed
         case .storage: self = .failure
+        case .unavailable: self = .unavailable
         }
     }
 

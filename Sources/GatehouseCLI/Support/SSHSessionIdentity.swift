@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 
 /// Who an SSH session acts as and on which database: fixed by sshd's forced command
@@ -26,7 +27,9 @@ struct SSHSessionIdentity: Sendable {
     }
 
     /// Opens a database that must already exist (sshd's commands must never create one).
-    static func openExisting(_ path: String) throws(GatehouseError) -> SQLiteDirectoryStore {
+    static func openExisting(_ path: String) throws(GatehouseError) -> any DirectoryStore {
+        // A shared PostgreSQL directory: no file to check; the URL must name an existing directory.
+        if PostgresLocation.isPostgres(path) { return try StoreOpening.open(path, mayCreate: false).store }
         guard path.hasPrefix("/") else {
             throw .invalidInput(field: "--db", problem: "\(path) is not an absolute path; sshd runs the command from another folder.")
         }

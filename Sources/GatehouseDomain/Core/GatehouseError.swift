@@ -15,6 +15,14 @@ public enum GatehouseError: Error, Equatable, Sendable, CustomStringConvertible 
     case verificationFailed(VerificationFailure)
     /// The store failed for a reason outside the caller's control (disk full, locked file...).
     case storage(String)
+    /// Another change saved at the same moment took the unique value this one wanted (a login, a
+    /// group or token name): the store's own unique rule refused it. `field` is the user's word.
+    case duplicate(kind: ObjectKind, field: String)
+    /// Changes made at the same moment kept colliding with this one; it was retried `attempts`
+    /// times (each as if alone) and then given up. Nothing was changed.
+    case busy(attempts: Int)
+    /// The directory database cannot be reached (`host` is where it was looked for; never a password).
+    case unavailable(host: String, detail: String)
 
     public var description: String {
         switch self {
@@ -38,6 +46,12 @@ public enum GatehouseError: Error, Equatable, Sendable, CustomStringConvertible 
             return failure.description
         case let .storage(detail):
             return "The directory database could not complete the change: \(detail). Nothing was changed."
+        case let .duplicate(kind, field):
+            return "Another \(kind.noun) with the same \(field) was saved at the same moment. Nothing was changed; reload and choose another \(field)."
+        case let .busy(attempts):
+            return "The directory was busy with other changes to the same objects; this change was tried \(attempts) time\(attempts == 1 ? "" : "s") and nothing was changed. Try again."
+        case let .unavailable(host, detail):
+            return "The directory database at \(host) cannot be reached (\(detail)). Nothing was changed. Check that it is running and reachable from here, then try again."
         }
     }
 
@@ -46,15 +60,18 @@ public enum GatehouseError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .invalidInput, .policyViolation, .membershipCycle, .notAllowed: .invalid
         case .notFound: .notFound
-        case .alreadyExists, .staleVersion: .conflict
+        case .alreadyExists, .staleVersion, .duplicate, .busy: .conflict
         case .permissionDenied: .permissionDenied
         case .verificationFailed: .verificationFailed
         case .storage: .storage
+        case .unavailable: .unavailable
         }
     }
 
     public enum Category: String, Sendable {
         case invalid, notFound, conflict, permissionDenied, verificationFailed, storage
+        /// The database cannot be reached: worth retrying later, unlike `storage`.
+        case unavailable
     }
 }
 

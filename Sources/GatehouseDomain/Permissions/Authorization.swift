@@ -164,6 +164,19 @@ public struct GroupReachEdge: Sendable {
         self.reachedFrom = reachedFrom
         self.settings = settings
     }
+
+    /// A group's settings as the stores' reach queries aggregate them: "permission=setting"
+    /// pairs separated by spaces; unknown names (a newer Gatehouse's) are skipped.
+    public static func settings(aggregated stored: String?) -> [Permission: PermissionSetting] {
+        var settings: [Permission: PermissionSetting] = [:]
+        for pair in (stored ?? "").split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2, let permission = Permission(rawValue: parts[0]), let setting = PermissionSetting(rawValue: parts[1]) {
+                settings[permission] = setting
+            }
+        }
+        return settings
+    }
 }
 
 extension Authorization {

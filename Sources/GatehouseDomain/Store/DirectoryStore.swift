@@ -1,10 +1,29 @@
 import Foundation
 
-/// The persistence the façade needs, as transactions. Implemented with SQLite (GRDB) now and
-/// PostgreSQL later; the domain never sees SQL.
+/// The persistence the façade needs, as transactions. Implemented with SQLite (GRDB, one host)
+/// and PostgreSQL (libpq, several hosts); the domain never sees SQL.
 ///
-/// Every `write` is one transaction: the façade performs a change and appends its audit event in
-/// the same body, so either both are stored or neither is.
+/// # The contract every backend keeps (checked by the conformance suite, `StoreConformanceTests`)
+/// - **Atomic.** Every `write` is one transaction: the façade performs a change and appends its
+///   audit event in the same body, so either both are stored or neither is.
+/// - **As if alone.** A write body runs as if no other writer existed (SQLite: the one write lock;
+///   PostgreSQL: SERIALIZABLE). So the rules the façade checks by reading (no group cycles, one
+///   active token per name per owner, the last administrator, unique logins) hold with writers on
+///   several hosts at once.
+/// - **Retried.** A backend may run a write body more than once (a serialization failure or a
+///   deadlock rolls it back and runs it again, at most `StoreErrors.maximumAttempts` times). A
+///   body therefore has no effect outside its transaction: it returns what it made, and the
+///   caller acts on it after `write` returns.
+/// - **Reads are one snapshot.** A `read` body sees one consistent state of the directory.
+/// - **Typed errors.** A backend throws `GatehouseError` for what a person can act on:
+///   `.staleVersion` (the row's version changed since the caller read it), `.duplicate` (a unique
+///   rule refused a value another writer saved at the same moment), `.busy` (still colliding after
+///   the retries), `.unavailable` (the database cannot be reached; names the host, never a
+///   password). Anything else is reported as `.storage`.
+/// - **Text search** (`TextSearch`) means the same everywhere: see `TextSearch.effectiveMode`.
+/// - **Paging** is by keyset in the list's sort order; text sorts compare as SQLite's NOCASE does
+///   (ASCII letters folded, then code point order), ties broken by id (byte order), so a page of
+///   the same directory is the same page on every backend.
 public protocol DirectoryStore: Sendable {
     func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T
     func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T

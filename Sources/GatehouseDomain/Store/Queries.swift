@@ -12,6 +12,17 @@ public struct TextSearch: Hashable, Sendable {
     }
 
     public var isEmpty: Bool { text.isEmpty }
+
+    /// What every store matches, the one meaning of a text filter:
+    /// - `.substring` with 3 characters or more: the text anywhere in the field;
+    /// - below 3 characters (or `.prefix`): fields that start with the text;
+    /// - case-insensitive for ASCII letters (SQLite's trigram index also folds other letters'
+    ///   case; a store need not); `%`, `_` and `\` typed are literal characters.
+    /// Security group names and descriptions, few per organization, are the exception: they match
+    /// as the mode says at any length.
+    public var effectiveMode: Mode {
+        mode == .substring && text.count >= 3 ? .substring : .prefix
+    }
 }
 
 public struct UserQuery: Hashable, Sendable {
