@@ -63,6 +63,7 @@ public struct GatehouseHTTP: Sendable {
     public func router() -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
         router.add(middleware: AccessLog(metrics: metrics, clients: clients))
+        router.add(middleware: StoreTrouble())
         router.add(middleware: MethodNotAllowed())
         router.get("/auth/check", use: authCheck)
         router.get("/_apis/connectionData", use: connectionData)

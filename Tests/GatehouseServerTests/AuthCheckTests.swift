@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseDomain
+import GatehouseStore
 import HTTPTypes
 import Testing
 @testable import GatehouseServer
@@ -138,5 +139,36 @@ struct ServerOptionsTests {
         try ServerOptions(host: "0.0.0.0", insecureHTTP: true).validate()
         try ServerOptions(host: "0.0.0.0", tlsCertificate: "c.pem", tlsKey: "k.pem").validate()
         #expect(throws: GatehouseError.self) { try ServerOptions(host: "127.0.0.1", tlsCertificate: "c.pem").validate() }
+    }
+
+    /// Forwards to SQLite until `failing` is set, then answers as a PostgreSQL store does when
+    /// the database host is down.
+    final class FailingStore: DirectoryStore, @unchecked Sendable {
+        let base: SQLiteDirectoryStore
+        var failing = false
+        init(_ base: SQLiteDirectoryStore) { self.base = base }
+        func check() throws {
+            if failing { throw GatehouseError.unavailable(host: "db.example:5432/gatehouse", detail: "connection refused") }
+        }
+        func read<T>(_ body: (any DirectoryReader) throws -> T) throws -> T { try check(); return try base.read(body) }
+        func write<T>(_ body: (any DirectoryWriter) throws -> T) throws -> T { try check(); return try base.write(body) }
+    }
+
+    @Test("a directory database that stops answering is 503 with Retry-After, not a bad token or a 500")
+    func databaseDown() async throws {
+        var store: FailingStore?
+        let fixture = try ServerFixture(wrapping: { let wrapped = FailingStore($0); store = wrapped; return wrapped })
+        let issued = try fixture.token("ci")
+        let headers = ServerFixture.basic("", issued.secret.reveal())
+        #expect(try await fixture.request(.get, "/auth/check", headers: headers).status == 204)
+        store?.failing = true
+        for path in ["/auth/check", "/_apis/connectionData", "/Default/_apis/connectionData"] {
+            let answer = try await fixture.request(.get, path, headers: headers)
+            #expect(answer.status == 503, "\(path)")
+            #expect(answer.header("Retry-After") == "1")
+            #expect(!answer.body.contains("db.example"), "the host stays in the server's log")
+        }
+        store?.failing = false
+        #expect(try await fixture.request(.get, "/auth/check", headers: headers).status == 204)
     }
 }

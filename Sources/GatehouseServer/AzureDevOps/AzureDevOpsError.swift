@@ -56,7 +56,7 @@ struct AzureDevOpsError: Error {
             self.init(status: .badRequest, typeKey: "PolicyViolationException", message: error.description)
         case .notFound:
             self.init(status: .notFound, typeKey: "NotFoundException", message: error.description)
-        case .alreadyExists, .staleVersion:
+        case .alreadyExists, .staleVersion, .duplicate:
             self.init(status: .conflict, typeKey: "ConflictException", message: error.description)
         case .permissionDenied:
             self.init(status: .forbidden, typeKey: "AccessCheckException", message: error.description)
@@ -65,8 +65,10 @@ struct AzureDevOpsError: Error {
         case .verificationFailed:
             self.init(status: .unauthorized, typeKey: "UnauthorizedRequestException", message: error.description,
                       headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
-        case .storage:
-            self.init(status: .serviceUnavailable, typeKey: "ServiceUnavailableException", message: error.description)
+        case .storage, .busy, .unavailable:
+            // The detail (a host, a driver's message) is for the server's log, not the caller.
+            self.init(status: .serviceUnavailable, typeKey: "ServiceUnavailableException",
+                      message: GatehouseError.directoryTroubleMessage, headers: [.retryAfter: "1"])
         }
     }
 

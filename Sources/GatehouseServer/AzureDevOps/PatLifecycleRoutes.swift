@@ -79,7 +79,7 @@ extension GatehouseHTTP {
         try await azureDevOps(request, context, .pats, scope: Self.tokensScope) { call in
             do {
                 return try await body(call)
-            } catch let error as GatehouseError {
+            } catch let error as GatehouseError where !error.isDirectoryTrouble {
                 let (status, code) = Self.patTokenError(error)
                 return Responses.json(status, PatResult(patToken: nil, patTokenError: code, message: error.description),
                                       headers: [Responses.reason: Responses.headerSafe("\(code): \(error.description)")])
@@ -115,10 +115,10 @@ extension GatehouseHTTP {
             }
         case .permissionDenied: (.forbidden, "accessDenied")
         case .notFound: (.notFound, "authorizationNotFound")
-        case .staleVersion, .alreadyExists: (.conflict, "failedToUpdateAccessToken")
+        case .staleVersion, .alreadyExists, .duplicate: (.conflict, "failedToUpdateAccessToken")
         case .notAllowed, .membershipCycle: (.badRequest, "failedToUpdateAccessToken")
         case .verificationFailed: (.unauthorized, "accessDenied")
-        case .storage: (.serviceUnavailable, "failedToIssueAccessToken")
+        case .storage, .busy, .unavailable: (.serviceUnavailable, "failedToIssueAccessToken")
         }
     }
 

@@ -25,12 +25,14 @@ final class ServerFixture: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Resources")
 
-    init(options: ServerOptions = ServerOptions(), leakKeys: LeakReportKeys = LeakReportKeys(keys: [])) throws {
+    /// `wrapping` puts a store between the service and the SQLite file (a failing database, say).
+    init(options: ServerOptions = ServerOptions(), leakKeys: LeakReportKeys = LeakReportKeys(keys: []),
+         wrapping wrap: (SQLiteDirectoryStore) -> any DirectoryStore = { $0 }) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try SQLiteDirectoryStore(path: folder.appendingPathComponent("gatehouse.sqlite").path)
         catalog = try ScopeCatalog(json: Data(contentsOf: Self.resources.appendingPathComponent("scopes.json")))
-        service = AccessService(store: store, catalog: catalog)
+        service = AccessService(store: wrap(store), catalog: catalog)
         _ = try service.bootstrapIfEmpty(administratorLogin: "admin")
         admin = try service.resolveActor(login: "admin")
         threadPool = NIOThreadPool(numberOfThreads: 2)
