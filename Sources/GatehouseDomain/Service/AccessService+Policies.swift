@@ -71,3 +71,58 @@ extension AccessService {
         }
     }
 }
+
+/// What turning a policy on (or changing it) would do today, for a confirmation before it is saved.
+public struct PolicyImpact: Hashable, Sendable {
+    /// Active members of the organization who may create tokens today and would no longer be able
+    /// to (Restrict token creation; with "packaging only", they keep packaging-only tokens).
+    public let usersLosingCreation: Int
+    /// Whether the acting user is one of them.
+    public let includesActor: Bool
+    /// Active tokens of the organization, that the actor can see, which would break the policy.
+    public let tokensBecomingNonCompliant: Int
+
+    public init(usersLosingCreation: Int, includesActor: Bool, tokensBecomingNonCompliant: Int) {
+        self.usersLosingCreation = usersLosingCreation
+        self.includesActor = includesActor
+        self.tokensBecomingNonCompliant = tokensBecomingNonCompliant
+    }
+}
+
+extension AccessService {
+    /// The impact of saving `policy` in an organization, computed as it would apply now, without
+    /// saving anything. Asked by someone about to change policies, so it needs "Edit policies".
+    /// Reads every member of the organization (one page at a time) for Restrict token creation.
+    public func policyImpact(of policy: TokenPolicy, in organization: OrganizationID, by actor: Actor) throws(GatehouseError) -> PolicyImpact {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            try authorization.require(.editPolicies, in: organization, to: "preview a policy change", reader)
+            guard authorization.readableOrganizations.contains(organization) else {
+                throw GatehouseError.notFound(kind: .organization, reference: organization.description)
+            }
+            guard policy.isEnabled, PolicyEvaluator.creationPolicies.contains(policy.kind) else {
+                return PolicyImpact(usersLosingCreation: 0, includesActor: false, tokensBecomingNonCompliant: 0)
+            }
+            var losing = 0
+            var includesActor = false
+            if policy.kind == .restrictCreation {
+                var request = PageRequest.first(500)
+                while true {
+                    let page = try reader.users(UserQuery(statuses: [.active], organizationID: organization, sort: .loginName), page: request)
+                    for user in page.items {
+                        guard try evaluator(for: user.id, in: organization, reader).decide(.createTokens).isAllowed,
+                              try !isExempt(user.id, from: policy, in: organization, reader) else { continue }
+                        losing += 1
+                        if user.id == authorization.user.id { includesActor = true }
+                    }
+                    guard page.hasMoreAfter, let last = page.entries.last else { break }
+                    request = PageRequest(.after(last.cursor), limit: 500)
+                }
+            }
+            var query = TokenQuery(organizationID: organization)
+            query.nonCompliantWith = [NonComplianceRule(organizationID: organization, policy: policy)]
+            let tokens = try reader.count(visibleQuery(query, authorization), now: clock.now)
+            return PolicyImpact(usersLosingCreation: losing, includesActor: includesActor, tokensBecomingNonCompliant: tokens)
+        }
+    }
+}
