@@ -80,6 +80,15 @@ struct UsersPane: ListPane {
         ]
     }
 
+    /// The column whose header gets the sort arrow; nil when no column shows the key (date added).
+    static func column(of sort: UserQuery.Sort) -> Int? {
+        switch sort {
+        case .displayName: 0
+        case .loginName: 1
+        case .createdAt: nil
+        }
+    }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
         let selected = core.list.selected?.user
@@ -89,14 +98,14 @@ struct UsersPane: ListPane {
         case .character("s"):
             let all = UserQuery.Sort.allCases
             sort = all[(all.firstIndex(of: sort).map { $0 + 1 } ?? 0) % all.count]
-            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
+            core.sort = Self.column(of: sort).map { TableSort(column: $0, ascending: !descending) }
             reload(environment)
-            return [.flash("Sorted by \(sort.title)", .info)]
+            return [.flash("Sorted by \(sort.title)\(Self.column(of: sort) == nil ? " (no column shows it; S reverses)" : "")", .info)]
         case .character("S"):
             descending.toggle()
-            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
+            core.sort = Self.column(of: sort).map { TableSort(column: $0, ascending: !descending) }
             reload(environment)
-            return []
+            return [.flash("Sorted by \(sort.title), \(descending ? "reversed" : "in its usual order")", .info)]
         case .character("n"):
             if let reason = environment.denial(of: .manageUsers, action: "add users") { return [.flash(reason, .error)] }
             return [.push(UserForm(creating: environment))]
