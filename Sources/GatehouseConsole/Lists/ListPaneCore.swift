@@ -48,6 +48,11 @@ struct ListPaneCore<Item: Sendable> {
             filter.begin()
             return .handled
         }
+        // Esc clears a kept filter first (k9s, lazygit); the next Esc goes back.
+        if key == .escape, !filter.text.isEmpty {
+            filter.clear()
+            return .filterChanged
+        }
         do {
             switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount) {
             case .moved, .unchanged: return .handled
@@ -178,6 +183,12 @@ extension ListPane {
         willLoad(environment)
         let counter = counter(environment)
         core.reload(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment))
+    }
+
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool {
+        core.filter.keep(text)
+        reload(environment)
+        return true
     }
 
     /// Reloads in place after a change elsewhere.
