@@ -155,6 +155,8 @@ public final class Console {
     private func deliver(_ value: any Sendable, to ticket: EffectTicket) {
         guard var screens = stacks[ticket.pane], screens.count == ticket.depth + 1, var asker = screens.popLast(),
               asker.breadcrumb == ticket.breadcrumb else { return }
+        // The "working…" note is over once the answer is here.
+        if let progress = ticket.progress, flash?.message == progress { flash = nil }
         let actions = asker.receive(.effect(value), environment)
         screens.append(asker)
         stacks[ticket.pane] = screens
@@ -278,7 +280,7 @@ public final class Console {
                     stacks[target] = screens
                 }
             case let .run(effect):
-                queuedEffects.append((EffectTicket(pane: pane, depth: stack.count - 1, breadcrumb: topScreen?.breadcrumb ?? ""), effect))
+                queuedEffects.append((EffectTicket(pane: pane, depth: stack.count - 1, breadcrumb: topScreen?.breadcrumb ?? "", progress: effect.progress), effect))
                 if let progress = effect.progress { apply([.flash(progress, .info)]) }
             case let .copyToClipboard(text):
                 pendingClipboard = text

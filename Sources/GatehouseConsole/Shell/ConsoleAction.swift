@@ -73,6 +73,8 @@ struct EffectTicket: Sendable, Hashable {
     let pane: Pane
     let depth: Int
     let breadcrumb: String
+    /// The effect's progress note, taken down when its result arrives.
+    let progress: String?
 }
 
 /// Finished effects, posted from worker threads and taken by the main loop on its next tick.
