@@ -38,6 +38,10 @@ import Testing
         console.send(.character("/"))
         console.type(" action:nope")
         #expect(console.counter == nil || console.counter?.total == kept)
+        // As you type, "action" was a word (a valid filter, matching nothing); "action:nope" is not a
+        // filter: the list stays on the last one that was, and says which.
+        #expect(console.screen.contains("Nothing matches \u{201C}actor:demo-admin action\u{201D}"), "\(console.dump)")
+        #expect(!console.screen.contains("action:nope\u{201D}"))
         console.send(.enter)
         #expect(console.messageRow.contains("no action is \u{201C}nope\u{201D}"), "\(console.dump)")
         #expect(console.messageRow.contains("Accepted:"))

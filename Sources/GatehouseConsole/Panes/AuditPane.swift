@@ -59,6 +59,7 @@ struct AuditPane: ListPane, BindingScreen {
         case let .failure(error):
             filterProblem = error.description
         }
+        core.appliedFilterText = appliedText == text ? nil : appliedText
     }
 
     func open(_ item: AuditEvent, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
@@ -91,7 +92,7 @@ struct AuditPane: ListPane, BindingScreen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
-        let extra = filterProblem != nil ? ["not a filter yet: the list is unchanged (Enter shows why)"] : ["newest first"]
+        let extra = filterProblem != nil ? ["not a filter yet: the list shows \(appliedText.isEmpty ? "every event" : "\u{201C}\(appliedText)\u{201D}") (Enter says why)"] : ["newest first"]
         core.render(into: &buffer, area: area, theme: theme, title: "Audit", summaryExtra: extra) { event in
             [
                 // Plain time and details, color only for actions that warn or destroy: every
