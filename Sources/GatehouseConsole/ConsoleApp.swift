@@ -24,7 +24,8 @@ public enum ConsoleApp {
         try await NcursesBackend.run(options: options) { terminal in
             let console = Console(service: service, actor: actor)
             var secretShown = false
-            await runLoop(backend: terminal, tickMilliseconds: 250, render: { buffer in
+            // A tick delivers finished effects too: 100 ms keeps a result from waiting long.
+            await runLoop(backend: terminal, tickMilliseconds: 100, render: { buffer in
                 console.render(into: &buffer, theme: terminal.theme)
             }, handle: { event in
                 if case .key = event, let reason = endReason() {
@@ -32,6 +33,7 @@ public enum ConsoleApp {
                     return .quit
                 }
                 let action = step(console, event: event, size: terminal.size)
+                console.startEffects()
                 if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
                 if console.showsSecret != secretShown {
                     if secretShown { terminal.scrubScreen() }
@@ -72,9 +74,10 @@ public final class ConsoleDriver {
     public private(set) var clipboard: [String] = []
 
     public init(service: AccessService, actor: Actor, width: Int = 80, height: Int = 24, theme: Theme = .color,
-                clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+                clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now },
+                clipboardReach: ClipboardReach = .terminal) {
         backend = MemoryBackend(width: width, height: height, theme: theme)
-        console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant))
+        console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant, clipboardReach: { clipboardReach }))
         console.resize(to: backend.size)
         draw()
     }
@@ -92,6 +95,7 @@ public final class ConsoleDriver {
     public func send(_ keys: [Key]) {
         for key in keys {
             _ = ConsoleApp.step(console, event: .key(key), size: backend.size)
+            console.runEffectsNow()
             if let text = console.takePendingClipboard() { clipboard.append(text) }
             draw()
         }

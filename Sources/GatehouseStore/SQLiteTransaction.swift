@@ -72,6 +72,11 @@ extension SQLiteTransaction {
         try UUID.fetchAll(db.cachedStatement(sql: "SELECT organization_id FROM organization_member WHERE user_id = ?"), arguments: [id.uuid]).map { OrganizationID($0) }
     }
 
+    func activeMemberIDs(of organization: OrganizationID) throws -> Set<UserID> {
+        let sql = "SELECT m.user_id FROM organization_member m JOIN user u ON u.id = m.user_id WHERE m.organization_id = ? AND u.status = 'active'"
+        return Set(try UUID.fetchAll(db.cachedStatement(sql: sql), arguments: [organization.uuid]).map { UserID($0) })
+    }
+
     func insert(_ organization: Organization) throws {
         try db.execute(sql: "INSERT INTO organization (id, name, created_at) VALUES (?, ?, ?)",
                        arguments: [organization.id.uuid, organization.name, organization.createdAt.timeIntervalSince1970])

@@ -184,6 +184,22 @@ import GatehouseDomain
         #expect(ids == ids.sorted(), "export is oldest first")
     }
 
+    /// Issue #13 item 8: the console's filter, as `--filter`: labels, codes and ages alike.
+    @Test func auditFilterIsTheConsolesSyntax() throws {
+        let byCode = try fixture.run(["audit", "list", "--json", "--filter", "action:token.revoke actor:bob"]).jsonArray()
+        #expect(byCode.count == 1)
+        #expect((byCode[0]["target"] as? [String: Any])?["name"] as? String == "revoked-one")
+        let byLabel = try fixture.run(["audit", "list", "--json", "--filter", "action:\"Token revoked\" actor:bob"]).jsonArray()
+        #expect(byLabel.count == 1)
+        let since = try fixture.run(["audit", "list", "--json", "--limit", "0", "--filter", "since:2026-03-02T11:30:00Z"]).jsonArray()
+        #expect(!since.isEmpty)
+        #expect(since.allSatisfy { ($0["occurredAt"] as? String ?? "") >= "2026-03-02T11:30:00Z" })
+        let refused = fixture.run(["audit", "list", "--filter", "action:nope"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("no action is \u{201C}nope\u{201D}"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("Accepted:"))
+    }
+
     @Test func policyShow() throws {
         let human = fixture.run(["policy", "show"])
         #expect(human.status == 0)

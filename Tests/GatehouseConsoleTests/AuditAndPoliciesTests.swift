@@ -27,14 +27,69 @@ import Testing
         #expect(console.tableRows.allSatisfy { $0.contains("demo-admin") && $0.contains("User") })
     }
 
-    @Test func anUnknownAuditTermIsReportedNotIgnored() throws {
+    /// Issue #13 item 8: an invalid filter is refused with the accepted forms and the list stays
+    /// as it was (it showed every event under a title saying a filter was on).
+    @Test func anInvalidAuditFilterIsRefusedAndTheListIsUnchanged() throws {
         let console = try DemoConsole()
         console.send(.character("4"))
-        console.filter("action:nope")
-        #expect(console.titleRow.contains("No action starts with"), "\(console.dump)")
-        console.send(.character("/"), .escape)
+        console.filter("actor:demo-admin")
+        let kept = try #require(console.counter?.total)
+        #expect(kept == (try console.auditCount(AuditQuery(actorLogin: "demo-admin"))))
+        console.send(.character("/"))
+        console.type(" action:nope")
+        #expect(console.counter == nil || console.counter?.total == kept)
+        // As you type, "action" was a word (a valid filter, matching nothing); "action:nope" is not a
+        // filter: the list stays on the last one that was, and says which.
+        #expect(console.screen.contains("Nothing matches \u{201C}actor:demo-admin action\u{201D}"), "\(console.dump)")
+        #expect(!console.screen.contains("action:nope\u{201D}"))
+        console.send(.enter)
+        #expect(console.messageRow.contains("no action is \u{201C}nope\u{201D}"), "\(console.dump)")
+        #expect(console.messageRow.contains("Accepted:"))
+        // Still typing: fix it and keep it.
+        for _ in 0..<" action:nope".count { console.send(.backspace) }
+        console.send(.enter)
+        #expect(console.counter?.total == kept, "\(console.dump)")
+        #expect(console.titleRow.contains("filter \u{201C}actor:demo-admin\u{201D}"))
+
+        console.send(.escape)
         console.filter("since:yesterday")
-        #expect(console.titleRow.contains("since: wants YYYY-MM-DD"))
+        #expect(console.messageRow.contains("since: \u{201C}yesterday\u{201D} is not a moment"), "\(console.dump)")
+        #expect(console.messageRow.contains("an age such as"))
+    }
+
+    @Test func theAuditFilterTakesLabelsAndAgesAsTheCLIDoes() throws {
+        let console = try DemoConsole()
+        console.send(.character("4"))
+        console.filter("action:\"Token revoked\"")
+        #expect(console.counter?.total == (try console.auditCount(AuditQuery(actions: [.tokenRevoked]))), "\(console.dump)")
+        #expect(console.counter?.total ?? 0 > 0)
+        console.send(.escape)
+        console.filter("action:token-revoked")
+        #expect(console.counter?.total == (try console.auditCount(AuditQuery(actions: [.tokenRevoked]))))
+        console.send(.escape)
+        let total = try console.auditCount()
+        console.filter("since:7d")
+        let recent = try #require(console.counter?.total, "\(console.dump)")
+        var query = AuditQuery()
+        query.since = Date().addingTimeInterval(-7 * 86_400)
+        #expect(recent == (try console.auditCount(query)), "since:7d is accepted, as in the CLI")
+        #expect(recent <= total)
+    }
+
+    @Test(arguments: [
+        ("since:7d", true), ("since:2026-11-01", true), ("until:2026-11-30T08:00Z", true), ("until:2026-11-30T08:00:00Z", true),
+        ("action:token", true), ("action:Token", true), ("action:\"User disabled\"", true), ("bob actor:alice", true),
+        ("since:0d", false), ("since:-3d", false), ("since:99999999999999d", false), ("since:2026-13-01", false),
+        ("action:nope", false), ("colour:red", false), ("actor:", false), ("since:2026-11-02 until:2026-11-01", false),
+    ])
+    func oneSyntaxAcceptsAndRefuses(_ text: String, _ accepted: Bool) {
+        let result = AuditFilterSyntax.parse(text, now: Date())
+        switch result {
+        case .success: #expect(accepted, "\(text) should be refused")
+        case let .failure(error):
+            #expect(!accepted, "\(text): \(error)")
+            #expect(error.description.contains("Accepted:"))
+        }
     }
 
     @Test func enterOpensTheEventWithEveryField() throws {
@@ -140,10 +195,10 @@ import Testing
         console.send(.character("v"))
         #expect(console.titleRow.contains("non-compliant"), "\(console.dump)")
         let contoso = try console.organization("Contoso")
-        var query = TokenQuery()
-        query.nonCompliantWith = try console.service.nonComplianceRules(by: console.administrator)
+        var query = TokenQuery(organizationID: contoso.id)
+        query.nonCompliantWith = try console.service.nonComplianceRules(by: console.administrator).filter { $0.organizationID == contoso.id }
         #expect(console.counter?.total == (try console.tokenCount(query)))
-        _ = contoso
+        #expect(console.counter?.total == 1, "the list matches the count it was opened from (issue #13 item 9)")
     }
 
     @Test func withoutEditPoliciesEnterAndSpaceExplainWhy() throws {
@@ -158,5 +213,23 @@ import Testing
         console.send(.character(" "))
         #expect(console.messageRow.contains("Edit policies"))
         #expect(try console.service.policies(of: fabrikam.id, by: console.administrator) == before)
+    }
+
+    /// Issue #13 item 9: `v` lists exactly the tokens the Policies pane counts, of that organization.
+    @Test func policiesVListsTheTokensItCountsInThatOrganization() throws {
+        let console = try DemoConsole(width: 120, height: 30)
+        console.send(.character("5"))
+        var tries = 0
+        while !console.frame.text(row: 2).contains("\u{2039} Fabrikam \u{203A}") && tries < 10 {
+            console.send(.right)
+            tries += 1
+        }
+        let line = try #require(console.row(containing: "in Fabrikam break"), "\(console.dump)")
+        let counted = try #require(line.firstMatch(of: /(\d+) active tokens? in Fabrikam/).flatMap { Int($0.1) })
+        console.send(.character("v"))
+        #expect(console.headerRow.contains("Tokens in Fabrikam"), "\(console.headerRow)")
+        #expect(console.counter?.total == counted, "the list matches its count\(console.dump)")
+        console.send(.escape)
+        #expect(console.frame.text(row: 2).contains("\u{2039} Fabrikam \u{203A}"))
     }
 }

@@ -49,17 +49,72 @@ import Testing
         #expect(console.row(containing: "sweber") != nil)
     }
 
-    @Test func changingAPermissionInTheGridIsSavedAndAudited() throws {
+    /// Issue #13 item 2: ←/→ stage a value (nothing written, no audit event); Ctrl-S saves every
+    /// staged change in one call, one audit event each.
+    @Test func permissionChangesAreStagedAndSavedTogether() throws {
         let console = try DemoConsole()
         let contractors = try console.service.group(named: "Contractors", in: try console.organization("Fabrikam").id, by: console.administrator)
+        let settings = { try console.service.permissionSettings(of: contractors.id, by: console.administrator) }
+        let before = try settings()
         let events = try console.auditCount()
         console.command("group Contractors")
-        // Tab to the grid, down to "Edit policies" (5th), → from Not set to Allow.
+        // Tab to the grid, down to "Edit policies" (5th), → from Not set to Allow: staged only.
         console.send(.tab, .down, .down, .down, .down, .right)
-        #expect(try console.service.permissionSettings(of: contractors.id, by: console.administrator)[.editPolicies] == .allow)
-        #expect(try console.auditCount() == events + 1)
-        #expect(console.row(containing: "Edit policies")?.contains("(\u{2022}) Allow") == true)
-        #expect(console.messageRow.contains("Edit policies: Allow for Contractors"))
+        #expect(try settings() == before, "→ writes nothing")
+        #expect(try console.auditCount() == events)
+        let row = try #require(console.row(containing: "Edit policies"))
+        #expect(row.contains("(\u{2022}) Allow"), "the grid shows the pending value\(console.dump)")
+        #expect(row.contains("was Not set"))
+        #expect(console.shows("1 unsaved change"))
+        #expect(console.footerRow.contains("Ctrl-S"), "\(console.footerRow)")
+        // Down to "View audit log" (6th, Not set): → → stages Deny, after Allow (Not set · Allow · Deny).
+        console.send(.down, .right, .right)
+        #expect(console.row(containing: "View audit log")?.contains("(\u{2022}) Deny") == true, "\(console.dump)")
+        #expect(console.shows("2 unsaved changes"))
+        #expect(try console.auditCount() == events)
+
+        console.send(.ctrl("s"))
+        let after = try settings()
+        #expect(after[.editPolicies] == .allow)
+        #expect(after[.viewAuditLog] == .deny)
+        #expect(try console.auditCount() == events + 2, "one audit event per changed permission")
+        #expect(try console.auditEvents().prefix(2).allSatisfy { $0.action == .groupPermissionSet })
+        #expect(!console.shows("unsaved change"))
+        #expect(console.messageRow.contains("Saved for Contractors"), "\(console.messageRow)")
+    }
+
+    @Test func walkingRoundTheValuesAndBackStagesNothing() throws {
+        let console = try DemoConsole()
+        let events = try console.auditCount()
+        console.command("group Contractors")
+        console.send(.tab, .down, .down, .down, .down)
+        console.send(.right, .right, .right, .left, .left, .left, .left)
+        #expect(console.row(containing: "Edit policies")?.contains("(\u{2022}) Not set") == true, "\(console.dump)")
+        #expect(!console.shows("unsaved change"))
+        console.send(.escape)
+        #expect(!console.shows("Discard changes?"), "nothing staged: Esc just goes back")
+        #expect(try console.auditCount() == events)
+    }
+
+    @Test func escWithStagedChangesAsksAndDiscardsOnlyWhenConfirmed() throws {
+        let console = try DemoConsole()
+        let contractors = try console.service.group(named: "Contractors", in: try console.organization("Fabrikam").id, by: console.administrator)
+        let before = try console.service.permissionSettings(of: contractors.id, by: console.administrator)
+        let events = try console.auditCount()
+        console.command("group Contractors")
+        console.send(.tab, .down, .down, .down, .down, .right)
+        console.send(.escape)
+        #expect(console.shows("Discard changes?"), "\(console.dump)")
+        console.send(.enter)  // Cancel has the focus
+        #expect(console.headerRow.contains("Groups \u{203A} Contractors"))
+        #expect(console.shows("1 unsaved change"))
+        // The pane's number asks too.
+        console.send(.character("2"))
+        #expect(console.shows("Discard changes?"), "\(console.dump)")
+        console.send(.tab, .enter)
+        #expect(!console.headerRow.contains("Groups \u{203A} "), "discarded, back on the Groups list\(console.dump)")
+        #expect(try console.service.permissionSettings(of: contractors.id, by: console.administrator) == before)
+        #expect(try console.auditCount() == events)
     }
 
     @Test func enterOnAMemberOpensThatUser() throws {

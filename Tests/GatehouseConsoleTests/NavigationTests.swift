@@ -137,15 +137,70 @@ import Testing
         #expect(console.driver.isFinished)
     }
 
-    @Test func eachPaneKeepsItsPlaceWhenSwitching() throws {
+    @Test func tabKeepsEachPanesPlaceAndItsNumberShowsTheList() throws {
         let console = try DemoConsole()
         console.send(.character("j"), .character("j"), .character("j"))
         console.send(.character("3"), .enter)
         #expect(console.headerRow.contains("Tokens \u{203A} "))
         console.send(.character("1"))
-        #expect(console.counter?.selected == 4)
+        #expect(console.counter?.selected == 4, "the list keeps its selection")
+        console.send(.tab, .tab)
+        #expect(console.headerRow.contains("Tokens \u{203A} "), "Tab comes back to the token detail still open in the Tokens pane")
         console.send(.character("3"))
-        #expect(console.headerRow.contains("Tokens \u{203A} "), "the token detail is still open in the Tokens pane")
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Tokens"), "\(console.dump)")
+        #expect(!console.headerRow.contains("Tokens \u{203A} "), "3 shows the Tokens list")
+        #expect(console.counter != nil)
+    }
+
+    /// Issue #13 item 1: `:group X`, then `2` and keys meant for the Groups list renamed the group.
+    @Test func aPanesNumberShowsItsListSoFilterKeysNeverBecomeEdits() throws {
+        let console = try DemoConsole()
+        let groups = { try console.service.groups(GroupQuery(), page: .first(1_000), by: console.administrator).items.map(\.name) }
+        let before = try groups()
+        let events = try console.auditCount()
+        console.command("group Contractors")
+        #expect(console.headerRow.contains("Groups \u{203A} Contractors"))
+        console.send(.character("1"))
+        console.send(.character("2"))
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Groups"))
+        #expect(!console.headerRow.contains("Groups \u{203A} "), "2 shows the Groups list, not the remembered detail\(console.dump)")
+        console.send(.character("/"))
+        console.type("Readers")
+        console.send(.enter, .character("d"), .enter)
+        #expect(console.messageRow.contains("default group and cannot be deleted"), "\(console.dump)")
+        console.send(.escape, .character("e"), .escape)
+        #expect(try console.auditCount() == events, "nothing was changed")
+        #expect(try groups() == before)
+    }
+
+    /// Issue #13 item 7: Esc clears a kept filter (it only cleared while typing); the next Esc goes back.
+    @Test func escClearsAKeptFilterThenGoesBack() throws {
+        let console = try DemoConsole()
+        let total = try #require(console.counter?.total)
+        console.filter("dvarga")
+        #expect(console.counter?.total == 1, "\(console.dump)")
+        console.send(.escape)
+        #expect(console.counter?.total == total)
+        #expect(!console.titleRow.contains("filter"))
+        // In a list opened above another screen: the first Esc clears, the second goes back.
+        console.send(.character("5"), .character("v"))
+        #expect(console.headerRow.contains("Policies \u{203A} Tokens"), "\(console.dump)")
+        console.filter("zzzz-no-such-token")
+        #expect(console.counter?.total == 0)
+        console.send(.escape)
+        #expect(console.headerRow.contains("Policies \u{203A} Tokens"), "the first Esc only clears the filter")
+        #expect(!console.titleRow.contains("zzzz"))
+        console.send(.escape)
+        #expect(!console.headerRow.contains("Policies \u{203A} "))
+    }
+
+    @Test func commandLinePaneNamesShowTheListToo() throws {
+        let console = try DemoConsole()
+        console.command("user dvarga")
+        #expect(console.headerRow.contains("Users \u{203A} dvarga"))
+        console.command("users")
+        #expect(!console.headerRow.contains("Users \u{203A} "))
+        #expect(console.counter != nil)
     }
 
     @Test func policiesPaneMovesBetweenPoliciesAndOrganizations() throws {

@@ -126,6 +126,41 @@ import Testing
         #expect(console.messageRow.hasPrefix(":group"), "common prefix of groups and group")
     }
 
+    /// Issue #13 item 11: Tab shows the candidates, completes what they share, then cycles.
+    @Test func tabShowsTheCandidatesAndCycles() throws {
+        let console = try DemoConsole(width: 120, height: 30)
+        console.send(.character(":"))
+        console.type("group Re")
+        console.send(.tab)
+        let above = console.frame.text(row: console.frame.height - 3)
+        #expect(above.contains("Readers") && above.contains("Release Managers"), "the candidates are shown\(console.dump)")
+        #expect(above.components(separatedBy: "Readers").count == 2, "a name in several organizations is offered once: \(above)")
+        console.send(.tab)
+        let first = console.messageRow
+        console.send(.tab)
+        let second = console.messageRow
+        #expect(first != second, "Tab cycles: \(first) / \(second)")
+        #expect([first, second].allSatisfy { $0.hasPrefix(":group Re") })
+        console.send(.backTab)
+        #expect(console.messageRow == first, "Shift-Tab goes back")
+    }
+
+    /// `:group Readers` names a default group of every organization: the list of them, not a guess.
+    @Test func anAmbiguousGroupNameOpensAFilteredList() throws {
+        let console = try DemoConsole(width: 120, height: 30)
+        let readers = try console.service.groups(GroupQuery(search: TextSearch("Readers")), page: .first(50), by: console.administrator).items
+            .filter { $0.name == "Readers" }
+        #expect(readers.count > 1)
+        console.command("group Readers")
+        #expect(console.headerRow.contains("Gatehouse \u{203A} Groups"), "\(console.dump)")
+        #expect(!console.headerRow.contains("Groups \u{203A} "), "no group was picked for you")
+        #expect(console.titleRow.contains("filter \u{201C}Readers\u{201D}"))
+        #expect(console.tableRows.filter { $0.hasPrefix("Readers") }.count == readers.count, "\(console.dump)")
+        #expect(console.messageRow.contains("\(readers.count) groups are named \u{201C}Readers\u{201D}"))
+        console.send(.escape)
+        #expect(!console.titleRow.contains("filter"), "Esc clears the filter")
+    }
+
     @Test func escOrBackspaceOnAnEmptyLineCancelsTheCommandLine() throws {
         let console = try DemoConsole()
         console.send(.character(":"))
@@ -156,13 +191,44 @@ import Testing
         console.send(.character("?"))
         #expect(console.shows("Help \u{2014} \(pane)"), "\(console.dump)")
         #expect(console.shows(label))
-        #expect(console.shows("Switch pane"))
+        #expect(console.shows("That pane's list"))
         #expect(console.footerRow.contains("Esc Close help"))
         console.send(.character("j"), .character("k"))
         #expect(console.shows("Help \u{2014} \(pane)"), "j/k scroll, they do not close")
         console.send(.escape)
         #expect(!console.shows("Help \u{2014}"))
         #expect(!console.driver.isFinished)
+    }
+
+    /// Issue #13 item 12: however many keys a screen has, the footer keeps how to get help and how
+    /// to quit, at its right end; `?` works in the wizard where nothing is typed.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 60, height: 16), Size(width: 200, height: 60)])
+    func theFooterAlwaysKeepsHelpAndQuit(_ size: Size) throws {
+        let console = try DemoConsole(width: size.width, height: size.height)
+        func check(_ place: String, help: String = "? Help", quit: String = "q Quit") {
+            let footer = console.footerRow.trimmingCharacters(in: .whitespaces)
+            #expect(footer.hasSuffix("\(help)  \(quit)"), "\(place) at \(size.width)x\(size.height): \(footer)")
+        }
+        for digit in ["1", "2", "3", "4", "5"] {
+            console.send(.character(Character(digit)))
+            check("pane \(digit)")
+        }
+        console.send(.character("3"), .enter)
+        check("a token's detail", quit: "Ctrl-C Quit")
+        console.send(.escape, .character("/"))
+        check("typing a filter", help: "F1 Help", quit: "Ctrl-C Quit")
+        console.send(.escape, .character("n"), .enter)
+        check("the wizard", help: "F1 Help", quit: "Ctrl-C Quit")
+        console.send(.function(1))
+        #expect(console.shows("Help \u{2014} New token"), "F1 opens help while typing\(console.dump)")
+        console.send(.escape)
+        console.type("Helpful")
+        console.send(.enter)
+        #expect(console.wizardStep == "Organization")
+        console.send(.character("?"))
+        #expect(console.shows("Help \u{2014} New token"), "? opens help at the Organization step\(console.dump)")
+        console.send(.escape)
+        #expect(console.wizardStep == "Organization")
     }
 
     @Test func helpOnADetailNamesItAndExplainsDisabledKeys() throws {

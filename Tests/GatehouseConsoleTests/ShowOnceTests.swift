@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseConsole
 import GatehouseDomain
 import TerminalKit
 import Testing
@@ -80,7 +81,8 @@ import Testing
 
         console.send(.character("c"))
         #expect(console.driver.clipboard == [secret], "c sends exactly the secret with OSC 52")
-        #expect(console.messageRow.contains("Sent to the clipboard"))
+        #expect(console.messageRow.contains("Sent to your terminal (OSC 52)"), "outside tmux, no more than that is known")
+        #expect(!console.screen.contains("clipboard"), "never claims it reached the clipboard")
 
         console.send(.character("h"))
         #expect(!console.screen.contains(secret), "h hides it for screen sharing")
@@ -206,11 +208,63 @@ import Testing
         let console = try DemoConsole()
         let secret = try createToken(console, named: "Not yet copied")
         console.send(.ctrl("c"))
-        #expect(console.shows("Quit Gatehouse?"))
+        #expect(console.shows("Quit and lose the secret?"), "\(console.dump)")
+        let dialog = PolicyImpactTests.dialogText(console, title: "Quit and lose the secret?")
+        #expect(dialog.contains("The token \u{201C}Not yet copied\u{201D} exists and works, but its secret is shown only here"), "\(dialog)")
+        #expect(dialog.contains("unless you have stored it"))
+        #expect(!console.screen.contains("form"), "it is not about form input")
         #expect(!console.driver.isFinished)
         console.send(.escape)
         #expect(console.visibleSecrets == [secret])
         console.send(.ctrl("c"), .tab, .enter)
         #expect(console.driver.isFinished)
+    }
+
+    /// Issue #13 item 6: `c` says what is known of where the copy went, tmux's setting included.
+    @Test(arguments: [
+        (ClipboardReach.tmux(setClipboard: "external", allowPassthrough: false), "Not copied: tmux has set-clipboard external"),
+        (.tmux(setClipboard: "off", allowPassthrough: false), "Not copied: tmux has set-clipboard off"),
+        (.tmux(setClipboard: "on", allowPassthrough: false), "Sent through tmux (set-clipboard on) to your terminal"),
+        (.tmux(setClipboard: "external", allowPassthrough: true), "Sent to your terminal through tmux\u{2019}s passthrough"),
+        (.tmuxUnknown, "Sent to tmux, which did not say"),
+        (.terminal, "Sent to your terminal (OSC 52)"),
+    ])
+    func copySaysOnlyWhatIsKnown(_ reach: ClipboardReach, _ expected: String) throws {
+        let fixture = try DemoConsole(width: 100, height: 30)
+        let console = ConsoleDriver(service: fixture.service, actor: fixture.actor, width: 100, height: 30, clipboardReach: reach)
+        console.send(.character("3"), .character("n"), .enter)
+        console.type("Copied under tmux")
+        console.send(.enter, .enter, .enter)
+        console.type("Code")
+        console.send(.character(" "), .enter, .enter)
+        #expect(console.frame.contains("Token created"), "\(console.screen)")
+        console.send(.character("c"))
+        let message = console.frame.lines.suffix(5).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(message.contains(expected), "\(console.screen)")
+        #expect(!console.screen.contains("Sent to the clipboard"))
+        if reach.isDropped {
+            #expect(message.contains("Select the token with the mouse instead (tmux: set -g set-clipboard on)"))
+            #expect(!console.screen.contains("Copied? Press y"), "the prompt does not pretend it was copied")
+        }
+    }
+
+    @Test func escAndQOnTheShowOnceScreenSayPressYOnceStored() throws {
+        let console = try DemoConsole()
+        let secret = try createToken(console, named: "Esc here")
+        for key: Key in [.escape, .character("q")] {
+            console.send(key)
+            #expect(console.messageRow.contains("press y once you have stored the token"), "\(key.displayName): \(console.messageRow)")
+            #expect(console.visibleSecrets == [secret])
+        }
+    }
+
+    @Test func tmuxAnswersDecideTheReach() {
+        #expect(ClipboardReach.decide(tmuxVariable: nil) { _ in "on" } == .terminal)
+        #expect(ClipboardReach.decide(tmuxVariable: "") { _ in "on" } == .terminal)
+        #expect(ClipboardReach.decide(tmuxVariable: "/tmp/tmux-0/default,42,0") { _ in nil } == .tmuxUnknown)
+        #expect(ClipboardReach.decide(tmuxVariable: "/tmp/tmux-0/default,42,0") { $0 == "set-clipboard" ? "external\n" : nil }
+                == .tmux(setClipboard: "external", allowPassthrough: false))
+        #expect(ClipboardReach.decide(tmuxVariable: "/tmp/tmux-0/default,42,0") { $0 == "set-clipboard" ? "off\n" : "on\n" }
+                == .tmux(setClipboard: "off", allowPassthrough: true))
     }
 }

@@ -249,6 +249,76 @@ import Testing
         #expect(try tokens(console) == before + 1)
     }
 
+    /// Issue #13 item 5: where the owner may not create tokens, the Organization step says so, with
+    /// the reason, instead of a Review all green and a Create that fails.
+    @Test func anOrganizationWithoutCreateTokensIsUnavailableWithTheReason() throws {
+        let console = try DemoConsole(as: "pbarros", width: Self.width, height: Self.height)
+        open(console)
+        console.type("Fabrikam build")
+        console.send(.enter)
+        #expect(console.wizardStep == "Organization", "\(console.dump)")
+        let fabrikam = try #require(console.frame.lines.first { $0.contains("( ) Fabrikam") }, "\(console.dump)")
+        #expect(fabrikam.contains("Not available: You may not create tokens in Fabrikam"), "\(fabrikam)")
+        #expect(console.frame.lines.first { $0.contains(") Contoso") }?.contains("Not available") == false)
+        var moves = 0
+        while !console.screen.contains("\u{2717} Not available") && moves < 3 { console.send(.down); moves += 1 }
+        #expect(console.screen.contains("\u{2717} Not available: You may not create tokens in Fabrikam"), "the reason in full, below\(console.dump)")
+        console.send(.enter)
+        #expect(console.wizardStep == "Organization", "Enter on it says why and stays")
+    }
+
+    @Test func restrictTokenCreationWithoutAnExemptionMarksTheOrganizationUnavailable() throws {
+        let console = try TinyConsole(width: 80, height: 24) { service, admin, organization in
+            let policies = try service.policies(of: organization, by: admin)
+            var policy = policies[.restrictCreation]
+            policy.isEnabled = true
+            try service.updatePolicy(policy, in: organization, expectedVersion: policies.version, by: admin)
+        }
+        open(console)
+        console.send(.enter)
+        console.type("Blocked")
+        console.send(.enter)
+        #expect(console.wizardStep == "Organization", "\(console.dump)")
+        #expect(console.frame.lines.first { $0.contains("( ) Default") }?.contains("Not available: \u{201C}Restrict token creation\u{201D} is on in Default") == true, "\(console.dump)")
+        console.send(.enter)
+        #expect(console.wizardStep == "Organization")
+        let message = console.frame.lines.suffix(6).joined(separator: " ")
+        #expect(message.contains("Restrict token creation"), "\(console.dump)")
+    }
+
+    /// Review scrolls at the smallest size, and says when refusals are below.
+    @Test func theReviewScrollsToEveryRefusalOnASmallTerminal() throws {
+        let console = try TinyConsole(width: 80, height: 16) { service, admin, organization in
+            let policies = try service.policies(of: organization, by: admin)
+            var policy = policies[.restrictCreation]
+            policy.isEnabled = true
+            policy.packagingOnly = true
+            try service.updatePolicy(policy, in: organization, expectedVersion: policies.version, by: admin)
+        }
+        open(console)
+        console.send(.enter)
+        console.type("Small screen")
+        console.send(.enter, .enter, .enter)
+        tick("Code", console)
+        console.send(.enter)
+        #expect(console.wizardStep == "Review", "\(console.dump)")
+        let refusal = "\u{2717} Refused by the policy \u{201C}Restrict token creation\u{201D}"
+        if !console.screen.contains(refusal) {
+            #expect(console.screen.contains("including refusals"), "the review says refusals are below\(console.dump)")
+        }
+        var seen = console.screen.contains(refusal)
+        var remedy = console.screen.contains("for an exemption.")
+        for _ in 0..<12 where !(seen && remedy) {
+            console.send(.down)
+            seen = seen || console.screen.contains(refusal)
+            remedy = console.screen.contains("for an exemption.")
+        }
+        #expect(seen, "\(console.dump)")
+        #expect(remedy, "scrolling reaches the end of the refusal, its remedy\(console.dump)")
+        console.send(.character("?"))
+        #expect(console.shows("Help \u{2014} New token"), "? opens help on the Review step\(console.dump)")
+    }
+
     enum MidWizardChange: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case global, fullAccess, lifespan
         var testDescription: String { rawValue }

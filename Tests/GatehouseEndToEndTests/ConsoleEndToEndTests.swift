@@ -67,24 +67,7 @@ struct ConsoleEndToEndTests {
         let path = folder.appendingPathComponent("demo.sqlite").path
         let session = try TmuxSession(command: "'\(binary)' demo --keep '\(path)'", environment: ["TERM": "xterm-256color"])
         try session.waitFor("Alice Andersen")
-        try session.send("3")
-        try session.send("n")
-        try session.waitFor("Owner")
-        try session.send("Enter")                       // Owner: myself
-        try session.waitFor("Name the token")
-        try session.send("Release pipeline", literal: true)
-        try session.send("Enter")
-        try session.waitFor("Where may")
-        try session.send("Enter")                       // the first organization
-        try session.waitFor("How long")
-        try session.send("Enter")                       // 30 days
-        try session.waitFor("Custom defined")
-        try session.send("Build", literal: true)          // filter areas as you type
-        try session.send("Right")                         // Build: Read
-        try session.send("Enter")
-        try session.waitFor("Policies")
-        try session.send("Enter")                       // Create
-        let shown = try session.waitFor("will not be shown again")
+        let shown = try session.createDemoToken(named: "Release pipeline")
         let token = try #require(shown.firstMatch(of: /gpat_[0-9A-Za-z]{49}/).map { String($0.output) })
         try session.send("q")                           // does not leave the show-once screen
         #expect(try session.screen().contains(token))
@@ -105,6 +88,27 @@ struct ConsoleEndToEndTests {
             #expect(bytes.range(of: Data(token.utf8)) == nil, "the secret is in \(path + suffix)")
             #expect(bytes.range(of: Data(token.dropFirst(5).prefix(43).utf8)) == nil)
         }
+    }
+
+    /// Issue #13 item 6: under tmux the show-once screen asks tmux for set-clipboard and says what
+    /// happened: tmux's default (`external`) drops the copy, `on` passes it on. Never "clipboard".
+    @Test(arguments: [("external", "Not copied: tmux has set-clipboard external"), ("on", "Sent through tmux (set-clipboard on)")])
+    func copyUnderTmuxSaysWhatTmuxDoes(_ setting: String, _ expected: String) throws {
+        let session = try TmuxSession(command: "'\(binary)' demo", width: 120, height: 30, environment: ["TERM": "xterm-256color"])
+        try session.tmux(["set-option", "-g", "set-clipboard", setting])
+        try session.waitFor("Alice Andersen")
+        try session.createDemoToken(named: "Copied in tmux")
+        try session.send("c")
+        let screen = try session.waitFor(String(expected.prefix(30)))
+        let flat = screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains(expected), "\(screen)")
+        #expect(!screen.contains("Sent to the clipboard"))
+        try session.send("Escape")
+        try session.waitFor("press y once you have stored the token")
+        try session.send("y")
+        try session.waitFor("is ready")
+        try session.send("q")
+        #expect(try session.waitForExit().status == 0)
     }
 
     @Test func withoutATerminalTheConsoleSaysSoAndExitsTwo() throws {

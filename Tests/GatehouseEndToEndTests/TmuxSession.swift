@@ -44,6 +44,31 @@ final class TmuxSession {
         try tmux(["display-message", "-p", "-t", "0", "#{pane_title}"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// From the Users list of `gatehouse demo`: the New Token wizard as the demo administrator
+    /// (owner myself, the first organization, 30 days, Build: Read), up to the show-once screen,
+    /// which it returns.
+    @discardableResult
+    func createDemoToken(named name: String) throws -> String {
+        try send("3")
+        try send("n")
+        try waitFor("Owner")
+        try send("Enter")                       // Owner: myself
+        try waitFor("Name the token")
+        try send(name, literal: true)
+        try send("Enter")
+        try waitFor("Where may")
+        try send("Enter")                       // the first organization
+        try waitFor("How long")
+        try send("Enter")                       // 30 days
+        try waitFor("Custom defined")
+        try send("Build", literal: true)        // filter areas as you type
+        try send("Right")                       // Build: Read
+        try send("Enter")
+        try waitFor("Policies")
+        try send("Enter")                       // Create
+        return try waitFor("will not be shown again")
+    }
+
     /// Waits until the screen contains `text` (or the deadline passes) and returns the screen.
     @discardableResult
     func waitFor(_ text: String, timeout: TimeInterval = 20) throws -> String {

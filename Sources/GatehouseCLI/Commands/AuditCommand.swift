@@ -16,11 +16,17 @@ struct AuditCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("From this moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or an age such as 7d.", valueName: "when")) var since: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("Before this moment (same forms).", valueName: "when")) var until: String?
         @Option(help: ArgumentHelp("Only events of this organization.", valueName: "name")) var org: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("The console's audit filter, e.g. 'actor:alice action:\"Token revoked\" since:7d' (\(AuditFilterSyntax.accepted)); the options above narrow it further.", valueName: "filter"))
+        var filter: String?
 
         func query(_ invocation: Invocation) throws(GatehouseError) -> AuditQuery {
-            var query = AuditQuery(actorLogin: actor, actions: Set(action), target: target.map { TextSearch($0) })
-            query.since = try since.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
-            query.until = try until.map { text throws(GatehouseError) in try MomentArgument.parse(text, now: invocation.now) }
+            var query = AuditQuery()
+            if let filter { query = try AuditFilterSyntax.parse(filter, now: invocation.now).get() }
+            if let actor { query.actorLogin = actor }
+            if !action.isEmpty { query.actions = query.actions.isEmpty ? Set(action) : query.actions.intersection(action) }
+            if let target { query.target = TextSearch(target) }
+            if let since { query.since = try MomentArgument.parse(since, now: invocation.now) }
+            if let until { query.until = try MomentArgument.parse(until, now: invocation.now) }
             if let since = query.since, let until = query.until, since >= until {
                 throw .invalidInput(field: "--since", problem: "\(ISODate.string(since)) is not before --until \(ISODate.string(until)), so no event could match; give an earlier --since or a later --until.")
             }

@@ -136,10 +136,10 @@ enum CountArgument {
 
 /// A moment typed as a date ("2026-03-01"), a UTC time ("2026-03-01T08:00:00Z") or an age ("7d": that long ago).
 enum MomentArgument {
+    /// The audit filter's moments (`AuditFilterSyntax.moment`): one syntax in the console and here.
     static func parse(_ argument: String, now: Date) throws(GatehouseError) -> Date {
-        if let date = ISODate.parse(argument) { return date }
-        if let span = try? TimeSpan.parse(argument) { return now.addingTimeInterval(-span.seconds) }
-        throw .invalidInput(field: "Date", problem: "\u{201C}\(argument)\u{201D} is not a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (UTC) or an age such as 7d.")
+        if let date = AuditFilterSyntax.moment(argument, now: now) { return date }
+        throw .invalidInput(field: "Date", problem: "\u{201C}\(argument)\u{201D} is not a date; \(AuditFilterSyntax.momentForms).")
     }
 }
 

@@ -2,13 +2,18 @@ import GatehouseDomain
 import TerminalKit
 
 /// A group: its members (users and nested groups) and its permission grid.
-/// Tab moves between the two; in the grid ←/→ or Space sets Allow / Deny / Not set.
-struct GroupDetail: ConsoleScreen {
+/// Tab moves between the two. In the grid ←/→ (or Space) stage a new value, Not set · Allow ·
+/// Deny; nothing is written until Ctrl-S saves every staged change in one façade call.
+struct GroupDetail: BindingScreen {
     private enum Focus { case members, permissions }
 
     private var group: SecurityGroup
     private var members: [ResolvedMember] = []
     private var settings: [Permission: PermissionSetting] = [:]
+    /// Values chosen in the grid and not saved yet (only those that differ from `settings`).
+    private var staged: [Permission: PermissionSetting] = [:]
+    /// A save is running (an effect): Ctrl-S waits for it.
+    private var saving = false
     private var memberList = ListState()
     private var permissionList = ListState()
     private var focus = Focus.members
@@ -20,13 +25,27 @@ struct GroupDetail: ConsoleScreen {
     }
 
     var breadcrumb: String { group.name }
-    var helpSummary: String { "Members inherit this group's permissions, also through nested groups. Deny anywhere wins over Allow; Not set grants nothing." }
+    var helpSummary: String { "Members inherit this group's permissions, also through nested groups. Deny anywhere wins over Allow; Not set grants nothing. Permission changes are staged: Ctrl-S saves them all at once, Esc discards them." }
+    var hasUnsavedInput: Bool { !staged.isEmpty }
+
+    /// The grid's values in order: → goes one step right, ← one step left (no wrap-around).
+    static let settingOrder: [PermissionSetting] = [.notSet, .allow, .deny]
+
+    private func shown(_ permission: Permission) -> PermissionSetting {
+        staged[permission] ?? settings[permission] ?? .notSet
+    }
+
+    private func permissionDenial(_ environment: ConsoleEnvironment) -> String? {
+        environment.denial(of: .manageGroups, in: group.organizationID, action: "change this group")
+            ?? (group.defaultRole == .projectCollectionAdministrators ? "Project Collection Administrators always hold every permission." : nil)
+    }
 
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
             group = try environment.service.group(group.id, by: environment.actor)
             members = try environment.service.members(of: group.id, by: environment.actor)
             settings = try environment.service.permissionSettings(of: group.id, by: environment.actor)
+            staged = staged.filter { $0.value != (settings[$0.key] ?? .notSet) }
             memberList.clamp(rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
             loadError = nil
         } catch {
@@ -41,34 +60,56 @@ struct GroupDetail: ConsoleScreen {
 
     private func memberHeight(_ area: Rect) -> Int { max(1, layout(area).members.height - 2) }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+    /// The detail's keys, once: footer, help and handling read this table. Which ones apply
+    /// depends on the focus (members or the permission grid) and on what is staged.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<GroupDetail>] {
         let manage = environment.denial(of: .manageGroups, in: group.organizationID, action: "change this group")
-        var keys = [ScreenKey("Tab", focus == .members ? "Permissions" : "Members")]
-        if focus == .members {
-            keys += [ScreenKey("a", "Add member", disabledReason: manage),
-                     ScreenKey("r", "Remove member", disabledReason: manage ?? (members.isEmpty ? "The group has no members." : nil))]
+        var table: [KeyBinding<GroupDetail>] = []
+        // What is staged comes first, so a narrow footer still shows how to save it.
+        if !staged.isEmpty {
+            table.append(KeyBinding([.ctrl("s")], "Ctrl-S", "Save \(TextFormat.plural(staged.count, "change"))") { detail, _, environment in detail.saveStaged(environment) })
+            // Esc is the shell's (back, asking first since something is staged): listed, not handled here.
+            table.append(KeyBinding([], "Esc", "Discard"))
         } else {
-            let locked = group.defaultRole == .projectCollectionAdministrators ? "Project Collection Administrators always hold every permission." : nil
-            keys += [ScreenKey("←/→", "Allow/Deny/Not set", disabledReason: manage ?? locked)]
+            table.append(KeyBinding([.ctrl("s")], "Ctrl-S", "Save", disabledReason: "No permission change to save: \u{2190}/\u{2192} in the grid stages one.", inFooter: false))
         }
-        keys += [ScreenKey("e", "Edit", disabledReason: manage),
-                 ScreenKey("d", "Delete", disabledReason: manage ?? (group.isDefault ? "Default groups cannot be deleted." : nil))]
-        return keys
+        table += [
+            KeyBinding([.tab, .backTab], "Tab", focus == .members ? "Permissions" : "Members") { detail, _, _ in
+                detail.focus = detail.focus == .members ? .permissions : .members
+                return []
+            },
+        ]
+        if focus == .members {
+            table += [
+                KeyBinding([.enter], "Enter", "Open member", disabledReason: members.isEmpty ? "The group has no members." : nil, inFooter: false) { detail, key, environment in
+                    detail.handleMembers(key, environment) ?? []
+                },
+                KeyBinding([.character("a")], "a", "Add member", disabledReason: manage) { detail, key, environment in detail.handleMembers(key, environment) ?? [] },
+                KeyBinding([.character("r"), .delete], "r", "Remove member", disabledReason: manage ?? (members.isEmpty ? "The group has no members." : nil)) { detail, key, environment in
+                    detail.handleMembers(key, environment) ?? []
+                },
+            ]
+        } else {
+            table.append(KeyBinding([.left, .right, .character(" "), .enter, .character("h"), .character("l")], "\u{2190}/\u{2192}", "Not set/Allow/Deny",
+                                    disabledReason: permissionDenial(environment)) { detail, key, environment in detail.handlePermissions(key, environment) ?? [] })
+        }
+        table += [
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: manage) { detail, _, environment in
+                if let reason = environment.denial(of: .manageGroups, in: detail.group.organizationID, action: "edit groups") { return [.flash(reason, .error)] }
+                return [.push(GroupForm(editing: detail.group, environment))]
+            },
+            KeyBinding([.character("d")], "d", "Delete",
+                       disabledReason: manage ?? (group.isDefault ? "\(group.name) is a default group and cannot be deleted." : nil)) { detail, _, environment in
+                GroupActions.delete(detail.group, environment)
+            },
+        ]
+        return table
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .tab, .backTab:
-            focus = focus == .members ? .permissions : .members
-            return []
-        case .character("e"):
-            if let reason = environment.denial(of: .manageGroups, in: group.organizationID, action: "edit groups") { return [.flash(reason, .error)] }
-            return [.push(GroupForm(editing: group, environment))]
-        case .character("d"):
-            return GroupActions.delete(group, environment)
-        default:
-            break
-        }
+        if let actions = handleBinding(key, environment) { return actions }
         return focus == .members ? handleMembers(key, environment) : handlePermissions(key, environment)
     }
 
@@ -107,19 +148,55 @@ struct GroupDetail: ConsoleScreen {
         let permissions = Permission.allCases
         switch key {
         case .left, .right, .character(" "), .enter, .character("h"), .character("l"):
+            if let reason = permissionDenial(environment) { return [.flash(reason, .error)] }
             let permission = permissions[permissionList.selectedIndex]
-            let order: [PermissionSetting] = [.notSet, .allow, .deny]
-            let current = order.firstIndex(of: settings[permission] ?? .notSet) ?? 0
-            let next = order[(current + (key == .left || key == .character("h") ? order.count - 1 : 1)) % order.count]
-            do {
-                try environment.service.setPermission(permission, to: next, for: group.id, by: environment.actor)
-                return [.refreshAll, .flash("\(permission.title): \(next.title) for \(group.name)", .success)]
-            } catch {
-                return [.failure(error)]
+            let order = Self.settingOrder
+            let current = order.firstIndex(of: shown(permission)) ?? 0
+            let next: PermissionSetting = switch key {
+            case .left, .character("h"): order[max(0, current - 1)]
+            case .right, .character("l"): order[min(order.count - 1, current + 1)]
+            default: order[(current + 1) % order.count]  // Space, Enter: round the three
             }
+            staged[permission] = next == (settings[permission] ?? .notSet) ? nil : next
+            return []
         default:
             let outcome = permissionList.handle(key, rowCount: permissions.count, pageHeight: permissions.count)
             return outcome == .ignored ? nil : []
+        }
+    }
+
+    /// What saving the staged changes answered (an effect's result).
+    struct SaveReply: Sendable {
+        let changes: [Permission: PermissionSetting]
+        let outcome: Result<Void, GatehouseError>
+    }
+
+    /// Every staged change in one façade call (one transaction, one audit event per permission),
+    /// run as an effect: on a network database the key press does not wait for it.
+    private mutating func saveStaged(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !saving else { return [.flash("Still saving the last changes\u{2026}", .info)] }
+        saving = true
+        let changes = staged
+        let service = environment.service
+        let actor = environment.actor
+        let groupID = group.id
+        return [.run(Effect(progress: "Saving \(TextFormat.plural(changes.count, "permission change"))\u{2026}") {
+            SaveReply(changes: changes, outcome: Result { () throws(GatehouseError) in try service.setPermissions(changes, for: groupID, by: actor) })
+        })]
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result, let reply = value as? SaveReply else { return [] }
+        saving = false
+        switch reply.outcome {
+        case let .failure(error):
+            return [.failure(error)]
+        case .success:
+            staged = staged.filter { reply.changes[$0.key] != $0.value }
+            let summary = Permission.allCases.compactMap { permission in reply.changes[permission].map { "\(permission.title) \($0.title)" } }
+            // Permissions move what members may do (users' effective permissions, every footer's
+            // enabled keys) and are audited: those panes reload, Tokens and Policies keep their pages.
+            return [.refresh([.groups, .users, .audit]), .flash("Saved for \(group.name): \(summary.joined(separator: ", "))", .success)]
         }
     }
 
@@ -155,18 +232,25 @@ struct GroupDetail: ConsoleScreen {
             buffer.put(detail, x: x, y: line.y, style: selected ? style : theme[.muted], maxWidth: max(0, line.maxX - x - 1))
         }
 
-        let permissionInner = Block(title: "Permissions", isFocused: focus == .permissions).render(into: &buffer, area: parts.permissions, theme: theme)
+        let gridTitle = staged.isEmpty ? "Permissions"
+            : "Permissions \u{2014} \(TextFormat.plural(staged.count, "unsaved change")): Ctrl-S saves, Esc discards"
+        let permissionInner = Block(title: gridTitle, isFocused: focus == .permissions).render(into: &buffer, area: parts.permissions, theme: theme)
         for (index, permission) in Permission.allCases.enumerated() where index < permissionInner.height {
             let line = permissionInner.row(index)
             let selected = focus == .permissions && index == permissionList.selectedIndex
             if selected { buffer.fill(line, style: theme[.selection]) }
-            let setting = settings[permission] ?? .notSet
-            buffer.put(permission.title, x: line.x + 1, y: line.y, style: selected ? theme[.selection] : theme[.normal], maxWidth: 24)
+            let setting = shown(permission)
+            let pending = staged[permission] != nil
+            buffer.put((pending ? "* " : "") + permission.title, x: line.x + 1, y: line.y, style: selected ? theme[.selection] : theme[pending ? .warning : .normal], maxWidth: 24)
             var x = line.x + 26
-            for option in [PermissionSetting.allow, .deny, .notSet] {
+            for option in Self.settingOrder {
                 let chosen = option == setting
                 let role: Role = selected ? .selection : (chosen ? (option == .allow ? .success : option == .deny ? .danger : .normal) : .muted)
                 x += buffer.put(chosen ? "(\u{2022}) \(option.title)" : "( ) \(option.title)", x: x, y: line.y, style: theme[role]) + 3
+            }
+            if pending {
+                buffer.put("was \(settings[permission]?.title ?? PermissionSetting.notSet.title)", x: x, y: line.y, style: theme[selected ? .selection : .warning],
+                           maxWidth: max(0, line.maxX - x - 1))
             }
         }
     }

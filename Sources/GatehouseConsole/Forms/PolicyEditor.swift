@@ -85,6 +85,7 @@ struct PolicyEditor: ConsoleScreen {
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        if case let .effect(value) = result { return PolicyActions.confirm(value) ?? [] }
         guard case let .member(member) = result else { return [] }
         let exemption: PolicyExemption = switch member {
         case let .user(id): .user(id)
@@ -106,13 +107,21 @@ struct PolicyEditor: ConsoleScreen {
                 form.setError("type a number of days, 1 to \(TokenPolicy.absoluteMaximumLifespanDays)", on: "Maximum lifespan")
                 return []
             }
+            guard (1...TokenPolicy.absoluteMaximumLifespanDays).contains(days) else {
+                form.setError("\(days) days is out of range; choose 1 to \(TokenPolicy.absoluteMaximumLifespanDays) days", on: "Maximum lifespan")
+                return []
+            }
             updated.maximumLifespanDays = days
         }
         if policy.kind == .restrictCreation { updated.packagingOnly = form["packaging"].isOn }
         updated.exemptions = Set(exemptions.map(\.0))
+        if updated != policy, PolicyActions.needsConfirmation(updated) {
+            return PolicyActions.save(updated, in: organization, expectedVersion: version, environment, turningOn: !policy.isEnabled, closes: true,
+                                      success: "Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)")
+        }
         do {
             try environment.service.updatePolicy(updated, in: organization.id, expectedVersion: version, by: environment.actor)
-            return [.pop, .refreshAll, .flash("Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)", .success)]
+            return [.pop, .refresh([.policies, .tokens, .audit]), .flash("Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)", .success)]
         } catch {
             if case let .invalidInput(field, problem) = error { form.setError(problem, on: field) } else { form.formError = error.description }
             return []

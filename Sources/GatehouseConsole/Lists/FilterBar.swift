@@ -14,6 +14,12 @@ struct FilterBar {
         isEditing = true
     }
 
+    /// A filter set from outside (`:group Readers` matching several): kept, not being typed.
+    mutating func keep(_ text: String) {
+        field.setText(text)
+        isEditing = false
+    }
+
     mutating func clear() {
         field.setText("")
         isEditing = false

@@ -11,6 +11,9 @@ struct ListPaneCore<Item: Sendable> {
     var emptyMessage: String
     /// Shown instead of rows when the query failed (e.g. no permission to read the audit log).
     var loadError: String?
+    /// The filter the rows were found with, when it is not the text typed (Audit keeps the last
+    /// filter that parsed while the text does not); nil: the typed text.
+    var appliedFilterText: String?
 
     init(columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String) {
         self.columns = columns
@@ -47,6 +50,11 @@ struct ListPaneCore<Item: Sendable> {
         if key == .character("/") {
             filter.begin()
             return .handled
+        }
+        // Esc clears a kept filter first (k9s, lazygit); the next Esc goes back.
+        if key == .escape, !filter.text.isEmpty {
+            filter.clear()
+            return .filterChanged
         }
         do {
             switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount) {
@@ -97,7 +105,8 @@ struct ListPaneCore<Item: Sendable> {
     /// "12 of 3,400" (or "12 of 10,000+" when the count stopped at its cap) plus the filter, for the title row.
     func summary(extra: [String]) -> String {
         var parts = ["\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")"]
-        if !filter.text.isEmpty { parts.append("filter \u{201C}\(filter.text)\u{201D}") }
+        let applied = appliedFilterText ?? filter.text
+        if !applied.isEmpty { parts.append("filter \u{201C}\(applied)\u{201D}") }
         parts += extra
         return parts.joined(separator: " \u{00B7} ")
     }
@@ -118,7 +127,8 @@ struct ListPaneCore<Item: Sendable> {
         let pageHeight = Table.bodyHeight(for: tableArea)
         let visible = list.visibleItems(pageHeight: pageHeight)
         let cells = visible.map { entry in entry.item.map(row) ?? [] }
-        let table = Table(columns: columns, sort: sort, emptyMessage: filter.text.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(filter.text)\u{201D}. Esc clears the filter.")
+        let applied = appliedFilterText ?? filter.text
+        let table = Table(columns: columns, sort: sort, emptyMessage: applied.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(applied)\u{201D}. Esc clears the filter.")
         let source = TablePage(rowCount: list.count, firstRow: visible.first?.index ?? 0,
                                rows: cells.map { $0.map(\.text) }, roles: cells.map { $0.map(\.role) })
         table.render(into: &buffer, area: tableArea, theme: theme, state: list.state, source: source)
@@ -178,6 +188,12 @@ extension ListPane {
         willLoad(environment)
         let counter = counter(environment)
         core.reload(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment))
+    }
+
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool {
+        core.filter.keep(text)
+        reload(environment)
+        return true
     }
 
     /// Reloads in place after a change elsewhere.

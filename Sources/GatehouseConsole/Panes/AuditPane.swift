@@ -2,9 +2,10 @@ import Foundation
 import GatehouseDomain
 import TerminalKit
 
-/// The audit log, newest first. The `/` filter takes words for the target and `key:value`
-/// terms: `actor:alice action:token.revoke since:2026-11-01 until:2026-11-30`.
-struct AuditPane: ListPane {
+/// The audit log, newest first. The `/` filter is `AuditFilterSyntax`, the CLI's too: words for
+/// the target and `key:value` terms: `actor:alice action:"Token revoked" since:7d until:2026-11-30`.
+/// A filter that does not parse is refused with the accepted forms, and the list stays as it was.
+struct AuditPane: ListPane, BindingScreen {
     var core = ListPaneCore<AuditEvent>(
         columns: [
             TableColumn("When (UTC)", minWidth: 16, maxWidth: 16, weight: 0, priority: 8),
@@ -15,51 +16,32 @@ struct AuditPane: ListPane {
         ],
         sort: TableSort(column: 0, ascending: false),
         emptyMessage: "No audit events.")
+    /// Why the text being typed is not a filter (the list keeps the last one that was).
     private var filterProblem: String?
+    /// The last filter that parsed: what the list shows.
+    private var applied = AuditQuery()
+    private var appliedText = ""
 
     init(_ environment: ConsoleEnvironment) {
         reload(environment)
     }
 
     var breadcrumb: String { "Audit" }
-    var helpSummary: String { "Every change, newest first, written in the same transaction as the change. Filter with / : words match the target; actor:LOGIN, action:token.revoke (or a prefix like action:token), since:YYYY-MM-DD and until:YYYY-MM-DD narrow further." }
+    var helpSummary: String { "Every change, newest first, written in the same transaction as the change. Filter with / (the same syntax as gatehouse audit --filter): \(AuditFilterSyntax.accepted)." }
 
-    /// Parses the filter text into a query; unknown terms are reported, not ignored.
-    static func query(from text: String, scope: OrganizationID?) -> (AuditQuery, String?) {
-        var query = AuditQuery(organizationID: scope)
-        var words: [String] = []
-        var problem: String?
-        for term in text.split(separator: " ").map(String.init) {
-            let parts = term.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else {
-                words.append(term)
-                continue
-            }
-            switch parts[0].lowercased() {
-            case "actor": query.actorLogin = parts[1]
-            case "action":
-                let matching = AuditAction.allCases.filter { $0.rawValue.hasPrefix(parts[1].lowercased()) }
-                if matching.isEmpty { problem = "No action starts with \u{201C}\(parts[1])\u{201D} (e.g. token.revoke, user, group.member)." }
-                query.actions = Set(matching)
-            case "since":
-                if let day = TextFormat.parseDay(parts[1]) { query.since = day } else { problem = "since: wants YYYY-MM-DD." }
-            case "until":
-                if let day = TextFormat.parseDay(parts[1]) { query.until = day.addingTimeInterval(86_400) } else { problem = "until: wants YYYY-MM-DD." }
-            default:
-                words.append(term)
-            }
-        }
-        if !words.isEmpty { query.target = TextSearch(words.joined(separator: " ")) }
-        return (query, problem)
+    private func query(_ environment: ConsoleEnvironment) -> AuditQuery {
+        var query = applied
+        query.organizationID = environment.scope
+        return query
     }
 
     func fetch(_ environment: ConsoleEnvironment) -> PagedList<AuditEvent>.Fetch {
-        let query = Self.query(from: core.filter.text, scope: environment.scope).0
+        let query = query(environment)
         return { request throws(GatehouseError) in try environment.service.auditEvents(query, page: request, by: environment.actor) }
     }
 
     func counter(_ environment: ConsoleEnvironment) -> ListCounter {
-        let query = Self.query(from: core.filter.text, scope: environment.scope).0
+        let query = query(environment)
         return { cap throws(GatehouseError) in
             if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
             return .exact(try environment.service.count(query, by: environment.actor))
@@ -67,24 +49,51 @@ struct AuditPane: ListPane {
     }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {
-        filterProblem = Self.query(from: core.filter.text, scope: environment.scope).1
+        let text = core.filter.text
+        guard text != appliedText || filterProblem != nil else { return }
+        switch AuditFilterSyntax.parse(text, now: environment.now) {
+        case let .success(query):
+            applied = query
+            appliedText = text
+            filterProblem = nil
+        case let .failure(error):
+            filterProblem = error.description
+        }
+        core.appliedFilterText = appliedText == text ? nil : appliedText
     }
 
     func open(_ item: AuditEvent, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
         [.push(AuditDetail(event: item))]
     }
 
+    /// The pane's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<AuditPane>] {
+        [
+            KeyBinding([.enter], "Enter", "Details"),
+            KeyBinding([.character("/")], "/", "Filter (actor: action: since: until:)"),
+            KeyBinding([.character("s"), .character("S")], "s", "Sort",
+                       disabledReason: "The audit log is always newest first, the order it was written: since: and until: in / narrow it to a time."),
+            KeyBinding([.character("f")], "f", "Quick filters", disabledReason: "The audit log filters with /: \(AuditFilterSyntax.accepted).", inFooter: false),
+        ]
+    }
+
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear"), ScreenKey("actor: action: since: until:", "terms")] }
-        return [ScreenKey("Enter", "Details"), ScreenKey("/", "Filter (actor: action: since: until:)")]
+        return boundKeys(environment)
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        handleListKey(key, environment)
+        // A filter that does not parse cannot be kept: say what is accepted, keep typing.
+        if core.filter.isEditing, let filterProblem, [.enter, .up, .down, .tab].contains(key) {
+            return [.flash(filterProblem, .error)]
+        }
+        if let actions = handleListKey(key, environment) { return actions }
+        return handleBinding(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
-        core.render(into: &buffer, area: area, theme: theme, title: "Audit", summaryExtra: filterProblem.map { [$0] } ?? ["newest first"]) { event in
+        let extra = filterProblem != nil ? ["not a filter yet: the list shows \(appliedText.isEmpty ? "every event" : "\u{201C}\(appliedText)\u{201D}") (Enter says why)"] : ["newest first"]
+        core.render(into: &buffer, area: area, theme: theme, title: "Audit", summaryExtra: extra) { event in
             [
                 // Plain time and details, color only for actions that warn or destroy: every
                 // color or dim run costs SGR sequences each time the selection repaints a row.

@@ -7,7 +7,7 @@ struct GroupRow: Sendable {
 }
 
 /// The Groups pane: security groups of every organization (or the one chosen with `:org`).
-struct GroupsPane: ListPane {
+struct GroupsPane: ListPane, BindingScreen {
     var core = ListPaneCore<GroupRow>(
         columns: [
             TableColumn("Name", minWidth: 16, weight: 2, priority: 9),
@@ -51,34 +51,41 @@ struct GroupsPane: ListPane {
         [.push(GroupDetail(group: item.group, environment))]
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if let filterEditingKeys { return filterEditingKeys }
+    /// The Groups list's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<GroupsPane>] {
         let manage = environment.denial(of: .manageGroups, action: "manage groups")
-        let isDefault = core.list.selected?.group.isDefault == true
+        let selected = core.list.selected?.group
+        let isDefault = selected?.isDefault == true
         return [
-            ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("n", "New", disabledReason: manage),
-            ScreenKey("e", "Edit", disabledReason: manage),
-            ScreenKey("d", "Delete", disabledReason: manage ?? (isDefault ? "Default groups cannot be deleted." : nil)),
+            KeyBinding([.enter], "Enter", "Open"),
+            KeyBinding([.character("/")], "/", "Filter"),
+            KeyBinding([.character("n")], "n", "New", disabledReason: manage) { _, _, environment in
+                [.push(GroupForm(creating: environment))]
+            },
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: manage) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.group else { return [] }
+                if let reason = environment.denial(of: .manageGroups, in: selected.organizationID, action: "edit groups") { return [.flash(reason, .error)] }
+                return [.push(GroupForm(editing: selected, environment))]
+            },
+            KeyBinding([.character("d"), .delete], "d", "Delete",
+                       disabledReason: manage ?? (isDefault ? "\(selected?.name ?? "This") is a default group and cannot be deleted." : nil)) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.group else { return [] }
+                return GroupActions.delete(selected, environment)
+            },
+            KeyBinding([.character("s"), .character("S")], "s", "Sort",
+                       disabledReason: "Groups are listed by name, A to Z, the only order they have: / finds one by any part of its name."),
+            KeyBinding([.character("f")], "f", "Quick filters", disabledReason: "Groups have no quick filters: / filters by name, and :org NAME shows one organization.",
+                       inFooter: false),
         ]
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        filterEditingKeys ?? boundKeys(environment)
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
-        let selected = core.list.selected?.group
-        switch key {
-        case .character("n"):
-            if let reason = environment.denial(of: .manageGroups, action: "create groups") { return [.flash(reason, .error)] }
-            return [.push(GroupForm(creating: environment))]
-        case .character("e"):
-            guard let selected else { return [] }
-            if let reason = environment.denial(of: .manageGroups, in: selected.organizationID, action: "edit groups") { return [.flash(reason, .error)] }
-            return [.push(GroupForm(editing: selected, environment))]
-        case .character("d"), .delete:
-            guard let selected else { return [] }
-            return GroupActions.delete(selected, environment)
-        default:
-            return nil
-        }
+        return handleBinding(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

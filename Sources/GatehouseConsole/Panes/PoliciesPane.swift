@@ -3,7 +3,7 @@ import TerminalKit
 
 /// The five token policies of one organization (←/→ changes organization), who is exempt,
 /// and how many existing tokens break them today.
-struct PoliciesPane: ConsoleScreen {
+struct PoliciesPane: BindingScreen {
     private var organizationIndex = 0
     private var policies: OrganizationPolicies?
     private var exemptionNames: [PolicyKind: [String]] = [:]
@@ -50,43 +50,48 @@ struct PoliciesPane: ConsoleScreen {
         }
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+    /// The pane's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<PoliciesPane>] {
         let edit = organization(environment).flatMap { environment.denial(of: .editPolicies, in: $0.id, action: "change policies") }
-        return [ScreenKey("Enter", "Edit", disabledReason: edit), ScreenKey("Space", "On/off", disabledReason: edit),
-                ScreenKey("←/→", "Organization"), ScreenKey("v", "Non-compliant tokens")]
+        let scoped = environment.scope != nil ? "Showing \(environment.organizationName(environment.scope)) only (:org all shows every organization)." : nil
+        return [
+            KeyBinding([.enter], "Enter", "Edit", disabledReason: edit) { pane, _, environment in
+                guard let policies = pane.policies, let organization = pane.organization(environment) else { return [] }
+                return [.push(PolicyEditor(policy: policies[PolicyKind.allCases[pane.list.selectedIndex]], organization: organization, version: policies.version, environment))]
+            },
+            KeyBinding([.character(" ")], "Space", "On/off", disabledReason: edit) { pane, _, environment in
+                guard let policies = pane.policies, let organization = pane.organization(environment) else { return [] }
+                var policy = policies[PolicyKind.allCases[pane.list.selectedIndex]]
+                policy.isEnabled.toggle()
+                return PolicyActions.save(policy, in: organization, expectedVersion: policies.version, environment,
+                                          success: "\(policy.kind.title) is now \(policy.isEnabled ? "on" : "off") in \(organization.name)")
+            },
+            KeyBinding([.left, .right, .character("h"), .character("l")], "\u{2190}/\u{2192}", "Organization", disabledReason: scoped) { pane, key, environment in
+                let count = environment.organizations.count
+                guard count > 0 else { return [] }
+                pane.organizationIndex = (pane.organizationIndex + (key == .left || key == .character("h") ? count - 1 : 1)) % count
+                pane.refresh(environment)
+                return []
+            },
+            KeyBinding([.character("v")], "v", "Non-compliant tokens") { pane, _, environment in
+                guard let organization = pane.organization(environment) else { return [] }
+                return [.push(TokensPane(environment, organization: organization, risks: [.nonCompliant]))]
+            },
+        ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        guard let policies, let organization = organization(environment) else { return nil }
-        let kinds = PolicyKind.allCases
-        switch key {
-        case .left, .right, .character("h"), .character("l"):
-            guard environment.scope == nil, !environment.organizations.isEmpty else {
-                return [.flash("Showing \(organization.name) only (:org all shows every organization).", .info)]
-            }
-            let count = environment.organizations.count
-            organizationIndex = (organizationIndex + (key == .left || key == .character("h") ? count - 1 : 1)) % count
-            refresh(environment)
-            return []
-        case .enter:
-            if let reason = environment.denial(of: .editPolicies, in: organization.id, action: "change policies") { return [.flash(reason, .error)] }
-            return [.push(PolicyEditor(policy: policies[kinds[list.selectedIndex]], organization: organization, version: policies.version, environment))]
-        case .character(" "):
-            if let reason = environment.denial(of: .editPolicies, in: organization.id, action: "change policies") { return [.flash(reason, .error)] }
-            var policy = policies[kinds[list.selectedIndex]]
-            policy.isEnabled.toggle()
-            do {
-                try environment.service.updatePolicy(policy, in: organization.id, expectedVersion: policies.version, by: environment.actor)
-                return [.refreshAll, .flash("\(policy.kind.title) is now \(policy.isEnabled ? "on" : "off") in \(organization.name)", .success)]
-            } catch {
-                return [.failure(error)]
-            }
-        case .character("v"):
-            return [.push(TokensPane(environment, risks: [.nonCompliant]))]
-        default:
-            let outcome = list.handle(key, rowCount: kinds.count, pageHeight: kinds.count)
-            return outcome == .ignored ? nil : []
-        }
+        guard policies != nil, organization(environment) != nil else { return nil }
+        if let actions = handleBinding(key, environment) { return actions }
+        let outcome = list.handle(key, rowCount: PolicyKind.allCases.count, pageHeight: PolicyKind.allCases.count)
+        return outcome == .ignored ? nil : []
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result else { return [] }
+        return PolicyActions.confirm(value) ?? []
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
@@ -123,5 +128,85 @@ struct PoliciesPane: ConsoleScreen {
             ? "No active token in \(organization.name) breaks the current policies."
             : "\(TextFormat.plural(nonCompliant, "active token")) in \(organization.name) \(nonCompliant == 1 ? "breaks" : "break") the current policies (made before a policy changed) \u{2014} v lists them."
         buffer.put(text, x: area.x + 1, y: area.maxY - 1, style: theme[nonCompliant == 0 ? .success : .warning], maxWidth: area.width - 2)
+    }
+}
+
+/// Saving a policy: a change that narrows who may create tokens, or what they may create, is
+/// confirmed first with its impact as the façade computes it today. The impact reads every member
+/// of the organization, so it is an effect: the screen that asked gets a `PolicyImpactReply`
+/// back and turns it into the confirmation (`PolicyActions.confirm`).
+enum PolicyActions {
+    /// What a screen needs to confirm and save once the impact is known.
+    struct Pending: Sendable {
+        let policy: TokenPolicy
+        let organization: Organization
+        let expectedVersion: Int
+        let turningOn: Bool
+        let closes: Bool
+        let success: String
+    }
+
+    /// An effect's answer: the impact, or why it could not be worked out.
+    struct ImpactReply: Sendable {
+        let pending: Pending
+        let impact: Result<PolicyImpact, GatehouseError>
+    }
+
+    static func save(_ policy: TokenPolicy, in organization: Organization, expectedVersion: Int, _ environment: ConsoleEnvironment,
+                     turningOn: Bool = true, closes: Bool = false, success: String) -> [ConsoleAction] {
+        let pending = Pending(policy: policy, organization: organization, expectedVersion: expectedVersion, turningOn: turningOn, closes: closes, success: success)
+        guard needsConfirmation(policy) else { return apply(pending, environment) }
+        let service = environment.service
+        let actor = environment.actor
+        return [.run(Effect(progress: "Working out who \u{201C}\(policy.kind.title)\u{201D} would affect in \(organization.name)\u{2026}") {
+            ImpactReply(pending: pending, impact: Result { () throws(GatehouseError) in try service.policyImpact(of: policy, in: organization.id, by: actor) })
+        })]
+    }
+
+    /// The confirmation for an impact that came back; nil for a value that is not one.
+    static func confirm(_ value: any Sendable) -> [ConsoleAction]? {
+        guard let reply = value as? ImpactReply else { return nil }
+        let pending = reply.pending
+        let impact: PolicyImpact
+        switch reply.impact {
+        case let .success(value): impact = value
+        case let .failure(error): return [.failure(error)]
+        }
+        let dialog = ConfirmDialog(title: "\(pending.turningOn ? "Turn on" : "Save") \u{201C}\(pending.policy.kind.title)\u{201D} in \(pending.organization.name)?",
+                                   message: impactText(impact, pending.policy, pending.organization), confirmLabel: pending.turningOn ? "Turn on" : "Save", isDestructive: true)
+        return [.confirm(PendingConfirmation(dialog: dialog) { environment in apply(pending, environment) })]
+    }
+
+    static func apply(_ pending: Pending, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        do {
+            try environment.service.updatePolicy(pending.policy, in: pending.organization.id, expectedVersion: pending.expectedVersion, by: environment.actor)
+            // A policy judges tokens (the non-compliant counts) and is audited: those panes reload.
+            return (pending.closes ? [.pop] : []) + [.refresh([.policies, .tokens, .audit]), .flash(pending.success, .success)]
+        } catch {
+            return [.failure(error)]
+        }
+    }
+
+    /// Restrict token creation, on: saving it can stop people (the admin too) creating tokens at
+    /// all. The other policies narrow what a new token may be, never whether one can be made.
+    static func needsConfirmation(_ policy: TokenPolicy) -> Bool {
+        policy.isEnabled && policy.kind == .restrictCreation
+    }
+
+    static func impactText(_ impact: PolicyImpact, _ policy: TokenPolicy, _ organization: Organization) -> String {
+        var sentences: [String] = []
+        if policy.kind == .restrictCreation {
+            let who = impact.usersLosingCreation == 0 ? "Nobody who may create tokens today loses it"
+                : "\(impact.usersLosingCreation == 1 ? "1 person" : "\(impact.usersLosingCreation) people") who may create tokens today\(impact.includesActor ? ", including you," : "")"
+                    + (policy.packagingOnly ? " will be limited to packaging-only tokens" : " will no longer be able to create tokens")
+            let exempt = policy.exemptions.isEmpty ? " (nobody is exempt)" : ""
+            sentences.append(who + exempt + ".")
+        } else if impact.includesActor || policy.exemptions.isEmpty {
+            sentences.append("It applies to every token created, regenerated or extended in \(organization.name)\(policy.exemptions.isEmpty ? " (nobody is exempt)" : "").")
+        }
+        sentences.append(impact.tokensBecomingNonCompliant == 0
+            ? "No existing active token breaks it."
+            : "\(TextFormat.plural(impact.tokensBecomingNonCompliant, "existing active token")) \(impact.tokensBecomingNonCompliant == 1 ? "becomes" : "become") non-compliant (they keep working; v lists them).")
+        return sentences.joined(separator: " ")
     }
 }

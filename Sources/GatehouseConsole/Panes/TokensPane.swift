@@ -21,23 +21,31 @@ struct TokensPane: ListPane {
     private var descending = false
     /// Set when opened from a user's detail: only that owner's tokens.
     private let owner: User?
+    /// Set when opened from Policies (`v`): that organization's tokens and its policies only, so
+    /// the list matches the count the Policies pane gives.
+    private let organization: Organization?
     /// Whose tokens the list holds: "yours only", "everyone's", or "everyone's in Contoso" behind the walls.
     private var scopeNote = "yours only"
 
     /// Opens on the active tokens, soonest to expire first: what needs attention. `f` widens it.
-    init(_ environment: ConsoleEnvironment, owner: User? = nil, risks: Set<TokenRisk> = [.active]) {
+    init(_ environment: ConsoleEnvironment, owner: User? = nil, organization: Organization? = nil, risks: Set<TokenRisk> = [.active]) {
         self.owner = owner
+        self.organization = organization
         self.risks = risks
         reload(environment)
     }
 
-    var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? "Tokens" }
+    var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? organization.map { "Tokens in \($0.name)" } ?? "Tokens" }
     var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} also see the tokens that work in the organizations where they hold it. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
 
     private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
         var query = TokenQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), ownerID: owner?.id,
-                               organizationID: environment.scope, sort: sort, descending: descending)
-        TokenRisk.apply(risks, to: &query) { (try? environment.service.nonComplianceRules(by: environment.actor)) ?? [] }
+                               organizationID: organization?.id ?? environment.scope, sort: sort, descending: descending)
+        let only = organization?.id
+        TokenRisk.apply(risks, to: &query) {
+            let rules = (try? environment.service.nonComplianceRules(by: environment.actor)) ?? []
+            return only.map { id in rules.filter { $0.organizationID == id } } ?? rules
+        }
         return query
     }
 
@@ -89,14 +97,14 @@ struct TokensPane: ListPane {
         case .character("s"):
             let order: [TokenQuery.Sort] = [.validTo, .displayName, .createdAt, .lastUsedAt]
             sort = order[((order.firstIndex(of: sort) ?? 0) + 1) % order.count]
-            core.sort = TableSort(column: sort.column, ascending: !descending)
+            core.sort = sort.column.map { TableSort(column: $0, ascending: !descending) }
             reload(environment)
-            return [.flash("Sorted by \(sort.title)", .info)]
+            return [.flash("Sorted by \(sort.title)\(sort.column == nil ? " (no column shows it; S reverses)" : "")", .info)]
         case .character("S"):
             descending.toggle()
-            core.sort = TableSort(column: sort.column, ascending: !descending)
+            core.sort = sort.column.map { TableSort(column: $0, ascending: !descending) }
             reload(environment)
-            return []
+            return [.flash("Sorted by \(sort.title), \(descending ? "reversed" : "in its usual order")", .info)]
         case .character("n"):
             return TokenActions.newToken(environment, owner: owner)
         case .character("e"):
@@ -152,11 +160,13 @@ extension TokenQuery.Sort {
         }
     }
 
-    var column: Int {
+    /// The column that shows the sort key, for the header's arrow; nil when no column shows it
+    /// (creation date): then no column gets an arrow and the flash says what the order is.
+    var column: Int? {
         switch self {
         case .validTo: 4
         case .displayName: 0
-        case .createdAt: 4
+        case .createdAt: nil
         case .lastUsedAt: 6
         }
     }

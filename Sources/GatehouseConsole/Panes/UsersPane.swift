@@ -11,7 +11,7 @@ struct UserRow: Sendable {
 }
 
 /// The Users pane: every account, filtered as you type, with quick filters by kind, status and source.
-struct UsersPane: ListPane {
+struct UsersPane: ListPane, BindingScreen {
     var core = ListPaneCore<UserRow>(
         columns: [
             TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
@@ -69,50 +69,64 @@ struct UsersPane: ListPane {
         [.push(UserDetail(user: item.user, environment))]
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if let filterEditingKeys { return filterEditingKeys }
-        let manage = environment.denial(of: .manageUsers, action: "manage users")
+    /// The Users list's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<UsersPane>] {
+        // Each key's own wording of the refusal ("You may not add users: …"), the same in the footer's help and when pressed.
+        let manage = { (action: String) in environment.denial(of: .manageUsers, action: action) }
+        let disabling = core.list.selected?.user.isActive != false
         return [
-            ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Quick filters"), ScreenKey("s", "Sort"),
-            ScreenKey("n", "New", disabledReason: manage), ScreenKey("e", "Edit", disabledReason: manage),
-            ScreenKey("x", core.list.selected?.user.isActive == false ? "Enable" : "Disable", disabledReason: manage),
-            ScreenKey("d", "Delete", disabledReason: manage),
+            KeyBinding([.enter], "Enter", "Open"),
+            KeyBinding([.character("/")], "/", "Filter"),
+            KeyBinding([.character("f")], "f", "Quick filters") { pane, _, _ in
+                [.push(QuickFilterScreen(title: "Filter users", options: UserFilters.options, chosen: pane.filters.chosen))]
+            },
+            KeyBinding([.character("s")], "s", "Sort") { pane, _, environment in
+                let all = UserQuery.Sort.allCases
+                pane.sort = all[(all.firstIndex(of: pane.sort).map { $0 + 1 } ?? 0) % all.count]
+                pane.core.sort = Self.column(of: pane.sort).map { TableSort(column: $0, ascending: !pane.descending) }
+                pane.reload(environment)
+                return [.flash("Sorted by \(pane.sort.title)\(Self.column(of: pane.sort) == nil ? " (no column shows it; S reverses)" : "")", .info)]
+            },
+            KeyBinding([.character("S")], "S", "Reverse", inFooter: false) { pane, _, environment in
+                pane.descending.toggle()
+                pane.core.sort = Self.column(of: pane.sort).map { TableSort(column: $0, ascending: !pane.descending) }
+                pane.reload(environment)
+                return [.flash("Sorted by \(pane.sort.title), \(pane.descending ? "reversed" : "in its usual order")", .info)]
+            },
+            KeyBinding([.character("n")], "n", "New", disabledReason: manage("add users")) { _, _, environment in
+                [.push(UserForm(creating: environment))]
+            },
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: manage("edit users")) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.user else { return [] }
+                return [.push(UserForm(editing: selected, environment))]
+            },
+            KeyBinding([.character("x")], "x", disabling ? "Disable" : "Enable", disabledReason: manage(disabling ? "disable users" : "enable users")) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.user else { return [] }
+                return UserActions.toggleStatus(selected, environment)
+            },
+            KeyBinding([.character("d"), .delete], "d", "Delete", disabledReason: manage("delete users")) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.user else { return [] }
+                return UserActions.delete(selected, environment)
+            },
         ]
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        filterEditingKeys ?? boundKeys(environment)
+    }
+
+    /// The column whose header gets the sort arrow; nil when no column shows the key (date added).
+    static func column(of sort: UserQuery.Sort) -> Int? {
+        switch sort {
+        case .displayName: 0
+        case .loginName: 1
+        case .createdAt: nil
+        }
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
-        let selected = core.list.selected?.user
-        switch key {
-        case .character("f"):
-            return [.push(QuickFilterScreen(title: "Filter users", options: UserFilters.options, chosen: filters.chosen))]
-        case .character("s"):
-            let all = UserQuery.Sort.allCases
-            sort = all[(all.firstIndex(of: sort).map { $0 + 1 } ?? 0) % all.count]
-            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
-            reload(environment)
-            return [.flash("Sorted by \(sort.title)", .info)]
-        case .character("S"):
-            descending.toggle()
-            core.sort = TableSort(column: sort == .loginName ? 1 : 0, ascending: !descending)
-            reload(environment)
-            return []
-        case .character("n"):
-            if let reason = environment.denial(of: .manageUsers, action: "add users") { return [.flash(reason, .error)] }
-            return [.push(UserForm(creating: environment))]
-        case .character("e"):
-            guard let selected else { return [] }
-            if let reason = environment.denial(of: .manageUsers, action: "edit users") { return [.flash(reason, .error)] }
-            return [.push(UserForm(editing: selected, environment))]
-        case .character("x"):
-            guard let selected else { return [] }
-            return UserActions.toggleStatus(selected, environment)
-        case .character("d"), .delete:
-            guard let selected else { return [] }
-            return UserActions.delete(selected, environment)
-        default:
-            return nil
-        }
+        return handleBinding(key, environment)
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {

@@ -5,6 +5,8 @@ import TerminalKit
 /// What a `:` command asks the shell to do.
 enum ConsoleCommand {
     case showPane(Pane)
+    /// A pane's list filtered by a text, with a note saying why (a name matching several).
+    case filteredList(Pane, String, String)
     case open(Pane, any ConsoleScreen)
     case scope(OrganizationID?)
     case help
@@ -13,9 +15,15 @@ enum ConsoleCommand {
 }
 
 /// The `:` command line, as in vim and k9s: `:tokens`, `:user alice`, `:org Contoso`, `:q`.
-/// Tab completes command names, then logins, group names or organization names.
+/// Tab completes command names, then logins, group names or organization names: it shows the
+/// candidates, completes what they share, and the next Tab (Shift-Tab) cycles through them.
 struct CommandLine {
     private(set) var field = TextField(placeholder: "users, groups, tokens, audit, policies, user NAME, group NAME, token NAME, org NAME|all, quit", maxLength: 200)
+    /// What Tab offered, and which one is in the field (nil: none chosen yet).
+    private(set) var candidates: [String] = []
+    private var candidateIndex: Int?
+    /// The text before the candidate (the verb and a space, or nothing).
+    private var candidateStem = ""
 
     enum Outcome {
         case editing
@@ -31,12 +39,30 @@ struct CommandLine {
             return .cancelled
         case .enter:
             return .run(Self.parse(field.text, environment))
-        case .tab:
-            if let completed = Self.complete(field.text, environment) { field.setText(completed) }
+        case .tab, .backTab:
+            if !candidates.isEmpty, candidates.count > 1 {
+                let count = candidates.count
+                let next = candidateIndex.map { ($0 + (key == .tab ? 1 : count - 1)) % count } ?? (key == .tab ? 0 : count - 1)
+                candidateIndex = next
+                field.setText(candidateStem + candidates[next])
+                return .editing
+            }
+            let (stem, found) = Self.candidates(field.text, environment)
+            candidates = found
+            candidateStem = stem
+            candidateIndex = nil
+            if found.count == 1 {
+                field.setText(stem + found[0] + (stem.isEmpty ? " " : ""))
+                candidates = []
+            } else if let shared = Self.commonPrefix(found), shared.count > field.text.count - stem.count {
+                field.setText(stem + shared)
+            }
             return .editing
         case .backspace where field.text.isEmpty:
             return .cancelled
         default:
+            candidates = []
+            candidateIndex = nil
             _ = field.handle(key)
             return .editing
         }
@@ -44,6 +70,21 @@ struct CommandLine {
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme) {
         let row = area.row(0)
+        // The candidates on the row above, the chosen one highlighted (as zsh and vim's wildmenu).
+        if candidates.count > 1, row.y > 0 {
+            let above = Rect(x: row.x, y: row.y - 1, width: row.width, height: 1)
+            buffer.fill(above, style: theme[.normal])
+            var x = above.x + 1
+            for (index, candidate) in candidates.enumerated() {
+                let text = index == 0 ? candidate : "  " + candidate
+                guard x + TextWidth.width(text) < above.maxX - 1 else {
+                    buffer.put(" \u{2026}", x: x, y: above.y, style: theme[.muted])
+                    break
+                }
+                if index > 0 { x += buffer.put("  ", x: x, y: above.y) }
+                x += buffer.put(candidate, x: x, y: above.y, style: theme[index == candidateIndex ? .selection : .muted])
+            }
+        }
         buffer.fill(row, style: theme[.normal])
         let used = buffer.put(":", x: row.x, y: row.y, style: theme[.keyHint])
         field.render(into: &buffer, area: Rect(x: row.x + used, y: row.y, width: row.width - used, height: 1), theme: theme)
@@ -89,17 +130,24 @@ struct CommandLine {
         }
         let matches = (try? environment.service.users(UserQuery(search: TextSearch(text)), page: .first(2), by: environment.actor).items) ?? []
         if matches.count == 1 { return .open(.users, UserDetail(user: matches[0], environment)) }
-        return .failed(matches.isEmpty ? "No user matches \u{201C}\(text)\u{201D}." : "Several users match \u{201C}\(text)\u{201D}; type more of the login, or use / in the Users pane.")
+        if matches.isEmpty { return .failed("No user matches \u{201C}\(text)\u{201D}.") }
+        return .filteredList(.users, text, "Several users match \u{201C}\(text)\u{201D}: choose one (Esc clears the filter).")
     }
 
     private static func openGroup(_ text: String, _ environment: ConsoleEnvironment) -> ConsoleCommand {
         let query = GroupQuery(search: TextSearch(text), organizationID: environment.scope)
         let matches = (try? environment.service.groups(query, page: .first(20), by: environment.actor).items) ?? []
         let exact = matches.filter { $0.name.lowercased() == text.lowercased() }
-        if let group = exact.first ?? (matches.count == 1 ? matches.first : nil) {
+        // One group of that name (or one match): open it. Several, e.g. a default group in each
+        // organization: the list of them, never a guess.
+        if let group = exact.count == 1 ? exact.first : (exact.isEmpty && matches.count == 1 ? matches.first : nil) {
             return .open(.groups, GroupDetail(group: group, environment))
         }
-        return .failed(matches.isEmpty ? "No group matches \u{201C}\(text)\u{201D}." : "Several groups match \u{201C}\(text)\u{201D}; narrow with :org NAME or type the full name.")
+        if matches.isEmpty { return .failed("No group matches \u{201C}\(text)\u{201D}.") }
+        let organizations = Set(exact.map(\.organizationID)).count
+        let note = exact.count > 1 ? "\(exact.count) groups are named \u{201C}\(text)\u{201D}, in \(organizations) organizations: choose one (or :org NAME first)."
+            : "Several groups match \u{201C}\(text)\u{201D}: choose one (Esc clears the filter)."
+        return .filteredList(.groups, text, note)
     }
 
     private static func openToken(_ text: String, _ environment: ConsoleEnvironment) -> ConsoleCommand {
@@ -108,16 +156,16 @@ struct CommandLine {
         }
         let matches = (try? environment.service.tokens(TokenQuery(search: TextSearch(text)), page: .first(2), by: environment.actor).items) ?? []
         if matches.count == 1 { return .open(.tokens, TokenDetail(token: matches[0], environment)) }
-        return .failed(matches.isEmpty ? "No token you can see matches \u{201C}\(text)\u{201D}." : "Several tokens match \u{201C}\(text)\u{201D}; use / in the Tokens pane.")
+        if matches.isEmpty { return .failed("No token you can see matches \u{201C}\(text)\u{201D}.") }
+        return .filteredList(.tokens, text, "Several tokens match \u{201C}\(text)\u{201D}: choose one (Esc clears the filter).")
     }
 
-    /// Completes the verb, or the argument of user/group/org from the directory.
-    static func complete(_ text: String, _ environment: ConsoleEnvironment) -> String? {
+    /// What Tab offers for the text: the stem kept before the candidate ("group " or nothing),
+    /// and the candidates (verbs, or logins, group names, organization names), without repeats.
+    static func candidates(_ text: String, _ environment: ConsoleEnvironment) -> (stem: String, candidates: [String]) {
         let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if parts.count <= 1 {
-            let candidates = verbs.filter { $0.hasPrefix(text.lowercased()) }
-            guard let first = candidates.first else { return nil }
-            return candidates.count == 1 ? first + " " : commonPrefix(candidates) ?? first
+            return ("", verbs.filter { $0.hasPrefix(text.lowercased()) })
         }
         let verb = parts[0].lowercased()
         let prefix = parts[1]
@@ -126,16 +174,15 @@ struct CommandLine {
         case "user":
             names = (try? environment.service.users(UserQuery(search: TextSearch(prefix, mode: .prefix), sort: .loginName), page: .first(20), by: environment.actor).items.map(\.loginName)) ?? []
         case "group":
-            names = (try? environment.service.groups(GroupQuery(search: TextSearch(prefix, mode: .prefix), organizationID: environment.scope), page: .first(20), by: environment.actor).items.map(\.name)) ?? []
+            names = (try? environment.service.groups(GroupQuery(search: TextSearch(prefix, mode: .prefix), organizationID: environment.scope), page: .first(40), by: environment.actor).items.map(\.name)) ?? []
         case "org", "organization":
-            names = (environment.organizations.map(\.name) + ["all"]).filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
+            names = environment.organizations.map(\.name) + ["all"]
         default:
-            return nil
+            return ("", [])
         }
-        let matching = names.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
-        guard let first = matching.first else { return nil }
-        let completion = matching.count == 1 ? first : (commonPrefix(matching) ?? first)
-        return "\(parts[0]) \(completion)"
+        var seen = Set<String>()
+        let matching = names.filter { $0.lowercased().hasPrefix(prefix.lowercased()) && seen.insert($0.lowercased()).inserted }
+        return ("\(parts[0]) ", matching)
     }
 
     static func commonPrefix(_ values: [String]) -> String? {

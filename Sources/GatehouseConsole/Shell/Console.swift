@@ -19,6 +19,10 @@ public final class Console {
     /// Written to the terminal by the runner (OSC 52); the console never touches the terminal.
     private(set) var pendingClipboard: String?
     private var size = Size(width: 80, height: 24)
+    /// Effects asked for and not started yet: the runner starts them (`startEffects`) off the
+    /// main loop, or the in-memory driver runs them at once (`runEffectsNow`).
+    private var queuedEffects: [(EffectTicket, Effect)] = []
+    let mailbox = EffectMailbox()
 
     init(environment: ConsoleEnvironment, startPane: Pane = .users) {
         self.environment = environment
@@ -88,6 +92,11 @@ public final class Console {
             requestQuit()
             return true
         }
+        // F1 is help everywhere, even while a field has the focus.
+        if key == .function(1) {
+            openHelp()
+            return true
+        }
         guard var screen = stack.popLast() else { return false }
         let captures = screen.capturesText
         let outcome = screen.handle(key, environment)
@@ -96,20 +105,73 @@ public final class Console {
             apply(actions)
             return true
         }
-        if captures { return true }
+        if captures {
+            // A screen that takes text but has no use for `?` here (the wizard's choice steps) lets it open help.
+            if key == .character("?") { openHelp() }
+            return true
+        }
         return handleGlobal(key)
     }
 
-    /// Periodic tick: expires flashes.
+    /// Periodic tick: delivers finished effects, expires flashes.
     public func tick() -> Bool {
-        guard let current = flash, current.isExpired(at: environment.instant()) else { return false }
+        let delivered = deliverFinishedEffects()
+        guard let current = flash, current.isExpired(at: environment.instant()) else { return delivered }
         flash = nil
         return true
     }
 
+    // MARK: Effects
+
+    /// Starts every queued effect on its own thread; results wait in the mailbox for a tick.
+    func startEffects() {
+        let queued = queuedEffects
+        queuedEffects.removeAll()
+        for (ticket, effect) in queued {
+            let mailbox = mailbox
+            mailbox.started()
+            Thread.detachNewThread { mailbox.post(ticket, effect.work()) }
+        }
+    }
+
+    /// Runs queued effects here and now, in order, and delivers their results (tests, benchmarks).
+    func runEffectsNow() {
+        while !queuedEffects.isEmpty {
+            let (ticket, effect) = queuedEffects.removeFirst()
+            deliver(effect.work(), to: ticket)
+        }
+    }
+
+    var hasRunningEffects: Bool { mailbox.isBusy || !queuedEffects.isEmpty }
+
+    private func deliverFinishedEffects() -> Bool {
+        let finished = mailbox.take()
+        for (ticket, value) in finished { deliver(value, to: ticket) }
+        return !finished.isEmpty
+    }
+
+    /// Hands a result to the screen that asked, if it is still the top of its pane; dropped
+    /// otherwise (the screen is gone; what it changed shows when the lists next load).
+    private func deliver(_ value: any Sendable, to ticket: EffectTicket) {
+        guard var screens = stacks[ticket.pane], screens.count == ticket.depth + 1, var asker = screens.popLast(),
+              asker.breadcrumb == ticket.breadcrumb else { return }
+        // The "working…" note is over once the answer is here.
+        if let progress = ticket.progress, flash?.message == progress { flash = nil }
+        let actions = asker.receive(.effect(value), environment)
+        screens.append(asker)
+        stacks[ticket.pane] = screens
+        // The actions are the asker's: they apply to its pane, and the pane on screen stays.
+        let current = pane
+        pane = ticket.pane
+        apply(actions)
+        pane = current
+    }
+
     private func handleGlobal(_ key: Key) -> Bool {
         if let index = TabBar.index(for: key, current: pane.rawValue, count: Pane.allCases.count), let target = Pane(rawValue: index) {
-            pane = target
+            // Tab walks the panes where you left them; a pane's number shows its list, so keys
+            // typed for the list never reach a detail remembered from before.
+            if case .character = key { showList(of: target) } else { pane = target }
             return true
         }
         switch key {
@@ -120,7 +182,7 @@ public final class Console {
         case .character(":"):
             commandLine = CommandLine()
         case .character("?"), .function(1):
-            help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
+            openHelp()
         case .ctrl("l"):
             break
         default:
@@ -148,10 +210,33 @@ public final class Console {
         }
     }
 
+    /// Shows a pane's list: the screens above it close. A show-once screen still holding a secret
+    /// stays (it is shown, with a reminder); unsaved input is discarded only once confirmed.
+    private func showList(of target: Pane, discardingInput: Bool = false) {
+        pane = target
+        let screens = stack
+        if let held = screens.firstIndex(where: { $0.heldSecretToken != nil }) {
+            stack = Array(screens.prefix(held + 1))
+            apply([.flash("The new token\u{2019}s secret is still on screen: press y once you have stored it.", .info)])
+            return
+        }
+        if !discardingInput, screens.dropFirst().contains(where: \.hasUnsavedInput) {
+            confirm(ConfirmDialog(title: "Discard changes?", message: "Going back to the \(target.title) list loses what you changed on the screens above it.",
+                                  confirmLabel: "Discard", isDestructive: true)) { _ in [.showList(target)] }
+            return
+        }
+        stack = Array(screens.prefix(1))
+    }
+
     private func requestQuit() {
         let unsaved = Pane.allCases.contains { (stacks[$0] ?? []).contains { $0.hasUnsavedInput } }
-        if unsaved {
-            confirm(ConfirmDialog(title: "Quit Gatehouse?", message: "A form still has input that was not saved; quitting discards it.",
+        if let held = heldSecretTokens.first {
+            let more = heldSecretTokens.count > 1 ? " (and \(TextFormat.plural(heldSecretTokens.count - 1, "other new token")))" : ""
+            confirm(ConfirmDialog(title: "Quit and lose the secret?",
+                                  message: "The token \u{201C}\(held.displayName)\u{201D}\(more) exists and works, but its secret is shown only here: quitting loses it for good unless you have stored it (then regenerate or revoke the token).",
+                                  confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }
+        } else if unsaved {
+            confirm(ConfirmDialog(title: "Quit Gatehouse?", message: "Something you changed was not saved (a form, or staged permissions); quitting discards it.",
                                   confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }
         } else {
             isFinished = true
@@ -187,8 +272,20 @@ public final class Console {
                 flash = Flash(message, level: level, now: environment.instant(), duration: level == .error ? .seconds(8) : .seconds(4))
             case .refreshAll:
                 refreshAll()
+            case let .refresh(panes):
+                environment.forgetDecisions()
+                for target in panes {
+                    guard var screens = stacks[target] else { continue }
+                    for index in screens.indices { screens[index].refresh(environment) }
+                    stacks[target] = screens
+                }
+            case let .run(effect):
+                queuedEffects.append((EffectTicket(pane: pane, depth: stack.count - 1, breadcrumb: topScreen?.breadcrumb ?? "", progress: effect.progress), effect))
+                if let progress = effect.progress { apply([.flash(progress, .info)]) }
             case let .copyToClipboard(text):
                 pendingClipboard = text
+            case let .showList(target):
+                showList(of: target, discardingInput: true)
             case .quit:
                 isFinished = true
             }
@@ -258,8 +355,13 @@ public final class Console {
     private func run(_ command: ConsoleCommand) {
         switch command {
         case let .showPane(target):
-            pane = target
-            while stack.count > 1 { stack.removeLast() }
+            showList(of: target)
+        case let .filteredList(target, text, note):
+            showList(of: target)
+            guard pane == target, stack.count == 1, var list = stack.popLast() else { return }
+            _ = list.keepFilter(text, environment)
+            stack.append(list)
+            apply([.flash(note, .info)])
         case let .open(target, screen):
             pane = target
             stack.append(screen)
@@ -268,7 +370,7 @@ public final class Console {
             refreshAll()
             apply([.flash(organization == nil ? "Showing \(environment.everyVisibleOrganization)" : "Showing \(environment.organizationName(organization)) only", .info)])
         case .help:
-            help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
+            openHelp()
         case .quit:
             requestQuit()
         case let .failed(message):
@@ -308,7 +410,8 @@ public final class Console {
         } else if let flash = Flash.active(flash, at: environment.instant()) {
             renderFlash(flash, into: &buffer, above: area.height - 1, theme: theme)
         }
-        Footer(hints: footerKeys().map { KeyHint($0.key, $0.label, isEnabled: $0.disabledReason == nil) })
+        Footer(hints: footerKeys().map { KeyHint($0.key, $0.label, isEnabled: $0.disabledReason == nil) },
+               pinned: pinnedFooterKeys().map { KeyHint($0.key, $0.label) })
             .render(into: &buffer, area: area.row(area.height - 1), theme: theme)
         if let help {
             help.render(into: &buffer, area: area, theme: theme)
@@ -337,6 +440,13 @@ public final class Console {
         }
     }
 
+    /// Always at the footer's right end: how to get help and how to quit, from this screen.
+    private func pinnedFooterKeys() -> [ScreenKey] {
+        if help != nil || confirmation != nil || commandLine != nil { return [] }
+        let typing = topScreen?.capturesText == true
+        return [ScreenKey(typing ? "F1" : "?", "Help"), ScreenKey(typing || stack.count > 1 ? "Ctrl-C" : "q", "Quit")]
+    }
+
     private func footerKeys() -> [ScreenKey] {
         if help != nil { return [ScreenKey("Esc", "Close help"), ScreenKey("↑↓", "Scroll")] }
         if confirmation != nil { return [ScreenKey("Tab", "Switch button"), ScreenKey("Enter", "Choose"), ScreenKey("Esc", "Cancel")] }
@@ -344,15 +454,18 @@ public final class Console {
         var keys = topScreen?.keys(environment) ?? []
         if topScreen?.capturesText == true { return keys }
         if stack.count > 1 && !keys.contains(where: { $0.key == "Esc" }) { keys.append(ScreenKey("Esc", "Back")) }
-        keys += [ScreenKey("?", "Help"), ScreenKey(":", "Command")]
-        if stack.count <= 1 { keys.append(ScreenKey("q", "Quit")) }
+        keys.append(ScreenKey(":", "Command"))
         return keys
+    }
+
+    private func openHelp() {
+        help = HelpOverlay(title: "Help \u{2014} \(topScreen?.breadcrumb ?? pane.title)", sections: helpSections())
     }
 
     private func helpSections() -> [HelpSection] {
         var sections: [HelpSection] = []
         if let top = topScreen {
-            let here = top.keys(environment).map { KeyHint($0.key, $0.disabledReason.map { "\($0)" } ?? $0.label) }
+            let here = (top.capturesText ? top.keys(environment) : top.helpKeys(environment)).map { KeyHint($0.key, $0.disabledReason.map { "\($0)" } ?? $0.label) }
             sections.append(HelpSection(top.breadcrumb, here))
             if !top.helpSummary.isEmpty { sections.append(HelpSection("About this screen", [KeyHint("", top.helpSummary)])) }
         }
@@ -361,8 +474,8 @@ public final class Console {
             KeyHint("Enter", "Open"), KeyHint("/", "Filter as you type: any part from 3 characters, the start for 1–2 (Esc clears)"),
         ]))
         sections.append(HelpSection("Everywhere", [
-            KeyHint("1–5 Tab", "Switch pane"), KeyHint("Esc", "Back"), KeyHint(":", "Command line (:users, :user NAME, :token NAME, :org NAME, :quit)"),
-            KeyHint("?", "This help"), KeyHint("q", "Quit (from a pane's list)"), KeyHint("Ctrl-C", "Quit"),
+            KeyHint("1–5", "That pane's list"), KeyHint("Tab", "Next pane, where you left it"), KeyHint("Esc", "Back"), KeyHint(":", "Command line (:users, :user NAME, :token NAME, :org NAME, :quit)"),
+            KeyHint("? F1", "This help (F1 also while typing)"), KeyHint("q", "Quit (from a pane's list)"), KeyHint("Ctrl-C", "Quit"),
         ]))
         return sections
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseDomain
 import TerminalKit
 
@@ -16,7 +17,15 @@ enum ConsoleAction {
     case flash(String, Flash.Level)
     /// Something changed in the directory: every screen reloads what it shows.
     case refreshAll
+    /// A change that touches only these panes: their screens reload, the others keep their pages
+    /// (and permission answers are asked again).
+    case refresh(Set<Pane>)
+    /// Work that may take longer than a frame, run off the main loop; its result comes back to
+    /// the screen that asked as `ScreenResult.effect` (Bubble Tea's Cmd).
+    case run(Effect)
     case copyToClipboard(String)
+    /// Show a pane's list, closing the screens above it (input there was confirmed as discarded).
+    case showList(Pane)
     case quit
 
     /// A failed façade call, as an error flash with the façade's message.
@@ -42,4 +51,53 @@ struct ScreenKey {
         self.label = label
         self.disabledReason = disabledReason
     }
+}
+
+/// Work that may take longer than a frame (a scan of every member, a change on a network
+/// database): the shell runs `work` off the main loop and hands its value back, as a message, to
+/// the screen that asked (`receive(.effect(value))`), if it is still on top of its pane. Keys keep
+/// working meanwhile. The in-memory driver runs effects at once, in order, so tests stay exact.
+struct Effect: Sendable {
+    /// Said on the message row while the work runs.
+    let progress: String?
+    let work: @Sendable () -> any Sendable
+
+    init(progress: String? = nil, _ work: @escaping @Sendable () -> any Sendable) {
+        self.progress = progress
+        self.work = work
+    }
+}
+
+/// Which screen an effect's result goes back to: the top of a pane's stack, as it was when asked.
+struct EffectTicket: Sendable, Hashable {
+    let pane: Pane
+    let depth: Int
+    let breadcrumb: String
+    /// The effect's progress note, taken down when its result arrives.
+    let progress: String?
+}
+
+/// Finished effects, posted from worker threads and taken by the main loop on its next tick.
+final class EffectMailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var finished: [(EffectTicket, any Sendable)] = []
+    private var running = 0
+
+    func started() { lock.withLock { running += 1 } }
+
+    func post(_ ticket: EffectTicket, _ value: any Sendable) {
+        lock.withLock {
+            finished.append((ticket, value))
+            running -= 1
+        }
+    }
+
+    func take() -> [(EffectTicket, any Sendable)] {
+        lock.withLock {
+            defer { finished.removeAll() }
+            return finished
+        }
+    }
+
+    var isBusy: Bool { lock.withLock { running > 0 } }
 }

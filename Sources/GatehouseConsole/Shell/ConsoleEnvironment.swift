@@ -26,11 +26,17 @@ final class ConsoleEnvironment {
     /// change (`reloadOrganizations` runs after every change), so drawing costs no queries.
     private var denials: [String: String?] = [:]
 
-    init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+    /// Where a copy (OSC 52) can be known to end up: asked when `c` is pressed (tmux's options
+    /// may change while the console runs); tests give a fixed answer.
+    let clipboardReach: () -> ClipboardReach
+
+    init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now },
+         clipboardReach: @escaping () -> ClipboardReach = { ClipboardReach.probe() }) {
         self.service = service
         self.actor = actor
         self.clock = clock
         self.instant = instant
+        self.clipboardReach = clipboardReach
         reloadOrganizations()
     }
 
@@ -65,6 +71,12 @@ final class ConsoleEnvironment {
     }
 
     func forgetCachedUsers() { loginCache.removeAll() }
+
+    /// After a change that may move permissions (a group's grid, a membership): ask again.
+    func forgetDecisions() {
+        denials.removeAll()
+        loginCache.removeAll()
+    }
 
     /// The reason an action is unavailable to the acting user, or nil when it is allowed.
     /// Allowed when the permission holds in at least one organization (the façade re-checks

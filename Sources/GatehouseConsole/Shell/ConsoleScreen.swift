@@ -10,6 +10,8 @@ protocol ConsoleScreen {
     var capturesText: Bool { get }
     /// Keys that work here, for the footer and `?`; the shell adds its own.
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey]
+    /// Every key for `?` (the footer may leave some out); the footer's keys by default.
+    func helpKeys(_ environment: ConsoleEnvironment) -> [ScreenKey]
     /// Extra help text for `?` (what this screen is for).
     var helpSummary: String { get }
     /// Whether leaving would lose typed input (the shell asks first).
@@ -22,15 +24,19 @@ protocol ConsoleScreen {
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction]
     /// Reload from the directory after a change elsewhere.
     mutating func refresh(_ environment: ConsoleEnvironment)
+    /// Shows the list filtered by `text` (a list pane); false when the screen has no filter.
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment)
 }
 
 extension ConsoleScreen {
     var capturesText: Bool { false }
+    func helpKeys(_ environment: ConsoleEnvironment) -> [ScreenKey] { keys(environment) }
     var helpSummary: String { "" }
     var hasUnsavedInput: Bool { false }
     var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool { false }
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
 }
 
@@ -39,4 +45,6 @@ enum ScreenResult {
     case member(GroupMember)
     case quickFilters(Set<String>)
     case scopes(ScopeSelection)
+    /// The value an effect this screen asked for produced (`ConsoleAction.run`).
+    case effect(any Sendable)
 }

@@ -1,5 +1,5 @@
 /// The five panes, in tab order; `1`–`5` select them.
-enum Pane: Int, CaseIterable {
+enum Pane: Int, CaseIterable, Sendable {
     case users, groups, tokens, audit, policies
 
     var title: String {

@@ -40,6 +40,11 @@ struct NewTokenWizard: ConsoleScreen {
 
     // Review
     private var checks: [PolicyCheck] = []
+    /// Why the acting user may not create this token (the permission, in each organization it
+    /// targets), known before Create: the review lists these with the policy refusals.
+    private var permissionRefusals: [String] = []
+    /// The first review row shown: the review scrolls (↑/↓) when it is taller than the screen.
+    private var reviewOffset = 0
 
     init(_ environment: ConsoleEnvironment, owner preset: User? = nil) {
         let mayDelegate = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
@@ -86,16 +91,32 @@ struct NewTokenWizard: ConsoleScreen {
         ownerList.clamp(rowCount: ownerChoices.count, pageHeight: 10)
     }
 
+    /// Why no token for this owner can be created in the organization (the acting user's
+    /// "Create tokens" there, or "Restrict token creation" without an exemption), or nil.
+    private func creationRefusal(in organization: Organization, _ environment: ConsoleEnvironment) -> String? {
+        if let denial = environment.denial(of: .createTokens, in: organization.id, action: "create tokens") { return "Not available: \(denial)" }
+        // Empty custom scopes count as packaging-only: a "packaging only" restriction still lets one through.
+        let probe = TokenRequest(displayName: "probe", ownerID: owner.id, target: .organization(organization.id), scopes: .custom([]), expiration: .days(30))
+        let refused = ((try? environment.service.policyChecks(for: probe, by: environment.actor)) ?? []).first { $0.kind == .restrictCreation && $0.violation != nil }
+        guard refused != nil else { return nil }
+        let who = owner.id == environment.actor.user.id ? "you are" : "\(owner.loginName) is"
+        return "Not available: \u{201C}Restrict token creation\u{201D} is on in \(organization.name) and \(who) not exempt; ask a policy administrator for an exemption."
+    }
+
     private mutating func prepareOrganizations(_ environment: ConsoleEnvironment) {
         organizations = (try? environment.service.organizations(of: owner.id, by: environment.actor)) ?? []
-        var items = organizations.map { ChoiceItem($0.name) }
+        let refusals = organizations.map { creationRefusal(in: $0, environment) }
+        var items = zip(organizations, refusals).map { organization, refusal in
+            ChoiceItem(organization.name, disabledReason: refusal)
+        }
         let globalRequest = TokenRequest(displayName: "probe", ownerID: owner.id, target: .allAccessibleOrganizations, scopes: .custom([]), expiration: .days(30))
         let globalBlocked = ((try? environment.service.policyChecks(for: globalRequest, by: environment.actor)) ?? [])
             .first { $0.kind == .restrictGlobalTokens && $0.violation != nil }
         items.append(ChoiceItem("All accessible organizations", detail: "a global token",
                                 disabledReason: globalBlocked.map { "Not allowed: \u{201C}Restrict global tokens\u{201D} is on in \($0.organizationName)" }))
-        let preferred = organizations.firstIndex { $0.id == environment.scope } ?? 0
-        organizationChoice = ChoiceList(items: items, selectedIndex: organizations.isEmpty ? nil : preferred)
+        let available = organizations.indices.filter { refusals[$0] == nil }
+        let preferred = available.first { organizations[$0].id == environment.scope } ?? available.first
+        organizationChoice = ChoiceList(items: items, selectedIndex: preferred)
     }
 
     private var target: TokenTarget? {
@@ -143,6 +164,8 @@ struct NewTokenWizard: ConsoleScreen {
             return []
         case .enter:
             return advance(environment)
+        case .character("?") where step == .organization || step == .review || (step == .expiration && !isCustomDate):
+            return nil  // no text here: the shell opens help
         default:
             break
         }
@@ -171,7 +194,16 @@ struct NewTokenWizard: ConsoleScreen {
             _ = scopes.handle(key, pageHeight: max(1, environment.contentArea.height - 9))
             message = nil
         case .review:
-            return nil
+            let rows = reviewRows(width: max(1, environment.contentArea.width - 18), environment).count
+            let page = max(1, environment.contentArea.height - 6)
+            switch key {
+            case .down, .character("j"): reviewOffset += 1
+            case .up, .character("k"): reviewOffset -= 1
+            case .pageDown, .character(" "): reviewOffset += page
+            case .pageUp: reviewOffset -= page
+            default: return nil
+            }
+            reviewOffset = max(0, min(reviewOffset, rows - page))
         }
         return []
     }
@@ -221,6 +253,9 @@ struct NewTokenWizard: ConsoleScreen {
         case .scopes:
             if let problem = scopes.validationMessage { message = problem; return [] }
             checks = request.flatMap { try? environment.service.policyChecks(for: $0, by: environment.actor) } ?? []
+            let targeted = target.map { $0.isGlobal ? organizations : organizations.filter { [$0.id] == [target?.organizationID] } } ?? []
+            permissionRefusals = targeted.compactMap { environment.denial(of: .createTokens, in: $0.id, action: "create tokens") }
+            reviewOffset = 0
         case .review:
             return create(environment)
         }
@@ -237,6 +272,10 @@ struct NewTokenWizard: ConsoleScreen {
 
     private mutating func create(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
         guard let request else { return [] }
+        if let refusal = permissionRefusals.first {
+            message = "Go back with Esc to change it. \(refusal)"
+            return []
+        }
         if let failing = checks.compactMap(\.violation).first {
             // The instruction first: the one-row message is cut at the edge, and the review above
             // already spells out the refusal in full.
@@ -271,8 +310,13 @@ struct NewTokenWizard: ConsoleScreen {
         case .review: renderReview(into: &buffer, area: body, theme: theme, environment: environment)
         }
         if let message {
-            let row = inner.row(inner.height - 1)
-            buffer.put(theme.lineDrawing.errorMark + " " + message, x: row.x + 1, y: row.y, style: theme[.errorText], maxWidth: row.width - 2)
+            // Wrapped upward (up to three rows), never cut: a refusal's remedy is at its end.
+            let lines = Array(TextWrap.wrap(theme.lineDrawing.errorMark + " " + message, width: max(1, inner.width - 2)).prefix(3))
+            for (index, line) in lines.enumerated() {
+                let row = inner.row(inner.height - lines.count + index)
+                buffer.fill(row, style: theme[.normal])
+                buffer.put(line, x: row.x + 1, y: row.y, style: theme[.errorText], maxWidth: row.width - 2)
+            }
         }
     }
 
@@ -334,7 +378,8 @@ struct NewTokenWizard: ConsoleScreen {
         }
     }
 
-    private func renderReview(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+    /// The review, one entry per screen row, refusals wrapped (their remedy is at the end).
+    private func reviewRows(width: Int, _ environment: ConsoleEnvironment) -> [(String, String, Role)] {
         var rows: [(String, String, Role)] = [
             ("Name", name.text, .normal),
             ("Owner", owner.id == environment.actor.user.id ? "you (\(owner.loginName))" : "\(owner.displayName) (\(owner.loginName)), created on its behalf by you", .normal),
@@ -343,6 +388,11 @@ struct NewTokenWizard: ConsoleScreen {
             ("Scopes", scopes.summary, scopes.selection?.isHighPrivilege(in: environment.catalog) == true ? .warning : .normal),
         ]
         rows.append(("", "", .normal))
+        for (index, refusal) in permissionRefusals.enumerated() {
+            for (lineIndex, line) in TextWrap.wrap("\u{2717} \(refusal)", width: width).enumerated() {
+                rows.append((index == 0 && lineIndex == 0 ? "Permission" : "", line, .danger))
+            }
+        }
         for (index, check) in checks.enumerated() {
             let (text, role): (String, Role) = switch check.outcome {
             case let .passed(detail): ("\u{2713} \(check.kind.title) (\(check.organizationName)): \(detail)", .success)
@@ -350,15 +400,27 @@ struct NewTokenWizard: ConsoleScreen {
             case .notEnabled: ("\u{00B7} \(check.kind.title) (\(check.organizationName)): off", .muted)
             case let .failed(violation): ("\u{2717} \(violation.description)", .danger)
             }
-            // A refusal is wrapped, not cut: its remedy (what to do instead) is at the end.
-            let lines = check.violation == nil ? [text] : TextWrap.wrap(text, width: max(1, area.width - 14))
+            let lines = check.violation == nil ? [text] : TextWrap.wrap(text, width: width)
             for (lineIndex, line) in lines.enumerated() {
                 rows.append((index == 0 && lineIndex == 0 ? "Policies" : "", line, role))
             }
         }
-        for (index, row) in rows.enumerated() where index < area.height {
-            buffer.put(row.0, x: area.x, y: area.y + index, style: theme[.muted], maxWidth: 13)
-            buffer.put(row.1, x: area.x + 14, y: area.y + index, style: theme[row.2], maxWidth: area.width - 14)
+        return rows
+    }
+
+    private func renderReview(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
+        let rows = reviewRows(width: max(1, area.width - 14), environment)
+        let fits = rows.count <= area.height
+        let height = fits ? area.height : max(1, area.height - 1)
+        let offset = fits ? 0 : min(reviewOffset, max(0, rows.count - height))
+        for (row, index) in (offset..<min(rows.count, offset + height)).enumerated() {
+            buffer.put(rows[index].0, x: area.x, y: area.y + row, style: theme[.muted], maxWidth: 13)
+            buffer.put(rows[index].1, x: area.x + 14, y: area.y + row, style: theme[rows[index].2], maxWidth: area.width - 14)
+        }
+        if !fits {
+            let refusalsBelow = rows[min(rows.count, offset + height)...].contains { $0.2 == .danger }
+            let more = "\(offset + height < rows.count ? "\u{2193} \(rows.count - offset - height) more" : "end")\(refusalsBelow ? ", including refusals" : "") \u{00B7} \u{2191}/\u{2193} scroll"
+            buffer.put(more, x: area.x + 14, y: area.y + height, style: theme[refusalsBelow ? .warning : .muted], maxWidth: area.width - 14)
         }
     }
 }

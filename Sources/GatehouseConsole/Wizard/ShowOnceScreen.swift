@@ -32,7 +32,7 @@ struct ShowOnceScreen: ConsoleScreen {
     var hasUnsavedInput: Bool { secret != nil }
     /// Until `y`: a session that ends here records that nobody confirmed holding the secret.
     var heldSecretToken: PersonalAccessToken? { secret == nil ? nil : token }
-    var helpSummary: String { "This is the only time the secret is shown; only its SHA-256 digest is stored. c copies it (OSC 52), h hides it while you share your screen, y confirms you have it and closes." }
+    var helpSummary: String { "This is the only time the secret is shown; only its SHA-256 digest is stored. c copies it (OSC 52: inside tmux only with set -g set-clipboard on), h hides it while you share your screen, y confirms you have it and closes." }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         [ScreenKey("c", "Copy"), ScreenKey("h", hidden ? "Show" : "Hide"), ScreenKey("y", "I have copied the token")]
@@ -42,9 +42,9 @@ struct ShowOnceScreen: ConsoleScreen {
         guard let secret else { return [.pop] }
         switch key {
         case .character("c"):
-            copied = true
-            return [.copyToClipboard(secret.reveal()),
-                    .flash("Sent to the clipboard with OSC 52. Some terminals ignore it: if nothing pastes, select the token with the mouse.", .info)]
+            let reach = environment.clipboardReach()
+            copied = !reach.isDropped
+            return [.copyToClipboard(secret.reveal()), .flash(reach.message, reach.isDropped ? .error : .info)]
         case .character("h"):
             hidden.toggle()
             return []
@@ -53,6 +53,9 @@ struct ShowOnceScreen: ConsoleScreen {
             return [.pop, .flash("\u{201C}\(token.displayName)\u{201D} is ready; its secret is no longer shown anywhere.", .success)]
         case .ctrl("c"):
             return nil
+        case .escape, .character("q"):
+            nagged = true
+            return [.flash("This screen stays until you confirm: press y once you have stored the token.", .info)]
         default:
             nagged = true
             return []

@@ -236,6 +236,12 @@ extension AccessService {
 
     /// Sets one permission of a group to Allow, Deny or Not set.
     public func setPermission(_ permission: Permission, to setting: PermissionSetting, for groupID: GroupID, by actor: Actor) throws(GatehouseError) {
+        try setPermissions([permission: setting], for: groupID, by: actor)
+    }
+
+    /// Sets several permissions of a group at once (the console's staged grid): one transaction,
+    /// one audit event per permission that changes. Any refusal stores none of them.
+    public func setPermissions(_ changes: [Permission: PermissionSetting], for groupID: GroupID, by actor: Actor) throws(GatehouseError) {
         try write { writer in
             let authorization = try authorize(actor, writer)
             let group = try visibleGroup(groupID, authorization, writer)
@@ -243,15 +249,19 @@ extension AccessService {
             guard group.defaultRole != .projectCollectionAdministrators else {
                 throw GatehouseError.notAllowed("Project Collection Administrators always hold every permission, so nobody can lock the organization out.")
             }
-            let old = try writer.permissionSettings(of: group.id)[permission] ?? .notSet
-            guard old != setting else { return }
-            // Allowing it, or lifting a Deny, gives it to the group's members: only someone who holds it may.
-            if setting == .allow || old == .deny {
-                try authorization.require(permission, in: group.organizationID, to: "give \(group.name) the \u{201C}\(permission.title)\u{201D} permission", writer)
+            let current = try writer.permissionSettings(of: group.id)
+            for permission in Permission.allCases {
+                guard let setting = changes[permission] else { continue }
+                let old = current[permission] ?? .notSet
+                guard old != setting else { continue }
+                // Allowing it, or lifting a Deny, gives it to the group's members: only someone who holds it may.
+                if setting == .allow || old == .deny {
+                    try authorization.require(permission, in: group.organizationID, to: "give \(group.name) the \u{201C}\(permission.title)\u{201D} permission", writer)
+                }
+                try writer.setPermission(permission, to: setting, for: group.id)
+                try audit(writer, actor, .groupPermissionSet, .group(group), organization: group.organizationID,
+                          details: [AuditDetail(permission.title, "\(old.title) \u{2192} \(setting.title)")])
             }
-            try writer.setPermission(permission, to: setting, for: group.id)
-            try audit(writer, actor, .groupPermissionSet, .group(group), organization: group.organizationID,
-                      details: [AuditDetail(permission.title, "\(old.title) \u{2192} \(setting.title)")])
         }
     }
 

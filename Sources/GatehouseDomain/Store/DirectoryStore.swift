@@ -78,6 +78,9 @@ public protocol DirectoryReader {
     func organization(_ id: OrganizationID) throws -> Organization?
     func organization(named name: String) throws -> Organization?
     func organizationIDs(ofUser id: UserID) throws -> [OrganizationID]
+    /// The ids of an organization's active members, in one read (a policy's impact intersects
+    /// them with group members; paging whole users would cost a query per page).
+    func activeMemberIDs(of organization: OrganizationID) throws -> Set<UserID>
 
     // Users
     func user(_ id: UserID) throws -> User?
@@ -138,6 +141,18 @@ extension DirectoryReader {
     public func count(_ query: UserQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
     public func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount { .exact(try count(query, now: now)) }
     public func count(_ query: AuditQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
+
+    /// Pages the organization's active users (slow on a large directory; stores override it).
+    public func activeMemberIDs(of organization: OrganizationID) throws -> Set<UserID> {
+        var found = Set<UserID>()
+        var request = PageRequest.first(1_000)
+        while true {
+            let page = try users(UserQuery(statuses: [.active], organizationID: organization, sort: .loginName), page: request)
+            found.formUnion(page.items.map(\.id))
+            guard page.hasMoreAfter, let last = page.entries.last else { return found }
+            request = PageRequest(.after(last.cursor), limit: 1_000)
+        }
+    }
 
     /// The walk, one `groupsContaining` per group, for a store without a recursive query.
     public func groupReach(of user: UserID) throws -> [GroupReachEdge] {

@@ -42,3 +42,48 @@ extension String {
         return result
     }
 }
+
+/// What can be known about where an OSC 52 copy ends up, so a screen says no more than that.
+public enum ClipboardReach: Hashable, Sendable {
+    /// Not inside tmux: the sequence goes to the terminal, which may or may not honour it.
+    case terminal
+    /// Inside tmux, with its `set-clipboard` and `allow-passthrough` options as tmux reported them.
+    case tmux(setClipboard: String, allowPassthrough: Bool)
+    /// Inside tmux, but tmux could not be asked.
+    case tmuxUnknown
+
+    /// Whether the copy is known to be dropped before it reaches the terminal.
+    public var isDropped: Bool {
+        if case let .tmux(setClipboard, passthrough) = self { return setClipboard != "on" && !passthrough }
+        return false
+    }
+
+    /// One sentence or two for the user, claiming only what is known.
+    public var message: String {
+        switch self {
+        case .terminal:
+            "Sent to your terminal (OSC 52). A terminal that ignores OSC 52 copies nothing: if nothing pastes, select the token with the mouse."
+        case .tmux(setClipboard: "on", _):
+            "Sent through tmux (set-clipboard on) to your terminal, and kept in tmux\u{2019}s paste buffer. If nothing pastes, select the token with the mouse."
+        case let .tmux(setClipboard, true):
+            "Sent to your terminal through tmux\u{2019}s passthrough (set-clipboard is \(setClipboard)). If nothing pastes, select the token with the mouse."
+        case let .tmux(setClipboard, false):
+            "Not copied: tmux has set-clipboard \(setClipboard), which drops a program\u{2019}s copy. Select the token with the mouse instead (tmux: set -g set-clipboard on)."
+        case .tmuxUnknown:
+            "Sent to tmux, which did not say whether it passes copies on (set-clipboard): if nothing pastes, select the token with the mouse."
+        }
+    }
+
+    /// Decides from the environment (`TMUX`) and tmux's answers to `show-options -gv NAME` (nil: no answer).
+    public static func decide(tmuxVariable: String?, option: (String) -> String?) -> ClipboardReach {
+        guard let tmuxVariable, !tmuxVariable.isEmpty else { return .terminal }
+        func trimmed(_ text: String?) -> String? {
+            text.map { String($0.filter { !$0.isWhitespace && !$0.isNewline }) }
+        }
+        guard let setClipboard = trimmed(option("set-clipboard")), !setClipboard.isEmpty else {
+            return .tmuxUnknown
+        }
+        let passthrough = trimmed(option("allow-passthrough")) ?? "off"
+        return .tmux(setClipboard: setClipboard, allowPassthrough: passthrough == "on" || passthrough == "all")
+    }
+}

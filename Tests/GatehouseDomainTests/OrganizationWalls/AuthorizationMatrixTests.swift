@@ -35,16 +35,16 @@ struct AuthorizationMatrixTests {
 
     enum EntryPoint: String, Sendable, CaseIterable {
         case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
-        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, createGroup, deleteGroup, listContainingGroups
+        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
         case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor, introspect
         /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
         case administeredTokens, revokeAuthorizations
-        case readPolicies, editPolicy
+        case readPolicies, editPolicy, policyImpact
         case readAudit
 
         var changesDirectory: Bool {
             switch self {
-            case .editUser, .disableUser, .deleteUser, .addSSHKey, .joinOrganization, .addMember, .removeMember, .setPermission,
+            case .editUser, .disableUser, .deleteUser, .addSSHKey, .joinOrganization, .addMember, .removeMember, .setPermission, .setPermissions,
                  .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .createTokenFor, .editPolicy,
                  .revokeAuthorizations: true
             default: false
@@ -101,8 +101,11 @@ struct AuthorizationMatrixTests {
         Row(entry: .removeMember, target: "team B", expected: "000000x00+0000"),
         Row(entry: .removeMember, target: "pca A", expected: "+!----x-00-0--"),
         Row(entry: .setPermission, target: "team A", expected: "+-----x-00-0--"),
+        Row(entry: .setPermissions, target: "team A", expected: "+-----x-00-0--"),
         Row(entry: .setPermission, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .setPermissions, target: "team B", expected: "000000x00+0000"),
         Row(entry: .setPermission, target: "pca A", expected: "!!----x-00-0--"),
+        Row(entry: .setPermissions, target: "pca A", expected: "!!----x-00-0--"),
         Row(entry: .createGroup, target: "team A", expected: "++----x-------"),
         Row(entry: .createGroup, target: "team B", expected: "------x--+----"),
         Row(entry: .createGroup, target: "pca A", expected: "++----x-------"),
@@ -116,6 +119,7 @@ struct AuthorizationMatrixTests {
         Row(entry: .addMember, target: "user admins A", expected: "+-----x-00-0--"),
         Row(entry: .removeMember, target: "user admins A", expected: "++----x-00-0--"),
         Row(entry: .setPermission, target: "user admins A", expected: "++----x-00-0--"),
+        Row(entry: .setPermissions, target: "user admins A", expected: "++----x-00-0--"),
         Row(entry: .createGroup, target: "user admins A", expected: "++----x-------"),
         Row(entry: .deleteGroup, target: "user admins A", expected: "++----x-00-0--"),
 
@@ -171,6 +175,8 @@ struct AuthorizationMatrixTests {
         Row(entry: .readPolicies, target: "B", expected: "000000x00+0000"),
         Row(entry: .editPolicy, target: "A", expected: "+-----x------+"),
         Row(entry: .editPolicy, target: "B", expected: "------x--+----"),
+        Row(entry: .policyImpact, target: "A", expected: "+-----x------+"),
+        Row(entry: .policyImpact, target: "B", expected: "------x--+----"),
 
         Row(entry: .readAudit, target: "team A created", expected: "++----x--0----"),
         Row(entry: .readAudit, target: "team B created", expected: "00----x--+----"),
@@ -279,6 +285,8 @@ struct AuthorizationMatrixTests {
             _ = try service.groups(containing: world.groups[target]!.id, by: actor)
         case .setPermission:
             try service.setPermission(.manageUsers, to: .allow, for: world.groups[target]!.id, by: actor)
+        case .setPermissions:
+            try service.setPermissions([.manageUsers: .allow, .viewAuditLog: .deny], for: world.groups[target]!.id, by: actor)
         case .createGroup:
             try service.createGroup(named: "Brand new", in: world.groups[target]!.organizationID, by: actor)
         case .deleteGroup:
@@ -323,6 +331,9 @@ struct AuthorizationMatrixTests {
             let current = try world.service.policies(of: organization, by: world.root)
             try service.updatePolicy(TokenPolicy(kind: .maximumLifespan, isEnabled: true, maximumLifespanDays: 45), in: organization,
                                      expectedVersion: current.version, by: actor)
+        case .policyImpact:
+            let organization = target == "A" ? world.contoso.id : world.northwind.id
+            _ = try service.policyImpact(of: TokenPolicy(kind: .restrictCreation, isEnabled: true), in: organization, by: actor)
         // Audit
         case .readAudit:
             let id = world.auditEventIDs[target]!
