@@ -140,7 +140,10 @@ struct ServerOptionsTests {
         try ServerOptions(host: "0.0.0.0", tlsCertificate: "c.pem", tlsKey: "k.pem").validate()
         #expect(throws: GatehouseError.self) { try ServerOptions(host: "127.0.0.1", tlsCertificate: "c.pem").validate() }
     }
+}
 
+@Suite("Server: a directory database that stops answering")
+struct DirectoryTroubleTests {
     /// Forwards to SQLite until `failing` is set, then answers as a PostgreSQL store does when
     /// the database host is down.
     final class FailingStore: DirectoryStore, @unchecked Sendable {
@@ -160,15 +163,15 @@ struct ServerOptionsTests {
         let fixture = try ServerFixture(wrapping: { let wrapped = FailingStore($0); store = wrapped; return wrapped })
         let issued = try fixture.token("ci")
         let headers = ServerFixture.basic("", issued.secret.reveal())
-        #expect(try await fixture.request(.get, "/auth/check", headers: headers).status == 204)
+        #expect(try await fixture.request(.get, "/auth/check?org=Default&scope=vso.code", headers: headers).status == 204)
         store?.failing = true
-        for path in ["/auth/check", "/_apis/connectionData", "/Default/_apis/connectionData"] {
+        for path in ["/auth/check?org=Default&scope=vso.code", "/_apis/connectionData", "/Default/_apis/connectionData"] {
             let answer = try await fixture.request(.get, path, headers: headers)
             #expect(answer.status == 503, "\(path)")
             #expect(answer.header("Retry-After") == "1")
             #expect(!answer.body.contains("db.example"), "the host stays in the server's log")
         }
         store?.failing = false
-        #expect(try await fixture.request(.get, "/auth/check", headers: headers).status == 204)
+        #expect(try await fixture.request(.get, "/auth/check?org=Default&scope=vso.code", headers: headers).status == 204)
     }
 }
