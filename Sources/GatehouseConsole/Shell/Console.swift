@@ -100,9 +100,18 @@ public final class Console {
         return handleGlobal(key)
     }
 
-    /// Periodic tick: expires flashes.
+    /// Periodic tick: expires flashes, and lets the screen on top run work between frames.
     public func tick() -> Bool {
-        guard let current = flash, current.isExpired(at: environment.instant()) else { return false }
+        var changed = false
+        if confirmation == nil, help == nil, commandLine == nil, var screen = stack.popLast() {
+            let actions = screen.tick(environment)
+            stack.append(screen)
+            if let actions {
+                apply(actions)
+                changed = true
+            }
+        }
+        guard let current = flash, current.isExpired(at: environment.instant()) else { return changed }
         flash = nil
         return true
     }

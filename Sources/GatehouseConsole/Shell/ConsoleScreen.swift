@@ -22,6 +22,9 @@ protocol ConsoleScreen {
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction]
     /// Reload from the directory after a change elsewhere.
     mutating func refresh(_ environment: ConsoleEnvironment)
+    /// The periodic tick, for the screen on top: work that runs between frames (a bulk revocation
+    /// in chunks). nil when there is nothing to do (nothing is redrawn).
+    mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]?
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment)
 }
 
@@ -31,6 +34,7 @@ extension ConsoleScreen {
     var hasUnsavedInput: Bool { false }
     var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
+    mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]? { nil }
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
 }
 
