@@ -7,9 +7,9 @@ struct GroupDetail: ConsoleScreen {
     private enum Focus { case members, permissions }
 
     private var group: SecurityGroup
-    private var members: [ResolvedMember] = []
+    /// Members a page at a time, users read with the page: a group of 13,500 opens at once.
+    private var members = PagedList<ResolvedMember>()
     private var settings: [Permission: PermissionSetting] = [:]
-    private var memberList = ListState()
     private var permissionList = ListState()
     private var focus = Focus.members
     private var loadError: String?
@@ -25,9 +25,14 @@ struct GroupDetail: ConsoleScreen {
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
             group = try environment.service.group(group.id, by: environment.actor)
-            members = try environment.service.members(of: group.id, by: environment.actor)
+            let count = try environment.service.memberCount(of: group.id, by: environment.actor)
+            // The first load reads the top; later ones reload the window in place (one page).
+            if members.entries.isEmpty {
+                try members.reload(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+            } else {
+                try members.refresh(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+            }
             settings = try environment.service.permissionSettings(of: group.id, by: environment.actor)
-            memberList.clamp(rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
             loadError = nil
         } catch {
             loadError = error.description
@@ -41,12 +46,17 @@ struct GroupDetail: ConsoleScreen {
 
     private func memberHeight(_ area: Rect) -> Int { max(1, layout(area).members.height - 2) }
 
+    private func fetchMembers(_ environment: ConsoleEnvironment) -> PagedList<ResolvedMember>.Fetch {
+        let id = group.id
+        return { request throws(GatehouseError) in try environment.service.memberPage(of: id, page: request, by: environment.actor) }
+    }
+
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         let manage = environment.denial(of: .manageGroups, in: group.organizationID, action: "change this group")
         var keys = [ScreenKey("Tab", focus == .members ? "Permissions" : "Members")]
         if focus == .members {
             keys += [ScreenKey("a", "Add member", disabledReason: manage),
-                     ScreenKey("r", "Remove member", disabledReason: manage ?? (members.isEmpty ? "The group has no members." : nil))]
+                     ScreenKey("r", "Remove member", disabledReason: manage ?? (members.count == 0 ? "The group has no members." : nil))]
         } else {
             let locked = group.defaultRole == .projectCollectionAdministrators ? "Project Collection Administrators always hold every permission." : nil
             keys += [ScreenKey("←/→", "Allow/Deny/Not set", disabledReason: manage ?? locked)]
@@ -78,8 +88,7 @@ struct GroupDetail: ConsoleScreen {
             if let reason = environment.denial(of: .manageGroups, in: group.organizationID, action: "change group members") { return [.flash(reason, .error)] }
             return [.push(MemberPicker(group: group, environment))]
         case .character("r"), .delete:
-            guard memberList.selectedIndex < members.count else { return [] }
-            let member = members[memberList.selectedIndex]
+            guard let member = members.selected else { return [] }
             let groupID = group.id
             let dialog = ConfirmDialog(title: "Remove member?", message: "They lose what \(group.name) gives them (unless another group gives it too).",
                                        objectName: "\(member.name) from \(group.name)", confirmLabel: "Remove", isDestructive: true)
@@ -92,14 +101,19 @@ struct GroupDetail: ConsoleScreen {
                 }
             })]
         case .enter:
-            guard memberList.selectedIndex < members.count else { return [] }
-            switch members[memberList.selectedIndex] {
+            guard let member = members.selected else { return [] }
+            switch member {
             case let .user(user): return [.push(UserDetail(user: user, environment))]
             case let .group(nested): return [.push(GroupDetail(group: nested, environment))]
             }
         default:
-            let outcome = memberList.handle(key, rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
-            return outcome == .ignored ? nil : []
+            do {
+                let outcome = try members.handle(key, pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+                return outcome == .ignored ? nil : []
+            } catch {
+                loadError = error.description
+                return []
+            }
         }
     }
 
@@ -134,14 +148,13 @@ struct GroupDetail: ConsoleScreen {
         buffer.put("\(kind) of \(environment.organizationName(group.organizationID)) \u{00B7} \(group.description)", x: parts.header.x + 1, y: parts.header.y + 1,
                    style: theme[.muted], maxWidth: parts.header.width - 2)
 
-        let memberInner = Block(title: "Members (\(members.count))", isFocused: focus == .members).render(into: &buffer, area: parts.members, theme: theme)
-        if members.isEmpty {
+        let memberInner = Block(title: "Members (\(Format.count(members.count)))", isFocused: focus == .members).render(into: &buffer, area: parts.members, theme: theme)
+        if members.count == 0 {
             buffer.put("No members. Press a to add users or groups.", x: memberInner.x + 1, y: memberInner.y, style: theme[.muted], maxWidth: memberInner.width - 2)
         }
-        let range = memberList.visibleRange(rowCount: members.count, pageHeight: memberInner.height)
-        for (row, index) in range.enumerated() {
-            let member = members[index]
-            let selected = index == memberList.selectedIndex
+        for (row, entry) in members.visibleItems(pageHeight: memberInner.height).enumerated() {
+            guard let member = entry.item else { continue }
+            let selected = entry.index == members.selectedIndex
             let style = selected ? theme[focus == .members ? .selection : .inactiveSelection] : theme[.normal]
             let line = memberInner.row(row)
             if selected { buffer.fill(line, style: style) }
