@@ -450,6 +450,16 @@ func layoutFigures() throws {
         _ = try service.count(broad, cap: ListCount.defaultCap, by: actor)
         _ = try service.tokensWithOwners(broad, page: .first(40), by: actor)
     }
+    // A realistic filter for a bulk revocation: active tokens unused for 90 days (the risk view's f).
+    var unused = TokenQuery(statuses: [.active])
+    unused.unusedFor = 90 * 86_400
+    let unusedCount = try service.count(unused, cap: ListCount.defaultCap, by: actor)
+    try measure("bulk revoke", "dry run opens, unused 90 days: first page of 40 with owners", iterations: iterations, note: "\(unusedCount.value)\(unusedCount.isExact ? "" : "+") match") {
+        _ = try service.tokensWithOwners(unused, page: .first(40), by: actor)
+    }
+    try measure("bulk revoke", "dry run, unused 90 days: tokens(...) first page of 40 without owners", iterations: iterations) {
+        _ = try service.tokens(unused, page: .first(40), by: actor)
+    }
     var everyActive = TokenQuery(statuses: [.active])
     everyActive.fullAccessOnly = true
     try measure("bulk revoke", "dry run before: revokeTokens(dryRun:) reads every match (full access, active)", iterations: 3, warmup: 1) {
