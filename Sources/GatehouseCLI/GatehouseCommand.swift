@@ -24,8 +24,10 @@ public struct GatehouseCommand: AsyncParsableCommand {
     /// message it prints (its own "Unexpected argument 'gpat_…'" included) passes `message(for:)`,
     /// so a secret typed as an argument is never echoed on stderr.
     public static func runAsProcess(_ arguments: [String]? = nil) async -> Never {
+        let typed = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let (reordered, moved) = LeadingOptions.reorder(typed, root: GatehouseCommand.self)
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(reordered)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -34,13 +36,20 @@ public struct GatehouseCommand: AsyncParsableCommand {
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error).rawValue
-            let text = message(for: error)
+            var text = message(for: error)
+            if code != 0, let hint = LeadingOptions.hint(for: text, moved: moved) { text += "\n" + hint }
             if !text.isEmpty {
                 let handle = code == 0 ? FileHandle.standardOutput : FileHandle.standardError
                 handle.write(Data((text + "\n").utf8))
             }
             Foundation.exit(code)
         }
+    }
+
+    /// Parses a command line as the process does: options typed before the subcommand
+    /// (`gatehouse --db X tokens list`) are moved after it first.
+    public static func parseCommandLine(_ arguments: [String]) throws -> any ParsableCommand {
+        try parseAsRoot(LeadingOptions.reorder(arguments, root: GatehouseCommand.self).arguments)
     }
 
     /// What the parser would print for `error`, with anything shaped like a token secret redacted.

@@ -84,6 +84,13 @@ public final class ConsoleDriver {
 
     public var isFinished: Bool { console.isFinished }
 
+    /// How a bulk revocation runs: tokens per transaction and work per frame (small in tests, to
+    /// see it stop halfway).
+    public func setBulkRevocation(chunk: Int, budget: Duration) {
+        console.environment.bulkRevocationChunk = chunk
+        console.environment.bulkRevocationBudget = budget
+    }
+
     /// The last frame drawn.
     public var frame: Buffer { backend.lastFrame ?? Buffer(size: backend.size) }
 

@@ -406,6 +406,93 @@ func consoleFigures() {
 }
 if runs("console") { MainActor.assumeIsolated { consoleFigures() } }
 
+// MARK: 4b. Issue #13's screens: a big group's members, the bulk-revoke dry run, the filter's queries
+
+@MainActor
+func layoutFigures() throws {
+    // The group with the most direct members (a default Contributors: ~13,500 at 100k accounts).
+    let groups = try collectPages { try service.groups(GroupQuery(), page: $0, by: actor) }
+    let biggest = try groups.max { try service.memberCount(of: $0.id, by: actor) < service.memberCount(of: $1.id, by: actor) }
+    if let biggest {
+        let members = try service.memberCount(of: biggest.id, by: actor)
+        let note = "\(biggest.name): \(members) members"
+        try measure("group members", "memberPage first 40 + memberCount (what the detail opens with)", iterations: iterations, note: note) {
+            _ = try service.memberCount(of: biggest.id, by: actor)
+            _ = try service.memberPage(of: biggest.id, page: .first(40), by: actor)
+        }
+        var page = try service.memberPage(of: biggest.id, page: .first(40), by: actor)
+        try measure("group members", "memberPage next 40 (scrolling)", iterations: iterations, note: note) {
+            if let last = page.lastCursor, page.hasMoreAfter { page = try service.memberPage(of: biggest.id, page: PageRequest(.after(last), limit: 40), by: actor) }
+        }
+        try measure("group members", "memberPage last 40 (End)", iterations: iterations, note: note) {
+            _ = try service.memberPage(of: biggest.id, page: PageRequest(.last, limit: 40), by: actor)
+        }
+        try measure("group members", "members(of:) whole list (before: what the detail read)", iterations: max(3, iterations / 5), warmup: 1, note: note) {
+            _ = try service.members(of: biggest.id, by: actor)
+        }
+        // Through the console: the Groups pane filtered to the group's name, then Enter opens it
+        // (timed: update + render) and Esc closes it (not timed).
+        let driver = ConsoleDriver(service: service, actor: actor, width: 80, height: 24)
+        driver.send(.character("2"), .character("/"))
+        driver.type(biggest.name)
+        driver.send(.enter)
+        var samples: [Double] = []
+        for _ in 0..<max(5, iterations / 3) {
+            let start = clock.now
+            driver.send(.enter)
+            samples.append(seconds(clock.now - start) * 1_000)
+            driver.send(.escape)
+        }
+        tailFigure("console: Enter opens the group's detail (update + render), 80x24", samples, note: note, group: "group members")
+    }
+    // The dry run of a bulk revocation: every active token (the broadest the console can ask
+    // for once a filter is required is still ~all of them: "active" and a one-letter search).
+    var broad = TokenQuery(statuses: [.active])
+    broad.search = TextSearch("e")
+    let broadCount = try service.count(broad, cap: ListCount.defaultCap, by: actor)
+    try measure("bulk revoke", "dry run opens: first page of 40 with owners (the count follows on the next tick)", iterations: iterations, note: "\(broadCount.value)\(broadCount.isExact ? "" : "+") active tokens match") {
+        _ = try service.tokensWithOwners(broad, page: .first(40), by: actor)
+    }
+    try measure("bulk revoke", "dry run: capped count + first page of 40 with owners", iterations: iterations, note: "\(broadCount.value)\(broadCount.isExact ? "" : "+") active tokens match") {
+        _ = try service.count(broad, cap: ListCount.defaultCap, by: actor)
+        _ = try service.tokensWithOwners(broad, page: .first(40), by: actor)
+    }
+    // A realistic filter for a bulk revocation: active tokens unused for 90 days (the risk view's f).
+    var unused = TokenQuery(statuses: [.active])
+    unused.unusedFor = 90 * 86_400
+    let unusedCount = try service.count(unused, cap: ListCount.defaultCap, by: actor)
+    try measure("bulk revoke", "dry run opens, unused 90 days: first page of 40 with owners", iterations: iterations, note: "\(unusedCount.value)\(unusedCount.isExact ? "" : "+") match") {
+        _ = try service.tokensWithOwners(unused, page: .first(40), by: actor)
+    }
+    try measure("bulk revoke", "dry run, unused 90 days: tokens(...) first page of 40 without owners", iterations: iterations) {
+        _ = try service.tokens(unused, page: .first(40), by: actor)
+    }
+    var everyActive = TokenQuery(statuses: [.active])
+    everyActive.fullAccessOnly = true
+    try measure("bulk revoke", "dry run before: revokeTokens(dryRun:) reads every match (full access, active)", iterations: 3, warmup: 1) {
+        _ = try service.revokeTokens(matching: everyActive, dryRun: true, by: actor)
+    }
+    // Where the Users filter's keystroke goes: its queries, one by one, for each prefix of "maria".
+    for length in 1...typed.count {
+        let text = String(typed.prefix(length))
+        let query = UserQuery(search: TextSearch(text))
+        try measure("users filter", "\"\(text)\": first page of 40", iterations: iterations) { _ = try service.users(query, page: .first(40), by: actor) }
+        try measure("users filter", "\"\(text)\": capped count", iterations: iterations) { _ = try service.count(query, cap: ListCount.defaultCap, by: actor) }
+    }
+}
+
+func collectPages<Item: Sendable>(_ fetch: (PageRequest) throws -> Page<Item>) rethrows -> [Item] {
+    var items: [Item] = []
+    var request = PageRequest.first(500)
+    while true {
+        let page = try fetch(request)
+        items += page.items
+        guard page.hasMoreAfter, let last = page.lastCursor else { return items }
+        request = PageRequest(.after(last), limit: 500)
+    }
+}
+if runs("layout") { try MainActor.assumeIsolated { try layoutFigures() } }
+
 // MARK: 5. Process start to first frame, through a pseudo-terminal
 
 /// Starts `binary --db PATH` on a fresh pty (80x24) and returns the seconds until the first frame
@@ -485,12 +572,12 @@ if let binary = options.gatehouse, runs("startup") {
 
 /// Samples in milliseconds, sorted, as a figure with p99.
 @discardableResult
-func tailFigure(_ name: String, _ samples: [Double], note: String) -> Figure {
+func tailFigure(_ name: String, _ samples: [Double], note: String, group: String = "ssh") -> Figure {
     let sorted = samples.sorted()
-    let figure = Figure(group: "ssh", name: name, unit: "ms", p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95),
+    let figure = Figure(group: group, name: name, unit: "ms", p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95),
                         samples: sorted.count, note: note + "; p99 \(format(percentile(sorted, 0.99))) ms", p99: percentile(sorted, 0.99))
     figures.append(figure)
-    progress("ssh / \(name): p50 \(format(figure.p50)) ms, p95 \(format(figure.p95)) ms, p99 \(format(percentile(sorted, 0.99))) ms")
+    progress("\(group) / \(name): p50 \(format(figure.p50)) ms, p95 \(format(figure.p95)) ms, p99 \(format(percentile(sorted, 0.99))) ms")
     return figure
 }
 

@@ -38,13 +38,14 @@ import Testing
         database = folder.appendingPathComponent("directory.sqlite").path
     }
 
-    func gatehouse(_ arguments: [String], stdin: String = "") throws -> Run {
+    /// `columns: nil` runs without `COLUMNS`, as cron does (stdout is a pipe here).
+    func gatehouse(_ arguments: [String], stdin: String = "", columns: String? = "120", environmentDatabase: Bool = true) throws -> Run {
         let process = Process()
         process.executableURL = try Self.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["GATEHOUSE_DB"] = database
-        environment["COLUMNS"] = "120"
+        environment["GATEHOUSE_DB"] = environmentDatabase ? database : nil
+        environment["COLUMNS"] = columns
         process.environment = environment
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
@@ -106,6 +107,40 @@ import Testing
             #expect(bytes.range(of: secretBytes) == nil, "the secret is in \(database + suffix)")
             #expect(bytes.range(of: randomPart) == nil, "part of the secret is in \(database + suffix)")
         }
+    }
+
+    @Test func aPipeGetsWholeLinesWhateverTheirLength() throws {
+        #expect(try gatehouse(["init"]).status == 0)
+        let email = "a.very.long.mailbox.name.for.the.nightly.backup.job@operations.contoso.example"
+        let added = try gatehouse(["users", "add", "--login", "svc-nightly-backup-of-the-warehouse", "--name", "Nightly backup of the warehouse database", "--email", email, "--kind", "service-account"])
+        #expect(added.status == 0, "\(added.stderr)")
+        // `gatehouse users list | cat` from cron: no COLUMNS, stdout a pipe.
+        let piped = try gatehouse(["users", "list"], columns: nil)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let line = try #require(piped.stdout.split(separator: "\n").first { $0.contains("svc-nightly") })
+        #expect(line.hasSuffix(email), "\(line)")
+        #expect(line.contains("Nightly backup of the warehouse database"))
+        #expect(!piped.stdout.contains("\u{2026}"), "nothing is cut in a pipe")
+        // An explicit COLUMNS is still obeyed.
+        let narrow = try gatehouse(["users", "list"], columns: "80")
+        #expect(narrow.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(narrow.stdout)")
+    }
+
+    @Test func optionsBeforeTheSubcommandWork() throws {
+        #expect(try gatehouse(["init"]).status == 0)
+        // As kubectl and docker allow: `gatehouse --db X tokens list`, with no GATEHOUSE_DB to fall back on.
+        let listed = try gatehouse(["--db", database, "users", "list", "--json"], environmentDatabase: false)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.hasPrefix("["))
+        let between = try gatehouse(["users", "--db=\(database)", "--json", "list"], environmentDatabase: false)
+        #expect(between.status == 0 && between.stdout == listed.stdout, "\(between.stderr)")
+        let tokens = try gatehouse(["--db", database, "tokens", "list"], environmentDatabase: false)
+        #expect(tokens.status == 0, "\(tokens.stderr)")
+        #expect(!tokens.stderr.contains("USAGE: gatehouse [--db"), "not the console's usage")
+        // A command that takes no --db says so, with a hint, and is not the console's usage either.
+        let scopes = try gatehouse(["--db", database, "tokens", "scopes"], environmentDatabase: false)
+        #expect(scopes.status == 64)
+        #expect(scopes.stderr.contains("Hint: --db belongs to commands that open the directory"), "\(scopes.stderr)")
     }
 
     @Test func exitStatusesThroughTheBinary() throws {

@@ -63,7 +63,9 @@ import Testing
         #expect(console.tableRows.allSatisfy { $0.contains("Contoso") }, "\(console.dump)")
         console.send(.character("3"))
         #expect(console.counter?.total == (try console.tokenCount(TokenQuery(organizationID: contoso.id, statuses: [.active]))))
-        #expect(console.tableRows.allSatisfy { $0.contains("Contoso") || $0.contains("All orgs") })
+        // At 80 columns the names keep their width and the Organization column may give way.
+        let showsOrganization = console.frame.lines.contains { $0.contains("Organization") }
+        #expect(!showsOrganization || console.tableRows.allSatisfy { $0.contains("Contoso") || $0.contains("All orgs") })
         console.send(.character("5"))
         #expect(console.shows("Policies of \u{2039} Contoso \u{203A}"))
         console.command("org all")
@@ -82,7 +84,9 @@ import Testing
         console.send(.character("g"))
         #expect(console.counter?.selected == 1)
         #expect(console.tableRows.count == min(total, 18), "no blank rows\(console.dump)")
-        #expect(console.tableRows.allSatisfy { $0.contains("Contoso") })
+        // The first rows of the narrowed list, from the top (the Organization column may give way to names at 80 columns).
+        let top = try console.service.tokens(TokenQuery(organizationID: contoso.id, statuses: [.active]), page: .first(3), by: console.actor).items
+        #expect(zip(console.tableRows, top).allSatisfy { $0.hasPrefix($1.displayName) }, "\(console.dump)")
     }
 
     @Test func anUnknownCommandOrOrganizationShowsAnError() throws {

@@ -54,10 +54,13 @@ import Testing
         #expect(console.headerRow.contains("Gatehouse \u{203A} Tokens"), "nothing to open, edit or revoke")
         #expect(!console.shows("Revoke token?"))
         console.send(.character("B"))
+        #expect(console.messageRow.contains("Bulk revoke needs a filter"))
+        console.filter("nothing like it")
+        console.send(.character("B"))
         #expect(console.shows("these 0 active tokens would be revoked"))
         #expect(console.shows("nothing would be revoked"))
         console.send(.character("R"))
-        #expect(!console.shows("Revoke 0 tokens?"))
+        #expect(!console.shows("Reason:"))
         #expect(console.messageRow.contains("Nothing to revoke"))
     }
 

@@ -158,22 +158,71 @@ import Testing
         #expect(try console.tokenCount(matching) == expected.count, "a dry run revokes nothing")
         #expect(try console.auditCount() == events)
 
+        // R asks for the reason (required, as the CLI keeps one), with the count; nothing yet.
         console.send(.character("R"))
-        #expect(console.shows("Revoke \(expected.count) tokens?"))
+        #expect(console.shows("Revoke \(expected.count) active tokens matching: active, full access"), "\(console.dump)")
         console.send(.enter)
-        #expect(try console.tokenCount(matching) == expected.count, "Cancel is focused first")
+        #expect(console.shows("A reason is required"), "\(console.dump)")
+        #expect(try console.tokenCount(matching) == expected.count, "no reason, nothing revoked")
+        console.send(.escape)
+        #expect(console.shows("Nothing has changed yet"), "Esc goes back to the dry run")
+        #expect(try console.tokenCount(matching) == expected.count)
 
-        console.send(.character("R"), .tab, .enter)
+        console.send(.character("R"))
+        console.type("rotating full-access tokens")
+        console.send(.enter)
         #expect(try console.tokenCount(matching) == 0)
         #expect(try console.tokenCount(TokenQuery(statuses: [.active])) == activeBefore - expected.count)
         #expect(try console.tokenCount(TokenQuery(statuses: [.revoked])) == revokedBefore + expected.count)
         for token in expected {
-            #expect(try console.service.token(token.id, by: console.administrator).revocation != nil)
+            #expect(try console.service.token(token.id, by: console.administrator).revocation?.reason == "rotating full-access tokens")
         }
         #expect(try console.auditCount() == events + expected.count, "one audit event per token")
+        #expect(console.shows("Revoked \(expected.count) tokens (\u{201C}rotating full-access tokens\u{201D})"), "\(console.dump)")
+        console.send(.escape)
         #expect(!console.headerRow.contains("Bulk revoke"), "back on the list")
         #expect(console.counter?.total == 0)
-        #expect(console.messageRow.contains("Revoked \(expected.count) tokens"))
+    }
+
+    @Test func bulkRevokeNeedsAFilter() throws {
+        let console = try DemoConsole(width: 120, height: 40)
+        console.send(.character("3"))
+        let active = try console.tokenCount(TokenQuery(statuses: [.active]))
+        console.send(.character("B"))
+        #expect(!console.headerRow.contains("Bulk revoke"), "every active token is never one key away\(console.dump)")
+        #expect(console.messageRow.contains("Bulk revoke needs a filter"), "\(console.messageRow)")
+        #expect(try console.tokenCount(TokenQuery(statuses: [.active])) == active)
+    }
+
+    @Test func aBigRevocationRunsInChunksAndCanStopHalfway() throws {
+        let console = try DemoConsole(width: 100, height: 30)
+        console.driver.setBulkRevocation(chunk: 3, budget: .zero)
+        console.send(.character("3"))
+        console.filter("e")
+        let matching = TokenQuery(search: TextSearch("e"), statuses: [.active])
+        let total = try console.tokenCount(matching)
+        #expect(total > 7, "enough for three chunks")
+        let events = try console.auditCount()
+        console.send(.character("B"), .character("R"))
+        console.type("audit finding 42")
+        console.send(.enter)
+        // One chunk per key or tick: each a transaction of its own, each token audited.
+        #expect(try console.tokenCount(matching) == total - 3)
+        #expect(console.shows("Revoking\u{2026} 3 of \(total)"), "\(console.dump)")
+        console.driver.tick()
+        #expect(try console.tokenCount(matching) == total - 6)
+        #expect(try console.auditCount() == events + 6)
+        console.send(.escape)
+        #expect(console.shows("Stopped: 6 of \(total) revoked"), "\(console.dump)")
+        #expect(console.shows("the rest are still active"))
+        console.driver.tick()
+        #expect(try console.tokenCount(matching) == total - 6, "stopped means stopped")
+        // R goes on from there, to the end.
+        console.send(.character("R"))
+        for _ in 0..<(total / 3 + 1) { console.driver.tick() }
+        #expect(try console.tokenCount(matching) == 0)
+        #expect(try console.auditCount() == events + total)
+        #expect(console.shows("Revoked \(total) tokens"), "\(console.dump)")
     }
 
     @Test func bulkRevokeRespectsTheTextFilterToo() throws {

@@ -102,7 +102,7 @@ import Testing
         #expect(createTokens.contains("denied by Contractors"))
         let manageGroups = try #require(console.row(containing: "Manage groups"))
         #expect(manageGroups.contains("denied by Contractors"))
-        #expect(console.shows("Groups Contractors"), "\(console.dump)")
+        #expect(console.shows("Groups Fabrikam/Contractors"), "names carry their organization\(console.dump)")
     }
 
     @Test func oShowsTheNextOrganizationsPermissions() throws {

@@ -106,6 +106,42 @@ struct TokenLifecycleTests {
 
     // MARK: Bulk revoke
 
+    @Test("bulk revoke in chunks: each chunk one transaction, audited, with a required reason; the dry run pages with owners")
+    func bulkRevokeInChunks() throws {
+        let dir = try TestDirectory()
+        try dir.addUser("bob", groups: [.contributors])
+        let bob = try dir.actor("bob")
+        var issued: [IssuedToken] = []
+        for index in 0..<7 { issued.append(try dir.createToken("bob-full-\(index)", by: bob, scopes: .fullAccess)) }
+        let custom = try dir.createToken("bob-custom", by: bob)
+        var query = TokenQuery()
+        query.fullAccessOnly = true
+
+        let preview = try dir.service.tokensWithOwners(query, page: .first(5), by: dir.admin)
+        #expect(preview.items.count == 5 && preview.hasMoreAfter)
+        #expect(preview.items.allSatisfy { $0.ownerLogin == "bob" }, "owners come with the page")
+
+        let before = try dir.snapshot()
+        #expect(throws: GatehouseError.self) { try dir.service.revokeTokens(matching: query, reason: "  ", after: nil, chunkSize: 3, by: dir.admin) }
+        #expect(try dir.snapshot() == before, "no reason, nothing revoked")
+
+        var cursor: PageCursor?
+        var chunks: [Int] = []
+        repeat {
+            let chunk = try dir.service.revokeTokens(matching: query, reason: "full access retired", after: cursor, chunkSize: 3, by: dir.admin)
+            chunks.append(chunk.revoked.count)
+            #expect(chunk.revoked.allSatisfy { $0.revocation?.reason == "full access retired" })
+            // Stopped here, the chunks so far are revoked and the rest still active.
+            if chunks.count == 1 { #expect(try dir.service.count(query.withStatuses([.active]), by: dir.admin) == 4) }
+            cursor = chunk.resumeAfter
+        } while cursor != nil
+        #expect(chunks == [3, 3, 1])
+        #expect(try dir.service.count(query.withStatuses([.active]), by: dir.admin) == 0)
+        #expect(try dir.service.token(custom.token.id, by: dir.admin).revocation == nil)
+        let events = try dir.allAuditEvents().suffix(from: before.auditCount)
+        #expect(events.count == issued.count && events.allSatisfy { $0.action == .tokenRevoked })
+    }
+
     @Test("bulk revoke: the dry run lists the matching active tokens and changes nothing; the real run revokes exactly those")
     func bulkRevoke() throws {
         let dir = try TestDirectory()
@@ -193,5 +229,13 @@ struct TokenLifecycleTests {
         #expect(try names { $0.statuses = [.expired] } == ["soon"])
         #expect(try names { $0.statuses = [.active] } == ["full", "high", "global", "used", "bobs"])
         _ = high
+    }
+}
+
+extension TokenQuery {
+    func withStatuses(_ statuses: Set<TokenStatus>) -> TokenQuery {
+        var query = self
+        query.statuses = statuses
+        return query
     }
 }

@@ -70,3 +70,34 @@ struct TextWidthTests {
         #expect(TextWrap.wrap("x", width: 0) == [])
     }
 }
+
+@Suite("Emoji presentation width")
+struct EmojiPresentationWidthTests {
+    /// As terminals draw them: VS16 makes a narrow symbol a two-column emoji; a flag is two columns.
+    @Test(arguments: [
+        ("\u{2764}\u{FE0F}", 2), ("\u{2764}", 1), ("🇫🇷", 2), ("🇫🇷🇩🇪", 4), ("1\u{FE0F}\u{20E3}", 2),
+        ("\u{263A}\u{FE0F}x", 3), ("a\u{FE0F}", 2),
+    ])
+    func width(text: String, expected: Int) {
+        #expect(TextWidth.width(text) == expected)
+    }
+
+    @Test func aFlagTakesTwoCellsAndIsNeverSplit() {
+        var buffer = Buffer(width: 6, height: 1)
+        #expect(buffer.put("ab🇫🇷c", x: 0, y: 0) == 5)
+        #expect(buffer.cell(atX: 2, y: 0)?.width == 2)
+        #expect(buffer.cell(atX: 3, y: 0)?.isContinuation == true)
+        #expect(buffer.cell(atX: 4, y: 0)?.symbol == "c")
+        #expect(TextWidth.truncate("ab🇫🇷c", toWidth: 3) == "ab…")
+    }
+
+    @Test func cursesIsGivenCellsItMeasuresTheSameWay() throws {
+        var buffer = Buffer(width: 4, height: 1)
+        buffer.put("🇫🇷\u{2764}\u{FE0F}", x: 0, y: 0)
+        let flag = NcursesBackend.cursesCells(try #require(buffer.cell(atX: 0, y: 0)))
+        #expect(flag.map(\.symbol) == ["\u{1F1EB}", "\u{1F1F7}"])
+        let heart = NcursesBackend.cursesCells(try #require(buffer.cell(atX: 2, y: 0)))
+        #expect(heart.map(\.symbol) == ["\u{2764}", " "])
+        #expect(heart.allSatisfy { $0.width == 1 })
+    }
+}

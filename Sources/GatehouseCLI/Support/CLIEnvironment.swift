@@ -8,7 +8,8 @@ public struct CLIEnvironment: Sendable {
     public var output: CommandOutput
     public var input: any StandardInput
     public var clock: any WallClock
-    /// Columns for human tables; nil asks the terminal (`COLUMNS`, then the tty's size, else 100).
+    /// Columns for human tables; nil asks the terminal (`COLUMNS`, then the tty's size; no limit when
+    /// stdout is a pipe or a file).
     public var terminalWidth: Int?
     /// Set only in-process by `gatehouse ssh session` (the forced command of a key sshd accepted):
     /// the key and database every command of the session acts with. Not an environment variable,
@@ -226,13 +227,19 @@ extension CLIEnvironment {
     }
 }
 
-/// The terminal's width, for tables: `COLUMNS` if set, else the tty's size, else 100 (a pipe or a file).
+/// The width human tables must fit: `COLUMNS` if set (an explicit request), else the terminal's
+/// size when stdout is a terminal, else no limit. Output that goes to a pipe or a file (`| cat`,
+/// `| grep`, cron's mail) is never cut: a script must get whole e-mail addresses and names.
 enum TerminalWidth {
+    /// A terminal whose size cannot be read.
     static let fallback = 100
+    /// Stdout is not a terminal: lines are as long as their content.
+    static let unlimited = Int.max
 
-    static func detect(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+    static func detect(environment: [String: String] = ProcessInfo.processInfo.environment,
+                       standardOutputIsTerminal: Bool = isatty(STDOUT_FILENO) == 1) -> Int {
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
-        guard isatty(STDOUT_FILENO) == 1 else { return fallback }
+        guard standardOutputIsTerminal else { return unlimited }
         var size = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return fallback }
         return Int(size.ws_col)

@@ -132,6 +132,7 @@ struct Invocation {
         let limit = limit.map { min(max($0, 1), CountArgument.maximumLimit) }  // parsed in range; never trust that here
         var printed = 0
         var widths: [Int]?
+        let cutting = environment.width != TerminalWidth.unlimited
         var pendingElement: String?  // printed once the next one (or the end) says whether a comma follows
         var request = PageRequest.first(min(limit ?? 500, 500))
         while true {
@@ -148,7 +149,7 @@ struct Invocation {
                 for item in items { chunk.append(row(item)) }
                 let layout = widths ?? chunk.layout(width: environment.width)
                 if widths == nil { output.line(chunk.header(widths: layout)) }
-                for line in chunk.lines(widths: layout) { output.line(line) }
+                for line in chunk.lines(widths: layout, cutting: cutting) { output.line(line) }
                 widths = layout
             }
             printed += items.count

@@ -1,5 +1,9 @@
+import TerminalKit
+
 /// An aligned table that fits a width: columns shrink, widest flexible one first, and cells that no
-/// longer fit end in "…". Text is made inert (no escapes) before it is measured.
+/// longer fit end in "…". Text is made inert (no escapes) before it is measured, and measured in
+/// terminal columns with TerminalKit's `TextWidth` (a CJK character or an emoji counts 2), so wide
+/// names line up as they do in the console.
 struct TextTable {
     struct Column {
         let title: String
@@ -35,12 +39,12 @@ struct TextTable {
     /// flexible column narrowed, one character at a time, until the line fits.
     func layout(width: Int) -> [Int] {
         var widths = columns.indices.map { index in
-            rows.reduce(columns[index].title.count) { max($0, index < $1.count ? $1[index].count : 0) }
+            rows.reduce(TextWidth.width(columns[index].title)) { max($0, index < $1.count ? TextWidth.width($1[index]) : 0) }
         }
         let total = { widths.reduce(0, +) + Self.gap.count * max(0, widths.count - 1) }
         while total() > width {
             let candidates = columns.indices.filter { index in
-                columns[index].flexible && widths[index] > max(columns[index].minimumWidth, columns[index].title.count)
+                columns[index].flexible && widths[index] > max(columns[index].minimumWidth, TextWidth.width(columns[index].title))
             }
             guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
@@ -52,14 +56,16 @@ struct TextTable {
     func header(widths: [Int]) -> String { line(columns.map(\.title), widths: widths) }
 
     /// The rows' lines for `widths`, which may come from an earlier page (a streamed list): cells
-    /// wider than their column end in "…".
-    func lines(widths: [Int]) -> [String] { rows.map { line($0, widths: widths) } }
+    /// wider than their column end in "…", unless `cutting` is false (output with no width limit,
+    /// a pipe or a file: the cell is printed whole and pushes the rest of its line right).
+    func lines(widths: [Int], cutting: Bool = true) -> [String] { rows.map { line($0, widths: widths, cutting: cutting) } }
 
-    private func line(_ cells: [String], widths: [Int]) -> String {
+    private func line(_ cells: [String], widths: [Int], cutting: Bool = true) -> String {
         var text = ""
         for index in columns.indices {
-            let cell = Self.fit(index < cells.count ? cells[index] : "", to: widths[index])
-            let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+            let whole = index < cells.count ? cells[index] : ""
+            let cell = cutting ? Self.fit(whole, to: widths[index]) : whole
+            let padding = String(repeating: " ", count: max(0, widths[index] - TextWidth.width(cell)))
             if index > 0 { text += Self.gap }
             text += columns[index].alignRight ? padding + cell : cell + padding
         }
@@ -67,10 +73,9 @@ struct TextTable {
         return text
     }
 
+    /// `text` cut to `width` columns, ending in "…" when cut; never half of a wide character.
     static func fit(_ text: String, to width: Int) -> String {
-        guard text.count > width else { return text }
-        guard width > 1 else { return String(text.prefix(width)) }
-        return String(text.prefix(width - 1)) + "\u{2026}"
+        TextWidth.truncate(text, toWidth: width)
     }
 }
 
@@ -82,29 +87,29 @@ struct FieldList {
 
     /// Long values wrap at spaces, continuing under the value column.
     func render(width: Int = .max) -> [String] {
-        let labelWidth = fields.map(\.0.count).max() ?? 0
+        let labelWidth = fields.map { TextWidth.width($0.0) }.max() ?? 0
         let indent = String(repeating: " ", count: labelWidth + 2)
         let room = max(20, width - indent.count)
         return fields.flatMap { label, value -> [String] in
             let clean = OutputSanitizer.inert(value).replacingOccurrences(of: "\n", with: " ")
             return Self.wrap(clean, to: room).enumerated().map { index, piece in
-                (index == 0 ? label + String(repeating: " ", count: labelWidth - label.count) + "  " : indent) + piece
+                (index == 0 ? label + String(repeating: " ", count: labelWidth - TextWidth.width(label)) + "  " : indent) + piece
             }
         }
     }
 
     /// Breaks after the commas of a list first ("a, b, c"), then at spaces within an item that is too long.
     static func wrap(_ text: String, to width: Int) -> [String] {
-        guard text.count > width else { return [text] }
+        guard TextWidth.width(text) > width else { return [text] }
         let items = text.components(separatedBy: ", ")
         let pieces = items.enumerated().flatMap { index, item -> [String] in
             let piece = index < items.count - 1 ? item + "," : item
-            return piece.count > width ? piece.split(separator: " ").map(String.init) : [piece]
+            return TextWidth.width(piece) > width ? piece.split(separator: " ").map(String.init) : [piece]
         }
         var lines: [String] = []
         var current = ""
         for piece in pieces {
-            if !current.isEmpty && current.count + 1 + piece.count > width {
+            if !current.isEmpty && TextWidth.width(current) + 1 + TextWidth.width(piece) > width {
                 lines.append(current)
                 current = piece
             } else {

@@ -8,13 +8,13 @@ struct GroupDetail: BindingScreen {
     private enum Focus { case members, permissions }
 
     private var group: SecurityGroup
-    private var members: [ResolvedMember] = []
+    /// Members a page at a time, users read with the page: a group of 13,500 opens at once.
+    private var members = PagedList<ResolvedMember>()
     private var settings: [Permission: PermissionSetting] = [:]
     /// Values chosen in the grid and not saved yet (only those that differ from `settings`).
     private var staged: [Permission: PermissionSetting] = [:]
     /// A save is running (an effect): Ctrl-S waits for it.
     private var saving = false
-    private var memberList = ListState()
     private var permissionList = ListState()
     private var focus = Focus.members
     private var loadError: String?
@@ -43,10 +43,15 @@ struct GroupDetail: BindingScreen {
     mutating func refresh(_ environment: ConsoleEnvironment) {
         do {
             group = try environment.service.group(group.id, by: environment.actor)
-            members = try environment.service.members(of: group.id, by: environment.actor)
+            let count = try environment.service.memberCount(of: group.id, by: environment.actor)
+            // The first load reads the top; later ones reload the window in place (one page).
+            if members.entries.isEmpty {
+                try members.reload(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+            } else {
+                try members.refresh(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+            }
             settings = try environment.service.permissionSettings(of: group.id, by: environment.actor)
             staged = staged.filter { $0.value != (settings[$0.key] ?? .notSet) }
-            memberList.clamp(rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
             loadError = nil
         } catch {
             loadError = error.description
@@ -59,6 +64,11 @@ struct GroupDetail: BindingScreen {
     }
 
     private func memberHeight(_ area: Rect) -> Int { max(1, layout(area).members.height - 2) }
+
+    private func fetchMembers(_ environment: ConsoleEnvironment) -> PagedList<ResolvedMember>.Fetch {
+        let id = group.id
+        return { request throws(GatehouseError) in try environment.service.memberPage(of: id, page: request, by: environment.actor) }
+    }
 
     /// The detail's keys, once: footer, help and handling read this table. Which ones apply
     /// depends on the focus (members or the permission grid) and on what is staged.
@@ -81,11 +91,11 @@ struct GroupDetail: BindingScreen {
         ]
         if focus == .members {
             table += [
-                KeyBinding([.enter], "Enter", "Open member", disabledReason: members.isEmpty ? "The group has no members." : nil, inFooter: false) { detail, key, environment in
+                KeyBinding([.enter], "Enter", "Open member", disabledReason: members.count == 0 ? "The group has no members." : nil, inFooter: false) { detail, key, environment in
                     detail.handleMembers(key, environment) ?? []
                 },
                 KeyBinding([.character("a")], "a", "Add member", disabledReason: manage) { detail, key, environment in detail.handleMembers(key, environment) ?? [] },
-                KeyBinding([.character("r"), .delete], "r", "Remove member", disabledReason: manage ?? (members.isEmpty ? "The group has no members." : nil)) { detail, key, environment in
+                KeyBinding([.character("r"), .delete], "r", "Remove member", disabledReason: manage ?? (members.count == 0 ? "The group has no members." : nil)) { detail, key, environment in
                     detail.handleMembers(key, environment) ?? []
                 },
             ]
@@ -119,8 +129,7 @@ struct GroupDetail: BindingScreen {
             if let reason = environment.denial(of: .manageGroups, in: group.organizationID, action: "change group members") { return [.flash(reason, .error)] }
             return [.push(MemberPicker(group: group, environment))]
         case .character("r"), .delete:
-            guard memberList.selectedIndex < members.count else { return [] }
-            let member = members[memberList.selectedIndex]
+            guard let member = members.selected else { return [] }
             let groupID = group.id
             let dialog = ConfirmDialog(title: "Remove member?", message: "They lose what \(group.name) gives them (unless another group gives it too).",
                                        objectName: "\(member.name) from \(group.name)", confirmLabel: "Remove", isDestructive: true)
@@ -133,14 +142,19 @@ struct GroupDetail: BindingScreen {
                 }
             })]
         case .enter:
-            guard memberList.selectedIndex < members.count else { return [] }
-            switch members[memberList.selectedIndex] {
+            guard let member = members.selected else { return [] }
+            switch member {
             case let .user(user): return [.push(UserDetail(user: user, environment))]
             case let .group(nested): return [.push(GroupDetail(group: nested, environment))]
             }
         default:
-            let outcome = memberList.handle(key, rowCount: members.count, pageHeight: memberHeight(environment.contentArea))
-            return outcome == .ignored ? nil : []
+            do {
+                let outcome = try members.handle(key, pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
+                return outcome == .ignored ? nil : []
+            } catch {
+                loadError = error.description
+                return []
+            }
         }
     }
 
@@ -211,14 +225,13 @@ struct GroupDetail: BindingScreen {
         buffer.put("\(kind) of \(environment.organizationName(group.organizationID)) \u{00B7} \(group.description)", x: parts.header.x + 1, y: parts.header.y + 1,
                    style: theme[.muted], maxWidth: parts.header.width - 2)
 
-        let memberInner = Block(title: "Members (\(members.count))", isFocused: focus == .members).render(into: &buffer, area: parts.members, theme: theme)
-        if members.isEmpty {
+        let memberInner = Block(title: "Members (\(Format.count(members.count)))", isFocused: focus == .members).render(into: &buffer, area: parts.members, theme: theme)
+        if members.count == 0 {
             buffer.put("No members. Press a to add users or groups.", x: memberInner.x + 1, y: memberInner.y, style: theme[.muted], maxWidth: memberInner.width - 2)
         }
-        let range = memberList.visibleRange(rowCount: members.count, pageHeight: memberInner.height)
-        for (row, index) in range.enumerated() {
-            let member = members[index]
-            let selected = index == memberList.selectedIndex
+        for (row, entry) in members.visibleItems(pageHeight: memberInner.height).enumerated() {
+            guard let member = entry.item else { continue }
+            let selected = entry.index == members.selectedIndex
             let style = selected ? theme[focus == .members ? .selection : .inactiveSelection] : theme[.normal]
             let line = memberInner.row(row)
             if selected { buffer.fill(line, style: style) }

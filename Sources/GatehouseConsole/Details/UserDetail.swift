@@ -12,6 +12,8 @@ struct UserDetail: ConsoleScreen {
     /// Another account's keys are shown only to those who may manage it.
     private var keysHidden = false
     private var keyList = ListState()
+    /// The first group shown when the account's groups take more lines than fit (`g` pages on).
+    private var groupsOffset = 0
     /// nil when the acting user may not see this account's tokens (only their own, without
     /// "Manage others' tokens"): the façade would count the actor's tokens instead.
     private var activeTokens: Int?
@@ -29,7 +31,11 @@ struct UserDetail: ConsoleScreen {
         do {
             user = try environment.service.user(user.id, by: environment.actor)
             organizations = try environment.service.organizations(of: user.id, by: environment.actor)
-            groups = try environment.service.groups(of: user.id, by: environment.actor)
+            // By organization, then name: "Contoso/Contributors" before "Fabrikam/Contributors".
+            groups = try environment.service.groups(of: user.id, by: environment.actor).sorted { a, b in
+                let (left, right) = (environment.organizationName(a.organizationID), environment.organizationName(b.organizationID))
+                return left != right ? left < right : a.name.localizedCaseInsensitiveCompare(b.name) == .orderedAscending
+            }
             let visibleKeys = try? environment.service.sshKeys(of: user.id, by: environment.actor)
             keys = visibleKeys ?? []
             keysHidden = visibleKeys == nil
@@ -57,7 +63,8 @@ struct UserDetail: ConsoleScreen {
             ScreenKey("e", "Edit", disabledReason: manage), ScreenKey("x", user.isActive ? "Disable" : "Enable", disabledReason: manage),
             ScreenKey("a", "Add SSH key", disabledReason: isSelf ? nil : manage),
             ScreenKey("r", "Remove key", disabledReason: keysHidden ? manage : keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
-            ScreenKey("o", "Next org"), ScreenKey("t", "Tokens", disabledReason: activeTokens == nil ? othersTokensDenial(environment) : nil),
+            ScreenKey("o", "Next org"), ScreenKey("g", "More groups", disabledReason: groupsOverflow(environment) ? nil : "Every group is on screen."),
+            ScreenKey("t", "Tokens", disabledReason: activeTokens == nil ? othersTokensDenial(environment) : nil),
             ScreenKey("d", "Delete", disabledReason: manage),
         ]
     }
@@ -102,6 +109,11 @@ struct UserDetail: ConsoleScreen {
             permissionsOrganization = (permissionsOrganization + 1) % organizations.count
             refresh(environment)
             return []
+        case .character("g"):
+            guard groupsOverflow(environment) else { return [.flash("Every group of \(user.loginName) is on screen.", .info)] }
+            let shown = groupLines(environment).shown
+            groupsOffset = groupsOffset + shown >= groups.count ? 0 : groupsOffset + shown
+            return []
         case .character("t"):
             if activeTokens == nil { return [.flash(othersTokensDenial(environment), .error)] }
             return [.push(TokensPane(environment, owner: user))]
@@ -118,23 +130,71 @@ struct UserDetail: ConsoleScreen {
             buffer.put(loadError, x: area.x + 1, y: area.y + 1, style: theme[.errorText], maxWidth: area.width - 2)
             return
         }
-        let sections = area.split(rows: [.fixed(7), .fixed(Permission.allCases.count + 2), .fill])
-        renderProfile(into: &buffer, area: sections[0], theme: theme)
+        let groupRows = groupLines(environment)
+        let sections = area.split(rows: [.fixed(7 + groupRows.lines.count), .fixed(Permission.allCases.count + 2), .fill])
+        renderProfile(into: &buffer, area: sections[0], theme: theme, groupLines: groupRows.lines)
         renderPermissions(into: &buffer, area: sections[1], theme: theme)
         renderKeys(into: &buffer, area: sections[2], theme: theme)
     }
 
-    private func renderProfile(into buffer: inout Buffer, area: Rect, theme: Theme) {
+    /// "Contoso/Contributors": a group's name with its organization, when there is more than one.
+    private func groupName(_ group: SecurityGroup, _ environment: ConsoleEnvironment) -> String {
+        environment.organizations.count > 1 ? "\(environment.organizationName(group.organizationID))/\(group.name)" : group.name
+    }
+
+    /// Rows the profile may give the Groups lines: what is left once permissions and a key row fit.
+    private func groupRowBudget(_ environment: ConsoleEnvironment) -> Int {
+        max(1, environment.contentArea.height - 7 - (Permission.allCases.count + 2) - 3)
+    }
+
+    /// The account's groups from `groupsOffset`, packed into lines of whole names (", " between
+    /// them) at the profile's width, as many lines as fit; the last one says how many more there are.
+    private func groupLines(_ environment: ConsoleEnvironment) -> (lines: [String], shown: Int) {
+        let width = max(10, environment.contentArea.width - 4 - 8)
+        let budget = groupRowBudget(environment)
+        guard !groups.isEmpty else { return (["\u{2014}"], 0) }
+        let names = groups.dropFirst(min(groupsOffset, groups.count - 1)).map { groupName($0, environment) }
+        let start = min(groupsOffset, groups.count - 1)
+        var lines: [String] = []
+        var current = ""
+        var shown = 0
+        for (index, name) in names.enumerated() {
+            let remaining = names.count - index - 1
+            let piece = remaining > 0 ? name + "," : name
+            let room = lines.count == budget - 1 && remaining > 0 ? width - 24 : width  // the last line keeps room for "+N more"
+            if current.isEmpty || TextWidth.width(current) + 1 + TextWidth.width(piece) <= room {
+                current += (current.isEmpty ? "" : " ") + piece
+                shown += 1
+                continue
+            }
+            if lines.count == budget - 1 { break }
+            lines.append(current)
+            current = piece
+            shown += 1
+        }
+        let more = groups.count - start - shown
+        if more > 0 || start > 0 {
+            let page = more > 0 ? "+\(more) more (g)" : "(g: from the start)"
+            current += (current.isEmpty ? "" : " ") + page
+        }
+        lines.append(current)
+        return (lines, shown)
+    }
+
+    private func groupsOverflow(_ environment: ConsoleEnvironment) -> Bool {
+        groupsOffset > 0 || groupLines(environment).shown < groups.count
+    }
+
+    private func renderProfile(into buffer: inout Buffer, area: Rect, theme: Theme, groupLines: [String]) {
         let inner = Block(title: "\(user.displayName)", isFocused: false).render(into: &buffer, area: area, theme: theme)
-        let halves = inner.split(columns: [.fill, .fill])
+        let halves = Rect(x: inner.x, y: inner.y, width: inner.width, height: 5).split(columns: [.fill, .fill])
         let left: [(String, String, Role)] = [
-            ("Login", user.loginName, .normal), ("Email", user.email.isEmpty ? "—" : user.email, .normal),
+            ("Login", user.loginName, .normal), ("Email", user.email.isEmpty ? "\u{2014}" : user.email, .normal),
             ("Kind", user.kind.title, .normal), ("Source", user.identitySource.title, .normal), ("Access", user.accessLevel.title, .normal),
         ]
         let right: [(String, String, Role)] = [
             ("Status", user.isActive ? "Active" : "Disabled: tokens do not verify", user.isActive ? .success : .danger),
             ("Orgs", organizations.map(\.name).joined(separator: ", "), .normal),
-            ("Groups", groups.isEmpty ? "—" : groups.map(\.name).joined(separator: ", "), .normal),
             ("Tokens", activeTokens.map { "\($0) active (t lists them)" } ?? "only holders of \u{201C}Manage others' tokens\u{201D} see them", activeTokens == nil ? .muted : .normal),
             ("Added", TextFormat.date(user.createdAt), .muted),
         ]
@@ -143,6 +203,11 @@ struct UserDetail: ConsoleScreen {
                 buffer.put(row.0, x: column.x + 1, y: column.y + index, style: theme[.muted])
                 buffer.put(row.1, x: column.x + 8, y: column.y + index, style: theme[row.2], maxWidth: max(0, column.width - 9))
             }
+        }
+        for (index, line) in groupLines.enumerated() where 5 + index < inner.height {
+            let y = inner.y + 5 + index
+            if index == 0 { buffer.put("Groups", x: inner.x + 1, y: y, style: theme[.muted]) }
+            buffer.put(line, x: inner.x + 8, y: y, style: theme[.normal], maxWidth: max(0, inner.width - 9))
         }
     }
 

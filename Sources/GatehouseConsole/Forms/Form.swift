@@ -152,15 +152,28 @@ struct Form {
 
     static let labelWidth = 18
 
+    /// The message under a field (its error, else its hint while focused), wrapped to `width`:
+    /// the whole message, however long, right under the field it is about.
+    func messageLines(_ index: Int, width: Int, theme: Theme) -> [String] {
+        let field = fields[index]
+        guard let message = field.error ?? (index == focus && !field.hint.isEmpty ? field.hint : nil) else { return [] }
+        let prefix = field.error != nil ? theme.lineDrawing.errorMark + " " : ""
+        return TextWrap.wrap(prefix + message, width: max(1, width))
+    }
+
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, title: String, footnote: String? = nil) {
         let width = min(area.width, 78)
-        let height = min(area.height, fields.count * 2 + 5 + (footnote == nil ? 0 : 2))
+        let inputWidthInBox = max(1, width - 2 - 1 - Self.labelWidth - 1)
+        let rows = fields.indices.reduce(0) { $0 + 1 + max(1, messageLines($1, width: inputWidthInBox, theme: theme).count) }
+        let formErrorRows = formError.map { TextWrap.wrap(theme.lineDrawing.errorMark + " " + $0, width: max(1, width - 4)).count } ?? 1
+        let height = min(area.height, rows + 4 + formErrorRows + (footnote == nil ? 0 : 2))
         let box = Rect(x: area.x + max(0, (area.width - width) / 2), y: area.y, width: width, height: height)
         let inner = Block(title: title, isFocused: true, clearsBackground: true).render(into: &buffer, area: box, theme: theme)
         var y = inner.y + 1
         let inputX = inner.x + 1 + Self.labelWidth
         let inputWidth = max(1, inner.maxX - inputX - 1)
-        for (index, field) in fields.enumerated() where y < inner.maxY - 2 {
+        let bottom = inner.maxY - formErrorRows
+        for (index, field) in fields.enumerated() where y < bottom - 1 {
             let focused = index == focus
             buffer.put(field.label, x: inner.x + 1, y: y, style: theme[focused ? .title : .normal], maxWidth: Self.labelWidth - 1)
             let inputArea = Rect(x: inputX, y: y, width: inputWidth, height: 1)
@@ -181,21 +194,22 @@ struct Form {
                     x += used + 2
                 }
             }
-            let message = field.error ?? (focused && !field.hint.isEmpty ? field.hint : nil)
-            if let message {
-                let role: Role = field.error != nil ? .errorText : .muted
-                let prefix = field.error != nil ? theme.lineDrawing.errorMark + " " : ""
-                buffer.put(prefix + message, x: inputX, y: y + 1, style: theme[role], maxWidth: inputWidth)
+            let lines = messageLines(index, width: inputWidth, theme: theme)
+            let role: Role = field.error != nil ? .errorText : .muted
+            for (offset, line) in lines.enumerated() where y + 1 + offset < bottom {
+                buffer.put(line, x: inputX, y: y + 1 + offset, style: theme[role], maxWidth: inputWidth)
             }
-            y += 2
+            y += 1 + max(1, lines.count)
         }
-        if let footnote, y < inner.maxY - 1 {
+        if let footnote, y < bottom {
             buffer.put(footnote, x: inner.x + 1, y: y, style: theme[.muted], maxWidth: inner.width - 2)
             y += 2
         }
-        let bottom = inner.maxY - 1
         if let formError {
-            buffer.put(theme.lineDrawing.errorMark + " " + formError, x: inner.x + 1, y: bottom, style: theme[.errorText], maxWidth: inner.width - 2)
+            let lines = TextWrap.wrap(theme.lineDrawing.errorMark + " " + formError, width: max(1, inner.width - 2))
+            for (offset, line) in lines.enumerated() where bottom + offset < inner.maxY {
+                buffer.put(line, x: inner.x + 1, y: bottom + offset, style: theme[.errorText], maxWidth: inner.width - 2)
+            }
         } else {
             buffer.put("Ctrl-S or Enter on the last field: \(submitLabel)   Esc: cancel", x: inner.x + 1, y: bottom, style: theme[.muted], maxWidth: inner.width - 2)
         }

@@ -4,6 +4,15 @@ import TerminalKit
 
 /// How tokens read in lists and details: relative expiry, status colors, scope summaries.
 enum TokenPresentation {
+    /// When a token stops working, written the same way wherever it is shown (the wizard's
+    /// Review, the show-once screen): a custom date is valid through that whole day (UTC), so it
+    /// reads "through 2026-03-31 (until 2026-04-01 00:00 UTC)"; a lifespan in days reads as the moment.
+    static func validUntil(_ validTo: Date) -> String {
+        let seconds = validTo.timeIntervalSince1970
+        guard seconds.isFinite, seconds.truncatingRemainder(dividingBy: 86_400) == 0 else { return TextFormat.dateTime(validTo) }
+        return "through \(TextFormat.date(validTo.addingTimeInterval(-86_400))) (until \(TextFormat.dateTime(validTo)))"
+    }
+
     /// Color marks what needs attention (expiring, revoked; expired is muted), not the usual
     /// "Active": fewer color runs per row, so moving the selection writes fewer bytes.
     static func status(_ token: PersonalAccessToken, now: Date) -> CellText {

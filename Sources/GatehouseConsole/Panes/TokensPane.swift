@@ -4,7 +4,7 @@ import TerminalKit
 /// The Tokens pane: your tokens, and everyone's where you may manage others' tokens. Quick filters
 /// (`f`) combine into the admin risk view; `B` revokes everything the filters match, after a dry run.
 struct TokensPane: ListPane {
-    var core = ListPaneCore<PersonalAccessToken>(
+    var core = ListPaneCore<OwnedToken>(
         columns: [
             TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
             TableColumn("Owner", minWidth: 9, maxWidth: 18, weight: 1, priority: 8),
@@ -49,9 +49,10 @@ struct TokensPane: ListPane {
         return query
     }
 
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<PersonalAccessToken>.Fetch {
+    /// Pages come with their owners' logins: drawing a row asks the façade nothing.
+    func fetch(_ environment: ConsoleEnvironment) -> PagedList<OwnedToken>.Fetch {
         let query = query(environment)
-        return { request throws(GatehouseError) in try environment.service.tokens(query, page: request, by: environment.actor) }
+        return { request throws(GatehouseError) in try environment.service.tokensWithOwners(query, page: request, by: environment.actor) }
     }
 
     func counter(_ environment: ConsoleEnvironment) -> ListCounter {
@@ -69,17 +70,16 @@ struct TokensPane: ListPane {
         scopeNote = managed.isEmpty ? "yours only"
             : managed.count >= total ? "everyone's"
             : names.count <= 2 ? "everyone's in \(names.joined(separator: " and "))" : "everyone's in \(names.count) organizations"
-        environment.forgetCachedUsers()
     }
 
-    func open(_ item: PersonalAccessToken, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        [.push(TokenDetail(token: item, environment))]
+    func open(_ item: OwnedToken, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        [.push(TokenDetail(token: item.token, environment))]
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         if let filterEditingKeys { return filterEditingKeys }
         let create = environment.denial(of: .createTokens, action: "create tokens")
-        let selected = core.list.selected
+        let selected = core.list.selected?.token
         let revoked = selected?.revocation != nil ? "This token is already revoked." : nil
         return [
             ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Risk filters"), ScreenKey("n", "New token", disabledReason: create),
@@ -90,7 +90,7 @@ struct TokensPane: ListPane {
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
-        let selected = core.list.selected
+        let selected = core.list.selected?.token
         switch key {
         case .character("f"):
             return [.push(QuickFilterScreen(title: "Risk filters", options: TokenRisk.options, chosen: Set(risks.map(\.rawValue))))]
@@ -117,7 +117,10 @@ struct TokensPane: ListPane {
             guard let selected else { return [] }
             return TokenActions.revoke(selected, environment)
         case .character("B"):
-            return [.push(BulkRevokeScreen(query: query(environment), description: summary.joined(separator: " \u{00B7} "), environment))]
+            guard isNarrowed(environment) else {
+                return [.flash("Bulk revoke needs a filter, as the CLI's tokens revoke --filter does: / for a name or owner, f for a risk (e.g. unused 90 days), or :org NAME.", .error)]
+            }
+            return [.push(BulkRevokeScreen(query: query(environment), description: summary(environment).joined(separator: " \u{00B7} "), environment))]
         default:
             return nil
         }
@@ -130,19 +133,29 @@ struct TokensPane: ListPane {
         return []
     }
 
-    private var summary: [String] {
+    /// Whether the list is narrowed by more than the status: bulk revocation of every active
+    /// token is never one key away.
+    private func isNarrowed(_ environment: ConsoleEnvironment) -> Bool {
+        !core.filter.text.isEmpty || owner != nil || environment.scope != nil
+            || !risks.subtracting([.active, .expired, .revoked]).isEmpty
+    }
+
+    private func summary(_ environment: ConsoleEnvironment) -> [String] {
         var parts: [String] = []
         if !risks.isEmpty { parts.append(TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")) }
         if !core.filter.text.isEmpty { parts.append("matching \u{201C}\(core.filter.text)\u{201D}") }
+        if let owner { parts.append("owned by \(owner.loginName)") }
+        if let scope = environment.scope { parts.append("in \(environment.organizationName(scope))") }
         return parts.isEmpty ? ["all tokens"] : parts
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
         let now = environment.now
         core.render(into: &buffer, area: area, theme: theme, title: owner.map { "Tokens of \($0.displayName)" } ?? "Tokens",
-                    summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { token in
-            [
-                CellText(token.displayName), CellText(environment.user(token.ownerID)?.loginName ?? "(deleted)"),
+                    summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { row in
+            let token = row.token
+            return [
+                CellText(token.displayName), CellText(row.ownerLogin ?? "(deleted)"),
                 TokenPresentation.target(token, environment), TokenPresentation.scopes(token, catalog: environment.catalog),
                 TokenPresentation.expiry(token, now: now), TokenPresentation.status(token, now: now), TokenPresentation.lastUsed(token, now: now),
             ]

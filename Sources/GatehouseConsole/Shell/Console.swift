@@ -113,10 +113,19 @@ public final class Console {
         return handleGlobal(key)
     }
 
-    /// Periodic tick: delivers finished effects, expires flashes.
+    /// Periodic tick: delivers finished effects, expires flashes, and lets the screen on top run
+    /// work between frames.
     public func tick() -> Bool {
-        let delivered = deliverFinishedEffects()
-        guard let current = flash, current.isExpired(at: environment.instant()) else { return delivered }
+        var changed = deliverFinishedEffects()
+        if confirmation == nil, help == nil, commandLine == nil, var screen = stack.popLast() {
+            let actions = screen.tick(environment)
+            stack.append(screen)
+            if let actions {
+                apply(actions)
+                changed = true
+            }
+        }
+        guard let current = flash, current.isExpired(at: environment.instant()) else { return changed }
         flash = nil
         return true
     }

@@ -21,6 +21,9 @@ final class ConsoleEnvironment {
     /// What the lists show with no `:org`: "all organizations" only when the actor sees every one
     /// of the directory; otherwise the organizations it belongs to ("Contoso", "your 3 organizations").
     private(set) var everyVisibleOrganization = "all organizations"
+    /// A bulk revocation's tokens per transaction, and its work per frame (tests make both small).
+    var bulkRevocationChunk = 250
+    var bulkRevocationBudget = Duration.milliseconds(150)
     private var loginCache: [UserID: User] = [:]
     /// Permission answers for footers and dialogs, asked on every frame: cached until the next
     /// change (`reloadOrganizations` runs after every change), so drawing costs no queries.

@@ -26,6 +26,9 @@ protocol ConsoleScreen {
     mutating func refresh(_ environment: ConsoleEnvironment)
     /// Shows the list filtered by `text` (a list pane); false when the screen has no filter.
     mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool
+    /// The periodic tick, for the screen on top: work that runs between frames (a bulk revocation
+    /// in chunks). nil when there is nothing to do (nothing is redrawn).
+    mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]?
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment)
 }
 
@@ -37,6 +40,7 @@ extension ConsoleScreen {
     var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
     mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool { false }
+    mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]? { nil }
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
 }
 

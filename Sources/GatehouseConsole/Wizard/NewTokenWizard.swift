@@ -23,7 +23,9 @@ struct NewTokenWizard: ConsoleScreen {
     private var ownerList = ListState()
 
     // Name
-    private var name = TextField(placeholder: "e.g. CI deploy to staging", maxLength: 100)
+    /// Holds more than a name may have (bounded, for memory), so an over-long name stays whole on
+    /// screen and Enter refuses it with the limit, instead of keeping its first 100 characters.
+    private var name = TextField(placeholder: "e.g. CI deploy to staging", maxLength: 1_000)
 
     // Organization
     private var organizations: [Organization] = []
@@ -232,6 +234,10 @@ struct NewTokenWizard: ConsoleScreen {
         case .name:
             let trimmed = name.text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { message = "Give the token a name, so you recognize it later (e.g. what uses it)."; return [] }
+            if trimmed.count > Self.nameLimit {
+                message = "The name is \(trimmed.count) characters; the maximum is \(Self.nameLimit). Shorten it (nothing was cut)."
+                return []
+            }
             if (try? environment.service.activeTokenNameExists(owner: owner.id, name: trimmed, by: environment.actor)) == true {
                 message = "\(owner.id == environment.actor.user.id ? "You already have" : "\(owner.loginName) already has") an active token named \u{201C}\(trimmed)\u{201D}; choose another name."
                 return []
@@ -371,6 +377,9 @@ struct NewTokenWizard: ConsoleScreen {
         }
     }
 
+    /// The longest token name the façade accepts.
+    static let nameLimit = 100
+
     static func end(of expiration: TokenExpiration, now: Date) -> Date {
         switch expiration {
         case let .days(days): now.addingTimeInterval(Double(days) * 86_400)
@@ -384,7 +393,8 @@ struct NewTokenWizard: ConsoleScreen {
             ("Name", name.text, .normal),
             ("Owner", owner.id == environment.actor.user.id ? "you (\(owner.loginName))" : "\(owner.displayName) (\(owner.loginName)), created on its behalf by you", .normal),
             ("Organization", target.map { $0.isGlobal ? "All accessible organizations (global)" : environment.organizationName($0.organizationID) } ?? "", target?.isGlobal == true ? .warning : .normal),
-            ("Expires", expiration.map { TextFormat.dateTime(Self.end(of: $0, now: environment.now)) } ?? "", .normal),
+            // The moment the façade will store, in the words the show-once screen uses.
+            ("Expires", expiration.flatMap { try? $0.validTo(from: environment.now) }.map(TokenPresentation.validUntil) ?? "", .normal),
             ("Scopes", scopes.summary, scopes.selection?.isHighPrivilege(in: environment.catalog) == true ? .warning : .normal),
         ]
         rows.append(("", "", .normal))

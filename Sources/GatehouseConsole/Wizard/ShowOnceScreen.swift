@@ -80,7 +80,7 @@ struct ShowOnceScreen: ConsoleScreen {
         y += 4
         let facts: [(String, String)] = [
             ("Name", token.displayName), ("Owner", ownerText), ("Organization", organizationText),
-            ("Scopes", scopesText), ("Expires", TextFormat.dateTime(token.validTo)), ("Handle", "\(token.handle) (how lists show it)"),
+            ("Scopes", scopesText), ("Expires", TokenPresentation.validUntil(token.validTo)), ("Handle", "\(token.handle) (how lists show it)"),
         ]
         for fact in facts where y < inner.maxY - 2 {
             buffer.put(fact.0, x: inner.x + 2, y: y, style: theme[.muted], maxWidth: 13)

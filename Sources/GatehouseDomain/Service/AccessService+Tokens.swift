@@ -11,6 +11,18 @@ extension AccessService {
         }
     }
 
+    /// The same page as `tokens(_:page:by:)`, each token with its owner's login, read in the same
+    /// transaction: what a list draws, so drawing it asks nothing more (a million tokens have
+    /// ~100,000 owners, and asking for each owner row by row authorized the actor every time).
+    public func tokensWithOwners(_ query: TokenQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<OwnedToken> {
+        try read { reader in
+            let tokens = try reader.tokens(visibleQuery(query, try authorize(actor, reader)), now: clock.now, page: page)
+            var logins: [UserID: String] = [:]
+            for id in Set(tokens.items.map(\.ownerID)) { logins[id] = try reader.user(id)?.loginName }
+            return tokens.map { OwnedToken(token: $0, ownerLogin: logins[$0.ownerID]) }
+        }
+    }
+
     public func count(_ query: TokenQuery, by actor: Actor) throws(GatehouseError) -> Int {
         try read { reader in try reader.count(visibleQuery(query, try authorize(actor, reader)), now: clock.now) }
     }

@@ -81,6 +81,17 @@ public struct TokenChanges: Hashable, Sendable {
     }
 }
 
+/// A token as a list shows it: with its owner's login (nil when the owner was deleted).
+public struct OwnedToken: Sendable {
+    public let token: PersonalAccessToken
+    public let ownerLogin: String?
+
+    public init(token: PersonalAccessToken, ownerLogin: String?) {
+        self.token = token
+        self.ownerLogin = ownerLogin
+    }
+}
+
 /// The result of a bulk revocation (or of its dry run).
 public struct BulkRevocation: Sendable {
     public let tokens: [PersonalAccessToken]

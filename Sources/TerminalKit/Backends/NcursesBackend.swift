@@ -129,10 +129,16 @@ public final class NcursesBackend: Backend {
             for x in 0..<min(buffer.width, screenSize.width) {
                 guard let source = buffer.cell(atX: x, y: y), !source.isContinuation else { continue }
                 if source.width == 2 && x + 1 >= screenSize.width { continue }
-                fillCharacters(&characters, from: source)
                 let pair = colorPairs.pair(foreground: source.style.foreground, background: source.style.background)
-                setcchar(&cell, characters, attributes(source.style.attributes), pair, nil)
-                mvwadd_wch(window, Int32(y), Int32(x), &cell)
+                // curses measures a grapheme by its first scalar; an emoji drawn 2 wide whose first
+                // scalar is narrow (❤️, 🇫🇷) is written as two one-column cells curses agrees with
+                // (the flag's two indicators, or the base without VS16 and a blank), so curses'
+                // idea of the cursor never drifts from the terminal's.
+                for (offset, part) in Self.cursesCells(source).enumerated() {
+                    fillCharacters(&characters, from: part)
+                    setcchar(&cell, characters, attributes(source.style.attributes), pair, nil)
+                    mvwadd_wch(window, Int32(y), Int32(x + offset), &cell)
+                }
             }
         }
         if let cursor = buffer.cursor, cursor.x < screenSize.width, cursor.y < screenSize.height {
@@ -143,6 +149,20 @@ public final class NcursesBackend: Backend {
         }
         wnoutrefresh(window)
         doupdate()
+    }
+
+    /// The cells curses is given for `cell`: itself, or for a two-column emoji whose first scalar
+    /// is narrow, two one-column cells.
+    nonisolated static func cursesCells(_ cell: Cell) -> [Cell] {
+        guard cell.width == 2, let character = cell.symbol.first, TextWidth.isEmojiPresentation(character) else { return [cell] }
+        let scalars = Array(character.unicodeScalars)
+        if TextWidth.isRegionalIndicator(scalars[0]) {
+            return scalars.prefix(2).map { Cell(trusted: Character($0), width: 1, style: cell.style) }
+        }
+        var base = String.UnicodeScalarView()
+        base.append(contentsOf: scalars.filter { $0.value != 0xFE0F })
+        // Never traps: without VS16 the rest is one grapheme, and if it were not, its first would do.
+        return [Cell(trusted: String(base).first ?? " ", width: 1, style: cell.style), Cell(trusted: " ", width: 1, style: cell.style)]
     }
 
     /// The spacing scalar of the grapheme plus its zero-width marks, as curses wants them.

@@ -1,7 +1,9 @@
 import CNcursesw
 
-/// Display width of text in terminal columns, as curses will lay it out: `wcwidth` of a
-/// grapheme's first scalar (East Asian wide and most emoji = 2, combining marks add 0).
+/// Display width of text in terminal columns, as terminals draw it: `wcwidth` of a grapheme's
+/// first scalar (East Asian wide and most emoji = 2, combining marks add 0), except two emoji forms
+/// terminals draw 2 columns wide although their first scalar is narrow: a character followed by the
+/// emoji presentation selector VS16 (`❤️`, `1️⃣`) and a flag (two regional indicators, `🇫🇷`).
 ///
 /// Widths are computed in a fixed C.UTF-8 locale, so they do not depend on whether the process
 /// called `setlocale` and are safe to compute from any thread.
@@ -9,11 +11,27 @@ public enum TextWidth {
     /// The width of one grapheme: 0, 1 or 2. Unprintable scalars count as 1 because the
     /// sanitizer turns them into one-column placeholders.
     public static func width(of character: Character) -> Int {
-        guard let first = character.unicodeScalars.first else { return 0 }
-        if first.value >= 0x20 && first.value < 0x7F { return 1 }
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if first.value >= 0x20 && first.value < 0x7F && scalars.count == 1 { return 1 }
+        if isEmojiPresentation(character) { return 2 }
         let width = Int(cn_wcwidth_in(utf8Locale, wchar_t(bitPattern: first.value)))
         return width < 0 ? 1 : min(width, 2)
     }
+
+    /// A grapheme drawn as a two-column emoji although its first scalar alone is narrow: it holds
+    /// VS16 (U+FE0F) after a printable base, or it is a pair of regional indicators (a flag).
+    public static func isEmojiPresentation(_ character: Character) -> Bool {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first, scalars.count > 1 else { return false }
+        if isRegionalIndicator(first) {
+            return scalars.dropFirst().first.map(isRegionalIndicator) ?? false
+        }
+        guard first.value >= 0x20, !(0x7F...0x9F).contains(first.value) else { return false }
+        return scalars.contains { $0.value == 0xFE0F }
+    }
+
+    static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
 
     /// The width of a string: the sum of its graphemes' widths.
     public static func width(_ text: some StringProtocol) -> Int {

@@ -14,16 +14,21 @@ public struct Table: Sendable {
     public var isFocused: Bool
     /// Columns are separated by this many spaces.
     public var columnSpacing: Int
+    /// The column that names the row (a name, a login): it is never hidden, it is first to get
+    /// the width its content needs, at least enough to tell the rows in view apart, and it takes
+    /// whatever width is left over.
+    public var keyColumn: Int
 
     public init(
         columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String = "Nothing to show",
-        isFocused: Bool = true, columnSpacing: Int = 2
+        isFocused: Bool = true, columnSpacing: Int = 2, keyColumn: Int = 0
     ) {
         self.columns = columns
         self.sort = sort
         self.emptyMessage = emptyMessage
         self.isFocused = isFocused
         self.columnSpacing = max(0, columnSpacing)
+        self.keyColumn = keyColumn
     }
 
     /// Rows available for data in `area` (the header takes one): the `pageHeight` for the state.
@@ -75,10 +80,77 @@ public struct Table: Sendable {
         return columns.indices.map { visible.contains($0) ? widths[$0] : nil }
     }
 
+    /// Column widths sized to `rows` (the rows in view), for a total width; nil for a hidden column.
+    ///
+    /// 1. Each column wants its content's width (its title, sort arrow included, and its widest
+    ///    cell in view), at least its `minWidth`; `maxWidth` and `weight` do not apply here.
+    /// 2. The key column's floor is the width that tells the rows in view apart (no two
+    ///    different names cut to the same text), up to what its content needs.
+    /// 3. While the floors do not fit, the lowest-priority column is hidden (never the key column).
+    /// 4. Width beyond the floors goes first to the key column, up to its content, then to the
+    ///    other columns by priority, each up to its content; what is left goes to the key column.
+    public func columnWidths(for totalWidth: Int, content rows: [[String]]) -> [Int?] {
+        guard !columns.isEmpty, totalWidth > 0 else { return columns.map { _ in nil } }
+        let key = columns.indices.contains(keyColumn) ? keyColumn : 0
+        let wanted = columns.indices.map { index in
+            let title = TextWidth.width(columns[index].title) + (sort?.column == index ? 2 : 0)
+            let content = rows.reduce(0) { index < $1.count ? max($0, TextWidth.width($1[index])) : $0 }
+            return max(columns[index].minWidth, title, content)
+        }
+        var floors = columns.map(\.minWidth)
+        floors[key] = max(floors[key], min(wanted[key], Self.distinguishingWidth(rows.compactMap { key < $0.count ? $0[key] : nil }, from: floors[key])))
+        var visible = Set(columns.indices)
+        func required() -> Int { visible.reduce(0) { $0 + floors[$1] } + columnSpacing * max(0, visible.count - 1) }
+        while required() > totalWidth && visible.count > 1 {
+            let victim = visible.filter { $0 != key }.min { a, b in
+                columns[a].priority != columns[b].priority ? columns[a].priority < columns[b].priority : a > b
+            }
+            guard let victim else { break }
+            visible.remove(victim)
+        }
+        var widths = floors
+        var spare = totalWidth - required()
+        if spare < 0 {
+            widths[key] = max(1, floors[key] + spare)  // only the key column is left, narrower than its floor
+            spare = 0
+        }
+        let order = [key] + visible.filter { $0 != key }.sorted { a, b in
+            columns[a].priority != columns[b].priority ? columns[a].priority > columns[b].priority : a < b
+        }
+        for index in order where spare > 0 {
+            let grow = min(spare, max(0, wanted[index] - widths[index]))
+            widths[index] += grow
+            spare -= grow
+        }
+        widths[key] += spare
+        return columns.indices.map { visible.contains($0) ? widths[$0] : nil }
+    }
+
+    /// The narrowest width, from `minimum` up, at which the texts cut to fit stay as distinct as
+    /// they are whole (identical texts stay identical).
+    static func distinguishingWidth(_ texts: [String], from minimum: Int) -> Int {
+        let distinct = Set(texts)
+        guard distinct.count > 1 else { return minimum }
+        func separates(_ width: Int) -> Bool { Set(distinct.map { TextWidth.truncate($0, toWidth: width) }).count == distinct.count }
+        var low = max(1, minimum)
+        if separates(low) { return low }
+        // Longer cuts never merge what shorter ones kept apart: search for the first that separates.
+        var high = distinct.reduce(0) { max($0, TextWidth.width($1)) }
+        guard high > low else { return low }
+        while low < high {
+            let middle = (low + high) / 2
+            if separates(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
     public func render(into buffer: inout Buffer, area: Rect, theme: Theme, state: ListState, source: any TableDataSource) {
         let area = area.intersection(buffer.area)
         guard !area.isEmpty else { return }
-        let widths = columnWidths(for: area.width)
+        let inView = state.visibleRange(rowCount: source.rowCount, pageHeight: max(0, area.height - 1))
+        // Asked once: they size the columns and are drawn.
+        let rowsInView = source.rowCount > 0 && !inView.isEmpty ? source.rows(in: inView) : []
+        let widths = columnWidths(for: area.width, content: rowsInView)
         var positions: [(index: Int, x: Int, width: Int)] = []
         var x = area.x
         for (index, width) in widths.enumerated() {
@@ -111,8 +183,8 @@ public struct Table: Sendable {
             return
         }
 
-        let range = state.visibleRange(rowCount: rowCount, pageHeight: body.height)
-        let rows = source.rows(in: range)
+        let range = inView
+        let rows = rowsInView
         let selectionStyle = isFocused ? theme[.selection] : theme[.inactiveSelection]
         for (i, rowIndex) in range.enumerated() {
             let y = body.y + i

@@ -155,7 +155,7 @@ final class CLIFixture: @unchecked Sendable {
         let environment = CLIEnvironment(output: output, input: TextStandardInput(bytes: stdinBytes), clock: clock, terminalWidth: width)
         let status: Int32 = CLIEnvironment.$current.withValue(environment) {
             do {
-                var command = try GatehouseCommand.parseAsRoot(arguments + (database ? ["--db", databasePath] : []))
+                var command = try GatehouseCommand.parseCommandLine(arguments + (database ? ["--db", databasePath] : []))
                 try command.run()
                 return 0
             } catch {

@@ -35,8 +35,8 @@ struct AuthorizationMatrixTests {
 
     enum EntryPoint: String, Sendable, CaseIterable {
         case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
-        case listGroups, showGroup, listMembers, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
-        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, createTokenFor, introspect
+        case listGroups, showGroup, listMembers, memberPage, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
+        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, listTokensWithOwners, bulkRevokeChunk, createTokenFor, introspect
         /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
         case administeredTokens, revokeAuthorizations
         case readPolicies, editPolicy, policyImpact
@@ -45,7 +45,7 @@ struct AuthorizationMatrixTests {
         var changesDirectory: Bool {
             switch self {
             case .editUser, .disableUser, .deleteUser, .addSSHKey, .joinOrganization, .addMember, .removeMember, .setPermission, .setPermissions,
-                 .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .createTokenFor, .editPolicy,
+                 .createGroup, .deleteGroup, .revokeToken, .editToken, .regenerateToken, .bulkRevokeChunk, .createTokenFor, .editPolicy,
                  .revokeAuthorizations: true
             default: false
             }
@@ -116,6 +116,10 @@ struct AuthorizationMatrixTests {
         Row(entry: .listGroups, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .showGroup, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .listMembers, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .memberPage, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .memberPage, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .memberPage, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .memberPage, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .addMember, target: "user admins A", expected: "+-----x-00-0--"),
         Row(entry: .removeMember, target: "user admins A", expected: "++----x-00-0--"),
         Row(entry: .setPermission, target: "user admins A", expected: "++----x-00-0--"),
@@ -147,6 +151,14 @@ struct AuthorizationMatrixTests {
         Row(entry: .bulkRevokeDryRun, target: "B", expected: "000000x00+0000"),
         Row(entry: .bulkRevokeDryRun, target: "global", expected: "+00000x00+000+"),
         Row(entry: .bulkRevokeDryRun, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .listTokensWithOwners, target: "A", expected: "+00000x000000+"),
+        Row(entry: .listTokensWithOwners, target: "B", expected: "000000x00+0000"),
+        Row(entry: .listTokensWithOwners, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .listTokensWithOwners, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .bulkRevokeChunk, target: "A", expected: "+00000x000000+"),
+        Row(entry: .bulkRevokeChunk, target: "B", expected: "000000x00+0000"),
+        Row(entry: .bulkRevokeChunk, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .bulkRevokeChunk, target: "service A", expected: "+0000+x000000+"),
         Row(entry: .createTokenFor, target: "A", expected: "!!!!!!x!00!0!!"),
         Row(entry: .createTokenFor, target: "B", expected: "000000x00!0000"),
         Row(entry: .createTokenFor, target: "global", expected: "!!!!!!x!0!!0!!"),
@@ -274,6 +286,8 @@ struct AuthorizationMatrixTests {
             _ = try service.group(world.groups[target]!.id, by: actor)
         case .listMembers:
             _ = try service.members(of: world.groups[target]!.id, by: actor)
+        case .memberPage:
+            _ = try service.memberPage(of: world.groups[target]!.id, page: .first(), by: actor)
         case .addMember:
             let newcomer = ["team A": "reader-a", "team B": "pca-b", "pca A": "target-a", "user admins A": "reader-a"][target]!
             try service.addMember(.user(world.user(newcomer).id), to: world.groups[target]!.id, by: actor)
@@ -318,6 +332,15 @@ struct AuthorizationMatrixTests {
         case .bulkRevokeDryRun:
             let id = world.tokens[target]!.token.id
             return try service.revokeTokens(matching: TokenQuery(), dryRun: true, by: actor).tokens.contains { $0.id == id }
+        case .listTokensWithOwners:
+            let id = world.tokens[target]!.token.id
+            return try collectAll { try service.tokensWithOwners(TokenQuery(), page: $0, by: actor) }.contains { $0.token.id == id }
+        case .bulkRevokeChunk:
+            // Only the target matches, so a refused cell may not revoke anything else either.
+            let id = world.tokens[target]!.token.id
+            var query = TokenQuery()
+            query.idPrefix = String(id.description.filter(\.isHexDigit))
+            return try service.revokeTokens(matching: query, reason: "matrix", after: nil, chunkSize: 10, by: actor).revoked.contains { $0.id == id }
         case .createTokenFor:
             let token = world.tokens[target]!.token
             let organization = token.target.organizationID ?? world.contoso.id
