@@ -235,6 +235,27 @@ struct PostgresTransaction: DirectoryWriter {
         }
     }
 
+    /// As SQLite's: the group's users a page at a time, sorted by display name, read with the page.
+    func memberUsers(of group: GroupID, page: PageRequest) throws -> Page<User> {
+        var list = PGKeysetQuery(from: "users", sortExpression: "gatehouse_fold(display_name)", idColumn: "id")
+        list.filter("id IN (SELECT member_user_id FROM group_member WHERE group_id = ? AND member_user_id IS NOT NULL)", group.pgValue)
+        return try list.page(connection, select: "users.*", request: page, decode: PGDecode.user)
+    }
+
+    func memberGroups(of group: GroupID) throws -> [SecurityGroup] {
+        try rows("""
+            SELECT security_group.* FROM group_member JOIN security_group ON security_group.id = group_member.member_group_id
+            WHERE group_member.group_id = ? AND group_member.member_group_id IS NOT NULL ORDER BY gatehouse_fold(security_group.name), security_group.id
+            """, [group.pgValue]).map(PGDecode.group)
+    }
+
+    func activeMemberIDs(of organization: OrganizationID) throws -> Set<UserID> {
+        Set(try rows("""
+            SELECT m.user_id FROM organization_member m JOIN users u ON u.id = m.user_id
+            WHERE m.organization_id = ? AND u.status = 'active'
+            """, [organization.pgValue]).map { try PGColumns($0, table: "organization_member").id("user_id") })
+    }
+
     func memberCount(of group: GroupID) throws -> Int {
         try scalarInt("SELECT COUNT(*) FROM group_member WHERE group_id = ?", [group.pgValue])
     }
