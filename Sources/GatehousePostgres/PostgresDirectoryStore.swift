@@ -10,7 +10,7 @@ import GatehouseStore
 /// (at most `StoreErrors.maximumAttempts` times, with a short random pause), so the rules the
 /// façade checks by reading hold with writers on many hosts. Reads run REPEATABLE READ, READ
 /// ONLY: one snapshot, never a serialization failure.
-public final class PostgresDirectoryStore: DirectoryStore {
+public final class PostgresDirectoryStore: DirectoryStore, DirectoryChangeFeed {
     public let location: PostgresLocation
     let pool: PGPool
     /// Verification's cache, kept current by LISTEN/NOTIFY (nil when turned off).

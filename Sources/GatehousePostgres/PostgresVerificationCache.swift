@@ -174,11 +174,3 @@ final class PostgresVerificationCache: @unchecked Sendable {
         Int64(try connection.query("SELECT COALESCE(MAX(id), 0) AS newest FROM verification_change").first?.text("newest") ?? "0") ?? 0
     }
 }
-
-/// What another host (or this one) changed, as the change feed reports it: the id of a token or
-/// an account whose verification changed, or "something; reload" (a notification was lost, or
-/// the organization changed).
-public enum DirectoryChange: Sendable, Equatable {
-    case changed(UUID)
-    case unknown
-}

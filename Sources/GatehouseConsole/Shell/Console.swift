@@ -23,10 +23,15 @@ public final class Console {
     /// main loop, or the in-memory driver runs them at once (`runEffectsNow`).
     private var queuedEffects: [(EffectTicket, Effect)] = []
     let mailbox = EffectMailbox()
+    /// Changes made on other hosts (a PostgreSQL directory): every pane loaded so far is stale,
+    /// and the one on screen reloads at the next tick (another when it is shown).
+    private let changesElsewhere: ChangesElsewhere
+    private var staleElsewhere: Set<Pane> = []
 
     init(environment: ConsoleEnvironment, startPane: Pane = .users) {
         self.environment = environment
         self.pane = startPane
+        changesElsewhere = ChangesElsewhere(store: environment.service.store)
         environment.contentArea = Self.contentArea(for: size)
         // Only the pane on screen is loaded; the others load on first visit (each runs counts
         // that cost tens of milliseconds on a large directory, which the first frame must not wait for).
@@ -117,6 +122,11 @@ public final class Console {
     /// work between frames.
     public func tick() -> Bool {
         var changed = deliverFinishedEffects()
+        if changesElsewhere.take(now: environment.instant()) { staleElsewhere = Set(stacks.keys) }
+        if staleElsewhere.remove(pane) != nil {
+            apply([.refresh([pane])])
+            changed = true
+        }
         if confirmation == nil, help == nil, commandLine == nil, var screen = stack.popLast() {
             let actions = screen.tick(environment)
             stack.append(screen)
