@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
               gatehouse init --db /srv/gatehouse/directory.sqlite
             """)
 
-    @Option(help: ArgumentHelp("Where to create it (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("Where to create it: an SQLite file, or postgresql://user@host:port/db (an empty database) (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path|url"))
     var db: String?
     @OptionGroup var format: OutputOptions
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 
 /// `gatehouse ssh …`: logging in over SSH with the keys registered in the directory. OpenSSH's
@@ -28,7 +29,7 @@ struct SSHCommand: ParsableCommand {
         @Argument(help: "The user sshd is logging in (%u); must be the service account.") var user: String
         @Argument(help: ArgumentHelp("The key type sshd offers (%t).", valueName: "key-type")) var keyType: String
         @Argument(help: ArgumentHelp("The base64 key sshd offers (%k).", valueName: "key")) var key: String
-        @Option(help: ArgumentHelp("The directory database (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+        @Option(help: ArgumentHelp("The directory database: an SQLite file, or postgresql://user@host:port/db (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path|url"))
         var db: String?
         @Option(name: .customLong("service-user"), help: ArgumentHelp("The OS account logins go to (default: the account this runs as, sshd's AuthorizedKeysCommandUser).", valueName: "name"))
         var serviceUser: String?
@@ -98,7 +99,9 @@ enum AuthorizedKeysLine {
 
 /// Paths the SSH commands print into sshd's configuration: absolute, since sshd runs them from elsewhere.
 enum SSHPaths {
+    /// A PostgreSQL URL is already where every host finds the directory: it stays as given.
     static func absolute(_ path: String) -> String {
+        if PostgresLocation.isPostgres(path) { return path }
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
     }

@@ -19,7 +19,7 @@ struct SSHSessionCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The key's SHA256 fingerprint, as `ssh authorized-keys` printed it.", valueName: "fingerprint"))
     var key: String
-    @Option(help: ArgumentHelp("The directory database (absolute).", valueName: "path"))
+    @Option(help: ArgumentHelp("The directory database: an absolute path, or postgresql://user@host:port/db.", valueName: "path|url"))
     var db: String
 
     @MainActor

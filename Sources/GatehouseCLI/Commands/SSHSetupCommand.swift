@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseDomain
+import GatehousePostgres
 import GatehouseStore
 
 /// `gatehouse ssh setup`: the sshd_config block and the steps, and the checks sshd will make.
@@ -12,7 +13,7 @@ struct SSHSetupCommand: ParsableCommand {
 
     @Option(name: .customLong("service-user"), help: ArgumentHelp("The OS account every SSH login goes to.", valueName: "name"))
     var serviceUser = "gatehouse"
-    @Option(help: ArgumentHelp("The directory database (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("The directory database: an SQLite file, or postgresql://user@host:port/db (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path|url"))
     var db: String?
 
     func run() throws {
@@ -47,7 +48,9 @@ struct SSHSetupCommand: ParsableCommand {
                   2. The binary and its Resources in root-owned folders no one else can write (sshd checks every parent), e.g.
                        install -o root -g root -m 0755 gatehouse /usr/local/bin/gatehouse
                        cp -r Resources /usr/local/share/gatehouse && chown -R root:root /usr/local/share/gatehouse
-                  3. The database owned by the service account: chown \(serviceUser): \(ShellWords.quote(path)) (and its folder)
+                  3. \(PostgresLocation.isPostgres(path)
+                         ? "A PostgreSQL login for the service account (its ~/.pgpass, or the URL's user) on \(StoreOpening.display(path))"
+                         : "The database owned by the service account: chown \(serviceUser): \(ShellWords.quote(path)) (and its folder)")
                   4. Paste the block above, check it with `sshd -t`, reload sshd (systemctl reload ssh).
                   5. Register keys: gatehouse users keys add alice < alice.pub
                   6. Log in: ssh -t \(serviceUser)@HOST opens the console as alice; ssh \(serviceUser)@HOST tokens list --json runs one command.
@@ -94,7 +97,12 @@ struct SSHSetupChecks {
             report(password.hasPrefix("!") ? "\(serviceUser) is locked (password field starts with !); sshd refuses locked accounts even for keys: usermod -p '*' \(serviceUser)" : nil,
                    "\(serviceUser) is not locked")
         }
-        report(Self.accessProblem(database, uid: uid, name: serviceUser), "\(serviceUser) can read and write \(database)")
+        if PostgresLocation.isPostgres(database) {
+            // No file to check: the service account connects with its own PostgreSQL login.
+            report(nil, "the directory is on PostgreSQL (\(StoreOpening.display(database))): \(serviceUser) connects with its own login there, no file to check")
+        } else {
+            report(Self.accessProblem(database, uid: uid, name: serviceUser), "\(serviceUser) can read and write \(database)")
+        }
         return failed
     }
 

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address and port to listen on (port 0 picks a free one, printed on stdout).", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
 
-    @Option(name: .long, help: ArgumentHelp("The directory database (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The directory database: an SQLite file, or postgresql://user@host:port/db (default: $GATEHOUSE_DB, else $XDG_DATA_HOME/gatehouse/gatehouse.sqlite).", valueName: "path|url"))
     var db: String?
 
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp("A proxy (IP address) whose X-Real-IP / X-Forwarded-For name the client; repeatable.", valueName: "address"))
