@@ -212,6 +212,12 @@ import Testing
         console.driver.tick()
         #expect(try console.tokenCount(matching) == total - 6)
         #expect(try console.auditCount() == events + 6)
+        // Ctrl-C now says what quitting leaves half-done, not "a form was not saved".
+        console.send(.ctrl("c"))
+        #expect(console.shows("bulk revocation is running: 6 of \(total) tokens revoked"), "\(console.dump)")
+        #expect(!console.shows("not saved"))
+        console.send(.escape)
+        #expect(try console.tokenCount(matching) == total - 6, "the dialog itself revokes nothing")
         console.send(.escape)
         #expect(console.shows("Stopped: 6 of \(total) revoked"), "\(console.dump)")
         #expect(console.shows("the rest are still active"))

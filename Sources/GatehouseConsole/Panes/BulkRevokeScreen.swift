@@ -90,6 +90,12 @@ struct BulkRevokeScreen: ConsoleScreen {
         return false
     }
 
+    var quitWarning: String? {
+        guard case let .running(progress) = phase else { return nil }
+        let left = max(0, progress.total - progress.revoked)
+        return "A bulk revocation is running: \(Format.count(progress.revoked)) of \(Format.count(progress.total)) tokens revoked. Quitting stops it here: those stay revoked, the other \(Format.count(left)) stay active (open it again with B and R to finish)."
+    }
+
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
         switch phase {
         case .review:

@@ -254,6 +254,8 @@ public final class Console {
             confirm(ConfirmDialog(title: "Quit and lose the secret?",
                                   message: "The token \u{201C}\(held.displayName)\u{201D}\(more) exists and works, but its secret is shown only here: quitting loses it for good unless you have stored it (then regenerate or revoke the token).",
                                   confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }
+        } else if let warning = Pane.allCases.lazy.compactMap({ (self.stacks[$0] ?? []).lazy.compactMap(\.quitWarning).first }).first {
+            confirm(ConfirmDialog(title: "Quit Gatehouse?", message: warning, confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }
         } else if unsaved {
             confirm(ConfirmDialog(title: "Quit Gatehouse?", message: "Something you changed was not saved (a form, or staged permissions); quitting discards it.",
                                   confirmLabel: "Quit", isDestructive: true)) { _ in [.quit] }

@@ -16,6 +16,9 @@ protocol ConsoleScreen {
     var helpSummary: String { get }
     /// Whether leaving would lose typed input (the shell asks first).
     var hasUnsavedInput: Bool { get }
+    /// What quitting now would leave half-done, in words for the quit dialog (a bulk revocation
+    /// running); nil: the generic "not saved" message, if `hasUnsavedInput`.
+    var quitWarning: String? { get }
     /// The token whose secret this screen holds, not yet acknowledged (the show-once screen).
     var heldSecretToken: PersonalAccessToken? { get }
     /// The update function: nil when the key means nothing here (the shell then tries its own keys).
@@ -37,6 +40,7 @@ extension ConsoleScreen {
     func helpKeys(_ environment: ConsoleEnvironment) -> [ScreenKey] { keys(environment) }
     var helpSummary: String { "" }
     var hasUnsavedInput: Bool { false }
+    var quitWarning: String? { nil }
     var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
     mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool { false }
