@@ -132,7 +132,12 @@ final class PostgresVerificationCache: @unchecked Sendable {
                 evictAll()
                 lock.withLock { listening = true }
                 var notified = false
+                var lastPrune = ContinuousClock.now
                 while !lock.withLock({ stopped }) {
+                    if ContinuousClock.now - lastPrune >= Self.pruneInterval {
+                        try Self.pruneChangeLog(connection)
+                        lastPrune = ContinuousClock.now
+                    }
                     var descriptor = pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0)
                     let ready = poll(&descriptor, 1, Self.safetyNetInterval)
                     if ready > 0 {
@@ -168,6 +173,19 @@ final class PostgresVerificationCache: @unchecked Sendable {
             publish(.unknown)
             usleep(200_000)
         }
+    }
+
+    /// How often a host trims the change log, and how much it keeps: the log only answers "has
+    /// anything changed since the last check" (its newest id), so an hour is ample, and the newest
+    /// row always stays (an empty log would read as a change).
+    static let pruneInterval: Duration = .seconds(60)
+
+    static func pruneChangeLog(_ connection: PGConnection) throws {
+        try connection.execute("""
+            DELETE FROM verification_change
+            WHERE changed_at < clock_timestamp() - interval '1 hour'
+              AND id < (SELECT MAX(id) FROM verification_change)
+            """)
     }
 
     private static func newestChange(_ connection: PGConnection) throws -> Int64 {

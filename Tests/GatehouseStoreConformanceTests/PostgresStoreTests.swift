@@ -96,6 +96,29 @@ struct PostgresStoreTests {
         #expect(seen.all.contains(.changed(issued.token.id.uuid)))
     }
 
+    @Test("the change log is trimmed to the last hour, and its newest row always stays", arguments: Backend.postgresOnly)
+    func changeLogPruning(_ backend: Backend) throws {
+        let world = try World(backend)
+        let store = try #require(world.store as? PostgresDirectoryStore)
+        let issued = try world.service.createToken(world.request("log"), by: world.admin)
+        _ = try world.service.revokeToken(issued.token.id, by: world.admin)
+        func ids() throws -> [Int64] {
+            try store.withConnection { connection in
+                try connection.query("SELECT id FROM verification_change ORDER BY id").rows.map { Int64($0.text("id") ?? "") ?? -1 }
+            }
+        }
+        let before = try ids()
+        #expect(!before.isEmpty, "the revocation was logged")
+        // Everything but one recent row made two hours old: those go, the newest stays even if old.
+        try store.withConnection { connection in
+            try connection.execute("UPDATE verification_change SET changed_at = changed_at - interval '2 hours'")
+            try PostgresVerificationCache.pruneChangeLog(connection)
+        }
+        #expect(try ids() == [before.last!], "only the newest row is kept")
+        try store.withConnection { connection in try PostgresVerificationCache.pruneChangeLog(connection) }
+        #expect(try ids() == [before.last!], "and pruning again keeps it")
+    }
+
     static func closedPort() -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
