@@ -1,3 +1,4 @@
+import CLibpq
 import Foundation
 import GatehouseDomain
 
@@ -16,6 +17,20 @@ public struct PostgresLocation: Sendable, Equatable {
     /// True for what `--db` should open with PostgreSQL rather than as an SQLite path.
     public static func isPostgres(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    /// What libpq finds wrong with the URL (a bad percent-escape, an unknown option), before
+    /// anything connects; nil when it parses. A typo is the caller's to fix, not "unreachable".
+    public static func syntaxProblem(_ text: String) -> String? {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(text, &message) else {
+            defer { if let message { PQfreemem(message) } }
+            let detail = message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "it does not parse"
+            // libpq quotes the offending part, which may be a piece of the password: dropped.
+            return detail.replacingOccurrences(of: #":?\s*"[^"]*""#, with: "", options: .regularExpression)
+        }
+        PQconninfoFree(options)
+        return nil
     }
 
     static func describe(_ text: String) -> String {

@@ -20,6 +20,9 @@ public final class PostgresDirectoryStore: DirectoryStore, DirectoryChangeFeed {
     /// once migrate once). `migrate: false` only checks that the schema is this build's
     /// (`gatehouse db status`). A database whose schema is newer than this build is refused.
     public init(url: String, poolSize: Int = 8, migrate: Bool = true, verificationCacheCapacity: Int = 16_384) throws(GatehouseError) {
+        if let problem = PostgresLocation.syntaxProblem(url) {
+            throw .invalidInput(field: "--db", problem: "not a PostgreSQL URL libpq accepts (\(problem)); write postgresql://user@host:port/database")
+        }
         location = PostgresLocation(url)
         pool = PGPool(location: location, maximum: poolSize)
         let connection = try pool.connect()

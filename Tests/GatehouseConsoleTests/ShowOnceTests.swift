@@ -188,6 +188,11 @@ import Testing
         console.type("Code")
         console.send(.character(" "), .enter, .enter)
         #expect(console.visibleSecrets.count == 1, "the secret is not cut at \(width)x\(height)\(console.dump)")
+        // The warning and the prompt wrap inside the frame instead of ending in "…".
+        let text = console.frame.lines.map { $0.replacingOccurrences(of: "\u{2502}", with: " ").trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains("Gatehouse keeps only a digest of it."), "at \(width)x\(height)")
+        #expect(text.contains("y once you have stored it (in a password manager or secret store)."), "at \(width)x\(height)")
         console.send(.character("c"))
         #expect(console.driver.clipboard == console.visibleSecrets)
     }

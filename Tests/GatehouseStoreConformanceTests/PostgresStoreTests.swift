@@ -24,6 +24,20 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a URL libpq cannot parse is a typo to fix (invalid input), not an unreachable server, and hides the password",
+          arguments: ["postgresql://gatehouse:pw%zzsecret@127.0.0.1:5432/gatehouse", "postgresql://127.0.0.1:5432/gatehouse?no_such_option=1"])
+    func malformedURL(_ url: String) throws {
+        do {
+            _ = try PostgresDirectoryStore(url: url)
+            Issue.record("opened a store from a malformed URL")
+        } catch {
+            guard case let .invalidInput(field, problem) = error else { Issue.record("expected invalid input, got \(error)"); return }
+            #expect(field == "--db")
+            #expect(problem.contains("postgresql://user@host:port/database"))
+            #expect(!error.description.contains("zzsecret") && !error.description.contains("pw%"))
+        }
+    }
+
     @Test("two hosts starting at once on an empty database migrate it once", arguments: Backend.postgresOnly)
     func concurrentMigration(_ backend: Backend) throws {
         let database = try TestDatabase(backend)

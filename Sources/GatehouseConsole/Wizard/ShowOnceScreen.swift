@@ -67,8 +67,12 @@ struct ShowOnceScreen: ConsoleScreen {
                           isFocused: true, borderRole: .warning, clearsBackground: true).render(into: &buffer, area: area, theme: theme)
         guard let secret, inner.height >= 8 else { return }
         var y = inner.y
-        buffer.put("Copy it now. It will not be shown again: Gatehouse keeps only a digest of it.", x: inner.x + 1, y: y, style: theme[.warning], maxWidth: inner.width - 2)
-        y += 2
+        // The warning and the prompt wrap (at most two lines each) rather than being cut at 80 columns.
+        for line in TextWrap.wrap("Copy it now. It will not be shown again: Gatehouse keeps only a digest of it.", width: inner.width - 2).prefix(2) {
+            buffer.put(line, x: inner.x + 1, y: y, style: theme[.warning], maxWidth: inner.width - 2)
+            y += 1
+        }
+        y += 1
         let plaintext = secret.reveal()
         let shown = hidden ? String(repeating: "\u{2022}", count: plaintext.count) : plaintext
         // The token must fit whole (54 columns plus frame and padding): at the 60-column minimum the
@@ -82,13 +86,16 @@ struct ShowOnceScreen: ConsoleScreen {
             ("Name", token.displayName), ("Owner", ownerText), ("Organization", organizationText),
             ("Scopes", scopesText), ("Expires", TokenPresentation.validUntil(token.validTo)), ("Handle", "\(token.handle) (how lists show it)"),
         ]
-        for fact in facts where y < inner.maxY - 2 {
+        let prompt = copied ? "Copied? Press y to confirm you have stored the token and close this screen."
+            : "Press c to copy, then y once you have stored it (in a password manager or secret store)."
+        let promptLines = Array(TextWrap.wrap(prompt, width: inner.width - 2).prefix(2))
+        for fact in facts where y < inner.maxY - promptLines.count - 1 {
             buffer.put(fact.0, x: inner.x + 2, y: y, style: theme[.muted], maxWidth: 13)
             buffer.put(fact.1, x: inner.x + 16, y: y, style: theme[.normal], maxWidth: inner.width - 17)
             y += 1
         }
-        let prompt = copied ? "Copied? Press y to confirm you have stored the token and close this screen."
-            : "Press c to copy, then y once you have stored it (in a password manager or secret store)."
-        buffer.put(prompt, x: inner.x + 1, y: inner.maxY - 1, style: theme[nagged ? .warning : .title], maxWidth: inner.width - 2)
+        for (index, line) in promptLines.enumerated() {
+            buffer.put(line, x: inner.x + 1, y: inner.maxY - promptLines.count + index, style: theme[nagged ? .warning : .title], maxWidth: inner.width - 2)
+        }
     }
 }
