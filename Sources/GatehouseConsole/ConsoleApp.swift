@@ -42,6 +42,10 @@ public enum ConsoleApp {
                 }
                 return secretShown != console.showsSecret ? .redraw : action
             })
+            // A change still being saved off the main loop (staged permissions) finishes before
+            // the process ends, so quitting right after Ctrl-S keeps it (each is one transaction).
+            let deadline = ContinuousClock.now + .seconds(10)
+            while console.mailbox.isBusy, ContinuousClock.now < deadline { usleep(10_000) }
             if secretShown { terminal.scrubScreen() }
             terminal.setSecretShown(false)
             endedBy = terminal.pendingSignal
