@@ -26,25 +26,11 @@ public struct GatehouseHTTP: Sendable {
         (.post, "/_apis/tokens/leaked"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/openapi.json"),
     ] + azureDevOpsRoutes
 
-    /// Azure DevOps' own REST API, under the organization's name (AzureDevOps/).
-    static let azureDevOpsRoutes: [(method: HTTPRequest.Method, path: String)] = [
-        (.options, "/{organization}/_apis"),
-        (.get, "/{organization}/_apis/resourceAreas"), (.get, "/{organization}/_apis/resourceAreas/{areaId}"),
-        (.get, "/{organization}/_apis/connectionData"),
-        (.get, "/{organization}/_apis/graph/users"), (.get, "/{organization}/_apis/graph/users/{userDescriptor}"),
-        (.get, "/{organization}/_apis/graph/groups"), (.get, "/{organization}/_apis/graph/groups/{groupDescriptor}"),
-        (.get, "/{organization}/_apis/graph/Memberships/{subjectDescriptor}"),
-        (.get, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
-        (.head, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
-        (.put, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
-        (.delete, "/{organization}/_apis/graph/memberships/{subjectDescriptor}/{containerDescriptor}"),
-        (.get, "/{organization}/_apis/graph/descriptors/{storageKey}"),
-        (.get, "/{organization}/_apis/graph/storagekeys/{subjectDescriptor}"),
-        (.get, "/{organization}/_apis/tokenadmin/personalaccesstokens/{subjectDescriptor}"),
-        (.post, "/{organization}/_apis/tokenadmin/revocations"),
-        (.get, "/{organization}/_apis/tokens/pats"), (.post, "/{organization}/_apis/tokens/pats"),
-        (.put, "/{organization}/_apis/tokens/pats"), (.delete, "/{organization}/_apis/tokens/pats"),
-    ]
+    /// Azure DevOps' own REST API, under the organization's name (AzureDevOps/): the router is
+    /// built from this table (`addAzureDevOpsRoutes`), so the 405s and OpenAPI cannot drift from it.
+    static var azureDevOpsRoutes: [(method: HTTPRequest.Method, path: String)] {
+        azureDevOpsHandlers.map { ($0.method, $0.path) }
+    }
 
     init(service: AccessService, options: ServerOptions, leakKeys: LeakReportKeys, threadPool: NIOThreadPool, logger: Logger) {
         let metrics = ServerMetrics()

@@ -1,29 +1,43 @@
+import HTTPTypes
 import Hummingbird
 
-/// Where each route of Azure DevOps' REST API is handled (the paths are `GatehouseHTTP.azureDevOpsRoutes`).
+/// Where each route of Azure DevOps' REST API is handled. One table: the router, the 405 answers
+/// (`GatehouseHTTP.azureDevOpsRoutes`) and the OpenAPI document all read it.
 extension GatehouseHTTP {
-    func addAzureDevOpsRoutes(to router: Router<GatehouseRequestContext>) {
+    typealias RouteHandler = @Sendable (GatehouseHTTP) -> @Sendable (Request, GatehouseRequestContext) async throws -> Response
+
+    static let azureDevOpsHandlers: [(method: HTTPRequest.Method, path: String, handler: RouteHandler)] = {
         let organization = "/{organization}/_apis"
-        router.on("\(organization)", method: .options, use: azureOptions)
-        router.get("\(organization)/resourceAreas", use: azureResourceAreas)
-        router.get("\(organization)/resourceAreas/{areaId}", use: azureResourceArea)
-        router.get("\(organization)/connectionData", use: azureConnectionData)
-        router.get("\(organization)/graph/users", use: graphUsers)
-        router.get("\(organization)/graph/users/{userDescriptor}", use: graphUser)
-        router.get("\(organization)/graph/groups", use: graphGroups)
-        router.get("\(organization)/graph/groups/{groupDescriptor}", use: graphGroup)
-        router.get("\(organization)/graph/Memberships/{subjectDescriptor}", use: graphMemberships)
         let membership = "\(organization)/graph/memberships/{subjectDescriptor}/{containerDescriptor}"
-        for method in [HTTPRequest.Method.get, .head, .put, .delete] {
-            router.on(RouterPath(membership), method: method, use: graphMembership)
+        return [
+            (.options, organization, { $0.azureOptions }),
+            (.get, "\(organization)/resourceAreas", { $0.azureResourceAreas }),
+            (.get, "\(organization)/resourceAreas/{areaId}", { $0.azureResourceArea }),
+            (.get, "\(organization)/connectionData", { $0.azureConnectionData }),
+            (.get, "\(organization)/graph/users", { $0.graphUsers }),
+            (.get, "\(organization)/graph/users/{userDescriptor}", { $0.graphUser }),
+            (.get, "\(organization)/graph/groups", { $0.graphGroups }),
+            (.get, "\(organization)/graph/groups/{groupDescriptor}", { $0.graphGroup }),
+            (.get, "\(organization)/graph/Memberships/{subjectDescriptor}", { $0.graphMemberships }),
+            (.get, membership, { $0.graphMembership }),
+            (.head, membership, { $0.graphMembership }),
+            (.put, membership, { $0.graphMembership }),
+            (.delete, membership, { $0.graphMembership }),
+            (.get, "\(organization)/graph/descriptors/{storageKey}", { $0.graphDescriptor }),
+            (.get, "\(organization)/graph/storagekeys/{subjectDescriptor}", { $0.graphStorageKey }),
+            (.get, "\(organization)/tokenadmin/personalaccesstokens/{subjectDescriptor}", { $0.tokenAdminList }),
+            (.post, "\(organization)/tokenadmin/revocations", { $0.tokenAdminRevoke }),
+            (.get, "\(organization)/tokens/pats", { $0.patList }),
+            (.post, "\(organization)/tokens/pats", { $0.patCreate }),
+            (.put, "\(organization)/tokens/pats", { $0.patUpdate }),
+            (.delete, "\(organization)/tokens/pats", { $0.patRevoke }),
+        ]
+    }()
+
+    func addAzureDevOpsRoutes(to router: Router<GatehouseRequestContext>) {
+        for route in Self.azureDevOpsHandlers {
+            let handle = route.handler(self)
+            router.on(RouterPath(route.path), method: route.method) { request, context in try await handle(request, context) }
         }
-        router.get("\(organization)/graph/descriptors/{storageKey}", use: graphDescriptor)
-        router.get("\(organization)/graph/storagekeys/{subjectDescriptor}", use: graphStorageKey)
-        router.get("\(organization)/tokenadmin/personalaccesstokens/{subjectDescriptor}", use: tokenAdminList)
-        router.post("\(organization)/tokenadmin/revocations", use: tokenAdminRevoke)
-        router.get("\(organization)/tokens/pats", use: patList)
-        router.post("\(organization)/tokens/pats", use: patCreate)
-        router.put("\(organization)/tokens/pats", use: patUpdate)
-        router.delete("\(organization)/tokens/pats", use: patRevoke)
     }
 }
