@@ -11,6 +11,7 @@ enum PostgresSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("pg-v1-directory", directory),
         ("pg-v2-verification-changes", verificationChanges),
+        ("pg-v3-directory-changes", directoryChanges),
     ]
 
     static var identifiers: [String] { migrations.map(\.identifier) }
@@ -249,5 +250,118 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION gatehouse_verification_changed();
         CREATE TRIGGER organization_verification_changed AFTER UPDATE OR DELETE ON organization
             FOR EACH ROW EXECUTE FUNCTION gatehouse_verification_changed();
+        """
+
+    /// What consoles on other hosts learn from, beyond verification (`pg-v2-verification-changes`):
+    /// every change a console shows sends, at commit, a notification naming its kind and, when
+    /// the statement changed one thing, its id: `token:<id>`, `account:<id>`, `group:<id>` (a
+    /// group or its members), `permissions:<group id>`, `policy:<organization id>`,
+    /// `organization:<id>`, `audit:` (`DirectoryChange` parses them).
+    ///
+    /// Verification's own notifications (`gatehouse_verification`, one per row, logged) now say
+    /// their kind too, and an organization's policies version no longer counts as an
+    /// organization change there: a policy edit used to empty every host's verification cache,
+    /// though no verification reads a policy. The rest (`gatehouse_directory`) is one
+    /// notification per statement, not logged and not per row, so a bulk revocation, a `db copy`
+    /// or `dev seed` sends a handful, not one per row; nothing on it touches a verification
+    /// answer (a new token is not in any cache: unknown tokens are never kept; groups,
+    /// permissions and policies are read by each façade call, not cached).
+    private static let directoryChanges = """
+        CREATE OR REPLACE FUNCTION gatehouse_verification_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                token uuid;
+                account uuid;
+                payload text;
+            BEGIN
+                IF TG_TABLE_NAME = 'token' THEN
+                    IF TG_OP = 'UPDATE' AND NEW.version = OLD.version THEN
+                        RETURN NULL;  -- a "last used" stamp (every other update raises the version)
+                    END IF;
+                    token := COALESCE(OLD.id, NEW.id);
+                    payload := 'token:' || token;
+                ELSIF TG_TABLE_NAME = 'users' THEN
+                    account := COALESCE(OLD.id, NEW.id);
+                    payload := 'account:' || account;
+                ELSIF TG_TABLE_NAME = 'organization_member' THEN
+                    account := COALESCE(OLD.user_id, NEW.user_id);
+                    payload := 'account:' || account;
+                ELSE
+                    IF TG_OP = 'UPDATE' AND NEW.name = OLD.name THEN
+                        RETURN NULL;  -- the policies version moved: policies notify on their own channel
+                    END IF;
+                    payload := 'organization:' || COALESCE(OLD.id, NEW.id);
+                END IF;
+                INSERT INTO verification_change (token_id, user_id) VALUES (token, account);
+                PERFORM pg_notify('gatehouse_verification', payload);
+                RETURN NULL;
+            END $$;
+
+        -- Arguments: the kind, and the column naming the changed thing (none for the audit log).
+        CREATE FUNCTION gatehouse_directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                first uuid;
+                touched bigint;
+                several boolean;
+            BEGIN
+                IF TG_NARGS < 2 THEN
+                    PERFORM 1 FROM changed_rows LIMIT 1;
+                    IF FOUND THEN
+                        PERFORM pg_notify('gatehouse_directory', TG_ARGV[0] || ':');
+                    END IF;
+                    RETURN NULL;
+                END IF;
+                EXECUTE format('SELECT %I FROM changed_rows LIMIT 1', TG_ARGV[1]) INTO first;
+                GET DIAGNOSTICS touched = ROW_COUNT;
+                IF touched = 0 THEN
+                    RETURN NULL;  -- the statement changed nothing
+                END IF;
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM changed_rows WHERE %I IS DISTINCT FROM $1)', TG_ARGV[1]) INTO several USING first;
+                PERFORM pg_notify('gatehouse_directory', TG_ARGV[0] || ':' || CASE WHEN several THEN '' ELSE first::text END);
+                RETURN NULL;
+            END $$;
+        CREATE TRIGGER token_added_notifies AFTER INSERT ON token REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('token', 'id');
+        CREATE TRIGGER users_added_notifies AFTER INSERT ON users REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('account', 'id');
+        CREATE TRIGGER ssh_key_added_notifies AFTER INSERT ON ssh_key REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('account', 'user_id');
+        CREATE TRIGGER ssh_key_edited_notifies AFTER UPDATE ON ssh_key REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('account', 'user_id');
+        CREATE TRIGGER ssh_key_removed_notifies AFTER DELETE ON ssh_key REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('account', 'user_id');
+        CREATE TRIGGER organization_added_notifies AFTER INSERT ON organization REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('organization', 'id');
+        CREATE TRIGGER security_group_added_notifies AFTER INSERT ON security_group REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'id');
+        CREATE TRIGGER security_group_edited_notifies AFTER UPDATE ON security_group REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'id');
+        CREATE TRIGGER security_group_removed_notifies AFTER DELETE ON security_group REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'id');
+        CREATE TRIGGER group_member_added_notifies AFTER INSERT ON group_member REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'group_id');
+        CREATE TRIGGER group_member_edited_notifies AFTER UPDATE ON group_member REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'group_id');
+        CREATE TRIGGER group_member_removed_notifies AFTER DELETE ON group_member REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('group', 'group_id');
+        CREATE TRIGGER group_permission_added_notifies AFTER INSERT ON group_permission REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('permissions', 'group_id');
+        CREATE TRIGGER group_permission_edited_notifies AFTER UPDATE ON group_permission REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('permissions', 'group_id');
+        CREATE TRIGGER group_permission_removed_notifies AFTER DELETE ON group_permission REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('permissions', 'group_id');
+        CREATE TRIGGER organization_policy_added_notifies AFTER INSERT ON organization_policy REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER organization_policy_edited_notifies AFTER UPDATE ON organization_policy REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER organization_policy_removed_notifies AFTER DELETE ON organization_policy REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER policy_exemption_added_notifies AFTER INSERT ON policy_exemption REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER policy_exemption_edited_notifies AFTER UPDATE ON policy_exemption REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER policy_exemption_removed_notifies AFTER DELETE ON policy_exemption REFERENCING OLD TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
+        CREATE TRIGGER audit_event_added_notifies AFTER INSERT ON audit_event REFERENCING NEW TABLE AS changed_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('audit');
         """
 }

@@ -6,8 +6,10 @@ import GatehouseDomain
 ///
 /// Kept current by PostgreSQL: every change a verification depends on notifies
 /// `gatehouse_verification` at commit (`pg-v2-verification-changes`), and a listener thread evicts
-/// the records it names. The safety net, once a second: the change log's newest id; if it moved
-/// while no notification came, notifications were lost and the cache is emptied. While the
+/// the records it names. The same thread hears `gatehouse_directory` (`pg-v3-directory-changes`:
+/// groups, permissions, policies, …) and passes both on to the change feed's subscribers (with
+/// `.unknown` once on reconnecting). The safety net, once a second: the change log's newest id; if
+/// it moved while no notification came, notifications were lost and the cache is emptied. While the
 /// listening connection is down nothing is cached (every verification reads the database), and
 /// on reconnecting the cache starts empty. A change made through this process empties the cache
 /// at its commit, so this process never serves an answer older than its own last write.
@@ -124,13 +126,18 @@ final class PostgresVerificationCache: @unchecked Sendable {
 
     private func listen() {
         var lastChange: Int64 = -1
+        var missedChanges = false
         while !lock.withLock({ stopped }) {
             do {
                 let connection = try pool.connect()
-                try connection.execute("LISTEN gatehouse_verification")
+                try connection.execute(PostgresChangeNotification.listen)
                 lastChange = try Self.newestChange(connection)
                 evictAll()
                 lock.withLock { listening = true }
+                // Back after a drop: what changed meanwhile was not heard. Said once, on reconnecting,
+                // not on every failed attempt (a console would reload against a database still away).
+                if missedChanges { publish(.unknown) }
+                missedChanges = false
                 var notified = false
                 var lastPrune = ContinuousClock.now
                 while !lock.withLock({ stopped }) {
@@ -142,14 +149,14 @@ final class PostgresVerificationCache: @unchecked Sendable {
                     let ready = poll(&descriptor, 1, Self.safetyNetInterval)
                     if ready > 0 {
                         for notification in try connection.notifications() {
-                            notified = true
-                            if let id = UUID(uuidString: notification.payload) {
-                                evict([id])
-                                publish(.changed(id))
-                            } else {
-                                evictAll()
-                                publish(.unknown)
+                            let change = PostgresChangeNotification.change(notification.payload)
+                            switch PostgresChangeNotification.eviction(channel: notification.channel, change) {
+                            case let .records(of: id)?: evict([id])
+                            case .everything?: evictAll()
+                            case nil: break  // the directory channel: nothing a verification reads
                             }
+                            if notification.channel == PostgresChangeNotification.verificationChannel { notified = true }
+                            publish(change)
                         }
                         guard connection.isHealthy else { break }
                     } else if ready == 0 {
@@ -170,7 +177,7 @@ final class PostgresVerificationCache: @unchecked Sendable {
             }
             lock.withLock { listening = false }
             evictAll()
-            publish(.unknown)
+            missedChanges = true
             usleep(200_000)
         }
     }

@@ -23,8 +23,8 @@ public final class Console {
     /// main loop, or the in-memory driver runs them at once (`runEffectsNow`).
     private var queuedEffects: [(EffectTicket, Effect)] = []
     let mailbox = EffectMailbox()
-    /// Changes made on other hosts (a PostgreSQL directory): every pane loaded so far is stale,
-    /// and the one on screen reloads at the next tick (another when it is shown).
+    /// Changes made on other hosts (a PostgreSQL directory): the loaded panes they concern are
+    /// stale, and the one on screen reloads at the next tick (another when it is shown).
     private let changesElsewhere: ChangesElsewhere
     private var staleElsewhere: Set<Pane> = []
 
@@ -122,7 +122,11 @@ public final class Console {
     /// work between frames.
     public func tick() -> Bool {
         var changed = deliverFinishedEffects()
-        if changesElsewhere.take(now: environment.instant()) { staleElsewhere = Set(stacks.keys) }
+        if let reload = changesElsewhere.take(now: environment.instant()) {
+            if reload.organizations { environment.reloadOrganizations() }
+            if reload.permissions { environment.forgetDecisions() }
+            staleElsewhere.formUnion(reload.panes.intersection(stacks.keys))
+        }
         if staleElsewhere.remove(pane) != nil {
             apply([.refresh([pane])])
             changed = true
