@@ -12,12 +12,14 @@ enum PGValue: Sendable {
     case bool(Bool)
     case uuid(UUID)
     case bytes([UInt8])
+    /// `bytea[]`: the digests one batched verification looks up (`digest = ANY(?)`).
+    case byteaArray([[UInt8]])
 
     /// NULL where the server infers the column's type (the names say which, for the reader).
     static let uuidNull = PGValue.null
     static let doubleNull = PGValue.null
 
-    /// The type's OID (pg_type): text 25, int8 20, float8 701, bool 16, uuid 2950, bytea 17.
+    /// The type's OID (pg_type): text 25, int8 20, float8 701, bool 16, uuid 2950, bytea 17, bytea[] 1001.
     var typeOID: Oid {
         switch self {
         case .null: 0
@@ -27,6 +29,7 @@ enum PGValue: Sendable {
         case .bool: 16
         case .uuid: 2950
         case .bytes: 17
+        case .byteaArray: 1001
         }
     }
 
@@ -42,6 +45,8 @@ enum PGValue: Sendable {
         case let .uuid(value): value.uuidString
         // bytea's hex input; the digest type's table-driven hex serves any bytes.
         case let .bytes(value): "\\x" + TokenDigest(bytes: value).hex
+        // An array literal of quoted hex inputs: `{"\\xab…","\\xcd…"}` (the backslash escaped in the quotes).
+        case let .byteaArray(values): "{" + values.map { "\"\\\\x" + TokenDigest(bytes: $0).hex + "\"" }.joined(separator: ",") + "}"
         }
     }
 }

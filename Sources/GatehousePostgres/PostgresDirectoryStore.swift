@@ -15,16 +15,25 @@ public final class PostgresDirectoryStore: DirectoryStore, DirectoryChangeFeed {
     let pool: PGPool
     /// Verification's cache, kept current by LISTEN/NOTIFY (nil when turned off).
     let verification: PostgresVerificationCache?
+    /// The database reads of verification: concurrent callers' digests joined into one query.
+    let verificationReads: VerificationBatcher<TokenDigest, VerificationRecord>
 
     /// Connects, then creates or upgrades the schema under an advisory lock (two hosts starting at
     /// once migrate once). `migrate: false` only checks that the schema is this build's
     /// (`gatehouse db status`). A database whose schema is newer than this build is refused.
-    public init(url: String, poolSize: Int = 8, migrate: Bool = true, verificationCacheCapacity: Int = 16_384) throws(GatehouseError) {
+    ///
+    /// `verificationQueriesInFlight`: how many batched verification queries may run at once (each
+    /// carries every digest asked for while the previous ones ran).
+    public init(url: String, poolSize: Int = 8, migrate: Bool = true, verificationCacheCapacity: Int = 16_384,
+                verificationQueriesInFlight: Int = 2) throws(GatehouseError) {
         if let problem = PostgresLocation.syntaxProblem(url) {
             throw .invalidInput(field: "--db", problem: "not a PostgreSQL URL libpq accepts (\(problem)); write postgresql://user@host:port/database")
         }
         location = PostgresLocation(url)
         pool = PGPool(location: location, maximum: poolSize)
+        verificationReads = VerificationBatcher(maximumBatch: 256, maximumInFlight: min(verificationQueriesInFlight, poolSize)) { [pool, location] digests in
+            try Self.readVerificationRecords(digests: digests, pool: pool, location: location)
+        }
         let connection = try pool.connect()
         if migrate { try Self.migrate(connection, location: location) }
         verification = verificationCacheCapacity > 0 ? PostgresVerificationCache(pool: pool, capacity: verificationCacheCapacity) : nil
@@ -87,13 +96,17 @@ public final class PostgresDirectoryStore: DirectoryStore, DirectoryChangeFeed {
     }
 
     func contractError(_ error: PGError, attempts: Int) -> any Error {
+        Self.contractError(error, attempts: attempts, pool: pool, location: location)
+    }
+
+    static func contractError(_ error: PGError, attempts: Int, pool: PGPool, location: PostgresLocation) -> any Error {
         if error.isRetryable { return GatehouseError.busy(attempts: attempts) }
         if error.meansUnavailable {
             pool.discardIdle()
             return GatehouseError.unavailable(host: location.display, detail: error.message)
         }
         if error.isUniqueViolation {
-            return StoreErrors.duplicate(rule: Self.uniqueRule(error))
+            return StoreErrors.duplicate(rule: uniqueRule(error))
         }
         return GatehouseError.storage("PostgreSQL: \(error.description)")
     }
@@ -115,24 +128,35 @@ public final class PostgresDirectoryStore: DirectoryStore, DirectoryChangeFeed {
     // MARK: Verification
 
     public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
-        guard let verification else { return try readVerificationRecord(digest: digest) }
-        return try verification.record(digest: digest) { try readVerificationRecord(digest: digest) }
+        guard let verification else { return try verificationReads.load(digest) }
+        return try verification.record(digest: digest) { try verificationReads.load(digest) }
+    }
+
+    public func verificationRecords(digests: [TokenDigest]) throws -> [TokenDigest: VerificationRecord] {
+        guard let verification else { return try verificationReads.load(digests) }
+        return try verification.records(digests: digests) { try verificationReads.load($0) }
     }
 
     public func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord? {
         verification?.cachedRecord(digest: digest)
     }
 
-    /// The token, its owner and the owner's organizations: three statements, each its own
-    /// snapshot (as `VerificationRecord` allows), without BEGIN and COMMIT round trips.
-    func readVerificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
+    /// Uncached verification lookups so far: (queries sent, digests they carried).
+    public var verificationQueryStatistics: (queries: Int, digests: Int) {
+        let statistics = verificationReads.statistics
+        return (statistics.queries, statistics.keys)
+    }
+
+    /// The tokens, their owners and the owners' organizations: one statement (its own snapshot,
+    /// as `VerificationRecord` allows), without BEGIN and COMMIT round trips.
+    static func readVerificationRecords(digests: [TokenDigest], pool: PGPool, location: PostgresLocation) throws -> [TokenDigest: VerificationRecord] {
         do {
             return try pool.withConnection { connection in
                 connection.resetTransactionState()
-                return try PostgresTransaction(connection).verificationRecord(digest: digest)
+                return try PostgresTransaction(connection).verificationRecords(digests: digests)
             }
         } catch let error as PGError {
-            throw contractError(error, attempts: 1)
+            throw contractError(error, attempts: 1, pool: pool, location: location)
         }
     }
 

@@ -22,18 +22,33 @@ extension PostgresTransaction {
     /// The verification lookup in one round trip: the token by its digest, its owner's columns
     /// (aliased `owner_…`) and the owner's organizations (as JSON, aggregated).
     func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
-        guard let row = try one("""
+        try verificationRecords(digests: [digest])[digest]
+    }
+
+    /// The verification lookups of several digests in one statement and one round trip
+    /// (`digest = ANY(?)`: one index probe each), keyed by digest; unknown digests are absent.
+    func verificationRecords(digests: [TokenDigest]) throws -> [TokenDigest: VerificationRecord] {
+        guard !digests.isEmpty else { return [:] }
+        let rows = try rows("""
             SELECT token.*, \(Self.ownerColumns),
                 (SELECT json_agg(json_build_object('id', organization.id, 'name', organization.name, 'created_at', organization.created_at)
                                  ORDER BY gatehouse_fold(organization.name))::text
                  FROM organization_member JOIN organization ON organization.id = organization_member.organization_id
                  WHERE organization_member.user_id = token.owner_id) AS owner_organizations
-            FROM token LEFT JOIN users AS owner ON owner.id = token.owner_id WHERE token.digest = ?
-            """, [.bytes(digest.bytes)]) else { return nil }
-        let token = try PGDecode.token(row)
-        guard row.text("owner_id_") != nil else { return VerificationRecord(token: token, owner: nil, organizations: []) }
-        let owner = try PGDecode.user(row, prefix: "owner_")
-        return VerificationRecord(token: token, owner: owner, organizations: try Self.organizations(json: row.text("owner_organizations")))
+            FROM token LEFT JOIN users AS owner ON owner.id = token.owner_id WHERE token.digest = ANY(?)
+            """, [.byteaArray(digests.map(\.bytes))])
+        var records: [TokenDigest: VerificationRecord] = [:]
+        records.reserveCapacity(rows.count)
+        for row in rows {
+            let token = try PGDecode.token(row)
+            guard row.text("owner_id_") != nil else {
+                records[token.digest] = VerificationRecord(token: token, owner: nil, organizations: [])
+                continue
+            }
+            let owner = try PGDecode.user(row, prefix: "owner_")
+            records[token.digest] = VerificationRecord(token: token, owner: owner, organizations: try Self.organizations(json: row.text("owner_organizations")))
+        }
+        return records
     }
 
     /// The owner's columns, each as `owner_<column>` (and `owner_id_`, whose plain alias would be

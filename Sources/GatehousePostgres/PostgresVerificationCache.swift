@@ -17,6 +17,9 @@ final class PostgresVerificationCache: @unchecked Sendable {
     private let lock = NSLock()
     private var recent: [TokenDigest: VerificationRecord] = [:]
     private var older: [TokenDigest: VerificationRecord] = [:]
+    /// The cached digests (both generations) of each token id and each owner id, so an eviction
+    /// touches only the records it names: O(records evicted), not O(cache) per notification.
+    private var holders: [UUID: [TokenDigest]] = [:]
     /// Raised by every eviction: a record read before one is not kept.
     private var generation: UInt64 = 0
     private var listening = false
@@ -49,35 +52,73 @@ final class PostgresVerificationCache: @unchecked Sendable {
     }
 
     func record(digest: TokenDigest, read: () throws -> VerificationRecord?) throws -> VerificationRecord? {
-        let (hit, seen, live): (VerificationRecord?, UInt64, Bool) = lock.withLock { (listening ? lookup(digest) : nil, generation, listening) }
-        if let hit { return hit }
-        let record = try read()
-        if let record, live {
+        try records(digests: [digest]) { _ in try read().map { [digest: $0] } ?? [:] }[digest]
+    }
+
+    /// The cached records of `digests`, and the others read by `read` in one go (kept unless an
+    /// eviction happened since before the read began, or the listener is down).
+    func records(digests: [TokenDigest], read: ([TokenDigest]) throws -> [TokenDigest: VerificationRecord]) throws -> [TokenDigest: VerificationRecord] {
+        var found: [TokenDigest: VerificationRecord] = [:]
+        var missing: [TokenDigest] = []
+        let (seen, live): (UInt64, Bool) = lock.withLock {
+            for digest in digests {
+                if listening, let hit = lookup(digest) { found[digest] = hit } else { missing.append(digest) }
+            }
+            return (generation, listening)
+        }
+        guard !missing.isEmpty else { return found }
+        let read = try read(missing)
+        if live && !read.isEmpty {
             lock.withLock {
                 guard generation == seen, listening else { return }
-                if recent.count >= capacity {
-                    older = recent
-                    recent = [:]
-                }
-                recent[digest] = record
+                for (digest, record) in read { insert(record, for: digest) }
             }
         }
-        return record
+        found.merge(read) { _, new in new }
+        return found
     }
 
     /// Called with the lock held.
     private func lookup(_ digest: TokenDigest) -> VerificationRecord? {
         if let record = recent[digest] { return record }
-        guard let record = older.removeValue(forKey: digest) else { return nil }
-        recent[digest] = record
+        guard let record = older[digest] else { return nil }
+        insert(record, for: digest)
         return record
     }
+
+    /// Called with the lock held. A digest is in one generation at most: a full `recent` becomes
+    /// `older`, and the records of the `older` it replaces leave the index.
+    private func insert(_ record: VerificationRecord, for digest: TokenDigest) {
+        guard capacity > 0 else { return }
+        if let previous = older.removeValue(forKey: digest) ?? recent.removeValue(forKey: digest) { unindex(digest, previous) }
+        if recent.count >= capacity {
+            for (dropped, droppedRecord) in older { unindex(dropped, droppedRecord) }
+            older = recent
+            recent = Dictionary(minimumCapacity: capacity)
+        }
+        recent[digest] = record
+        holders[record.token.id.uuid, default: []].append(digest)
+        holders[record.token.ownerID.uuid, default: []].append(digest)
+    }
+
+    /// Called with the lock held.
+    private func unindex(_ digest: TokenDigest, _ record: VerificationRecord) {
+        for id in [record.token.id.uuid, record.token.ownerID.uuid] {
+            guard var digests = holders[id] else { continue }
+            digests.removeAll { $0 == digest }
+            holders[id] = digests.isEmpty ? nil : digests
+        }
+    }
+
+    /// Records cached now (tests).
+    var count: Int { lock.withLock { recent.count + older.count } }
 
     func evictAll() {
         lock.withLock {
             generation &+= 1
             recent.removeAll()
             older.removeAll()
+            holders.removeAll()
         }
     }
 
@@ -86,21 +127,24 @@ final class PostgresVerificationCache: @unchecked Sendable {
     func evict(_ ids: Set<UUID>) {
         lock.withLock {
             generation &+= 1
-            let untouched = { (entry: (key: TokenDigest, value: VerificationRecord)) in
-                !ids.contains(entry.value.token.id.uuid) && !ids.contains(entry.value.token.ownerID.uuid)
+            for id in ids {
+                for digest in holders[id] ?? [] {
+                    if let record = recent.removeValue(forKey: digest) ?? older.removeValue(forKey: digest) { unindex(digest, record) }
+                }
+                holders[id] = nil
             }
-            recent = recent.filter(untouched)
-            older = older.filter(untouched)
         }
     }
 
     /// A committed "last used" stamp made here: the cached record carries it.
     func noteUse(of token: TokenID, at date: Date) {
         lock.withLock {
-            for (digest, record) in recent where record.token.id == token {
-                var updated = record.token
-                updated.lastUsedAt = max(updated.lastUsedAt ?? date, date)
-                recent[digest] = VerificationRecord(token: updated, owner: record.owner, organizations: record.organizations)
+            for digest in holders[token.uuid] ?? [] {
+                if let record = recent[digest] {
+                    recent[digest] = record.used(at: date)
+                } else if let record = older[digest] {
+                    older[digest] = record.used(at: date)
+                }
             }
         }
     }
@@ -148,16 +192,22 @@ final class PostgresVerificationCache: @unchecked Sendable {
                     var descriptor = pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0)
                     let ready = poll(&descriptor, 1, Self.safetyNetInterval)
                     if ready > 0 {
+                        // Every notification read at once is evicted under one lock, then published.
+                        var evicted = Set<UUID>()
+                        var evictEverything = false
+                        var changes: [DirectoryChange] = []
                         for notification in try connection.notifications() {
                             let change = PostgresChangeNotification.change(notification.payload)
                             switch PostgresChangeNotification.eviction(channel: notification.channel, change) {
-                            case let .records(of: id)?: evict([id])
-                            case .everything?: evictAll()
+                            case let .records(of: id)?: evicted.insert(id)
+                            case .everything?: evictEverything = true
                             case nil: break  // the directory channel: nothing a verification reads
                             }
                             if notification.channel == PostgresChangeNotification.verificationChannel { notified = true }
-                            publish(change)
+                            changes.append(change)
                         }
+                        if evictEverything { evictAll() } else if !evicted.isEmpty { evict(evicted) }
+                        for change in changes { publish(change) }
                         guard connection.isHealthy else { break }
                     } else if ready == 0 {
                         // The safety net: a change logged with no notification seen since the last check.
@@ -197,5 +247,13 @@ final class PostgresVerificationCache: @unchecked Sendable {
 
     private static func newestChange(_ connection: PGConnection) throws -> Int64 {
         Int64(try connection.query("SELECT COALESCE(MAX(id), 0) AS newest FROM verification_change").first?.text("newest") ?? "0") ?? 0
+    }
+}
+
+extension VerificationRecord {
+    fileprivate func used(at date: Date) -> VerificationRecord {
+        var token = token
+        token.lastUsedAt = max(token.lastUsedAt ?? date, date)
+        return VerificationRecord(token: token, owner: owner, organizations: organizations)
     }
 }

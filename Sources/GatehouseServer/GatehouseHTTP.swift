@@ -38,7 +38,7 @@ public struct GatehouseHTTP: Sendable {
         self.service = service
         self.metrics = metrics
         self.writes = writes
-        self.verifier = TokenVerifier(service: service, threadPool: threadPool, writes: writes, metrics: metrics)
+        self.verifier = TokenVerifier(service: service, threadPool: threadPool, writes: writes, metrics: metrics, threads: options.threads)
         self.limiter = FailureLimiter(limit: options.failureLimit, window: options.failureWindow)
         self.clients = ClientAddressResolver(trustedProxies: Set(options.trustedProxies))
         self.leakKeys = leakKeys

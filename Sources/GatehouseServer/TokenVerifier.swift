@@ -2,13 +2,24 @@ import GatehouseDomain
 import NIOPosix
 
 /// Verification for the request path: answered inline when the store can answer from memory (a
-/// cache hit with nothing committed since), else on the thread pool, so an event loop or the
-/// concurrency pool never waits on SQLite. Writes are deferred to `DeferredWrites`.
+/// cache hit with nothing committed since), else on the thread pool (concurrent misses joined
+/// into one store call, `VerificationBatches`), so an event loop or the concurrency pool never
+/// waits on the database. Writes are deferred to `DeferredWrites`.
 struct TokenVerifier: Sendable {
     let service: AccessService
     let threadPool: NIOThreadPool
     let writes: DeferredWrites
     let metrics: ServerMetrics
+    /// Verifications that read the store, joined across concurrent requests.
+    let misses: VerificationBatches
+
+    init(service: AccessService, threadPool: NIOThreadPool, writes: DeferredWrites, metrics: ServerMetrics, threads: Int) {
+        self.service = service
+        self.threadPool = threadPool
+        self.writes = writes
+        self.metrics = metrics
+        misses = VerificationBatches(service: service, threadPool: threadPool, writes: writes, maximumDrains: threads)
+    }
 
     func verify(_ secret: TokenSecret) async throws -> Result<VerifiedToken, VerificationFailure> {
         var effects: [VerificationEffect] = []
@@ -18,14 +29,7 @@ struct TokenVerifier: Sendable {
             return outcome
         }
         metrics.verification(inline: false)
-        let service = self.service
-        let (outcome, deferred) = try await threadPool.runIfActive {
-            var effects: [VerificationEffect] = []
-            let outcome = try service.verify(secret, deferring: &effects)
-            return (outcome, effects)
-        }
-        writes.add(deferred)
-        return outcome
+        return try await misses.verify(secret)
     }
 
     /// Runs a façade call that may block (a write, a read that misses) on the thread pool.

@@ -38,7 +38,7 @@ struct Options {
             case "--quick": options.quick = true
             case "--only": options.only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,startup,ssh]")
+                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,startup,ssh,layout,concurrency,revocation]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("gatehouse-bench: unknown argument \(argument)\n".utf8))
@@ -211,6 +211,10 @@ if let path = options.secrets, runs("verify") {
         }
     }
 }
+
+// Issue #17 (PostgresFigures.swift), only when asked for: `--only concurrency`, `--only revocation`.
+if options.only.contains("concurrency") { try MainActor.assumeIsolated { try concurrencyFigures() } }
+if options.only.contains("revocation") { try MainActor.assumeIsolated { try revocationFigures() } }
 
 // MARK: 2. Page queries: what each list and quick filter of the console runs (count + first page + next page)
 

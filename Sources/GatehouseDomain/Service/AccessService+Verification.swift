@@ -44,6 +44,36 @@ extension AccessService {
         }
     }
 
+    /// Several verifications at once (a server's concurrent requests): the same answers, in the
+    /// same order, as `verify(_:deferring:)` one by one, with the store asked for every digest in
+    /// one call (on PostgreSQL, one query). A store failure fails them all.
+    public func verify(
+        _ secrets: [TokenSecret], deferring effects: inout [VerificationEffect]
+    ) throws(GatehouseError) -> [Result<VerifiedToken, VerificationFailure>] {
+        var outcomes: [Result<VerifiedToken, VerificationFailure>?] = secrets.map { secret in
+            TokenFormat.validate(secret.reveal()).map { .failure(.malformed($0)) }
+        }
+        let digests = secrets.map { TokenDigest(of: $0) }
+        let now = clock.now
+        do {
+            let wanted = zip(digests, outcomes).filter { $0.1 == nil }.map(\.0)
+            let records = try store.verificationRecords(digests: wanted)
+            for index in secrets.indices where outcomes[index] == nil {
+                if let record = records[digests[index]] {
+                    outcomes[index] = judge(record, now: now, effects: &effects)
+                } else if let retired = try store.read({ try $0.retiredSecret(digest: digests[index]) }) {
+                    effects.append(.replacedSecretPresented(retired, at: now))
+                    outcomes[index] = .failure(.replaced(at: retired.retiredAt))
+                } else {
+                    outcomes[index] = .failure(.unknown)
+                }
+            }
+        } catch {
+            throw Self.gatehouseError(from: error)
+        }
+        return outcomes.map { $0 ?? .failure(.unknown) }
+    }
+
     /// The verification answered from the store's memory alone (no I/O, nothing that blocks), or
     /// nil when it needs the database: then call `verify(_:deferring:)` where blocking is fine.
     /// A malformed token is answered here too: it never reaches a lookup.

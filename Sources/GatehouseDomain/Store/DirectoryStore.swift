@@ -35,6 +35,9 @@ public protocol DirectoryStore: Sendable {
     /// lock held across a syscall): what an event loop may call inline. nil: call
     /// `verificationRecord(digest:)` where blocking is fine. The default never answers.
     func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord?
+    /// The records of several digests at once (a server verifying many requests): a store may
+    /// read them in one query. Unknown digests are absent. The default asks one by one.
+    func verificationRecords(digests: [TokenDigest]) throws -> [TokenDigest: VerificationRecord]
 }
 
 /// What one verification lookup returns. The parts may come from separate statements (no
@@ -55,6 +58,12 @@ public struct VerificationRecord: Sendable {
 
 extension DirectoryStore {
     public func cachedVerificationRecord(digest: TokenDigest) -> VerificationRecord? { nil }
+
+    public func verificationRecords(digests: [TokenDigest]) throws -> [TokenDigest: VerificationRecord] {
+        var records: [TokenDigest: VerificationRecord] = [:]
+        for digest in digests { records[digest] = try verificationRecord(digest: digest) }
+        return records
+    }
 
     public func verificationRecord(digest: TokenDigest) throws -> VerificationRecord? {
         try read { reader in
