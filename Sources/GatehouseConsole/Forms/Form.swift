@@ -215,3 +215,54 @@ struct Form {
         }
     }
 }
+
+extension Form {
+    /// The form's keys for the field that has the focus, as entries of the binding table of the
+    /// screen that holds it (at `form`): the footer then says what ←/→, Space and typing do on
+    /// this field, and the handling is the same entries'. `saving`: why submitting waits.
+    /// `tabFromLast`: where Tab goes from the last field (a panel beside the form) instead of the first.
+    func bindings<Screen>(_ form: WritableKeyPath<Screen, Form>, saving: String? = nil,
+                          tabFromLast: (label: String, action: (inout Screen) -> Void)? = nil,
+                          submit: @escaping (inout Screen, ConsoleEnvironment) -> [ConsoleAction]) -> [KeyBinding<Screen>] {
+        let edit: (inout Screen, Key, ConsoleEnvironment) -> [ConsoleAction] = { screen, key, environment in
+            switch screen[keyPath: form].handle(key) {
+            case .submit: submit(&screen, environment)
+            case .cancel: [.close]
+            case .edited, .moved, .ignored: []
+            }
+        }
+        let isLast = focus == fields.count - 1
+        var table: [KeyBinding<Screen>] = []
+        if isLast, let tabFromLast {
+            table += [
+                KeyBinding([.tab], "Tab", tabFromLast.label) { screen, _, _ in
+                    tabFromLast.action(&screen)
+                    return []
+                },
+                KeyBinding([.down], "\u{2193}", "Next field", inFooter: false, action: edit),
+            ]
+        } else {
+            table.append(KeyBinding([.tab, .down], "Tab", "Next field", action: edit))
+        }
+        table.append(KeyBinding([.backTab, .up], "Shift-Tab", "Previous field", inFooter: false, action: edit))
+        switch fields[focus].input {
+        case .text:
+            table.append(.typing("type", "Edit \(fields[focus].label)", action: edit))
+        case .choice:
+            table.append(KeyBinding([.left, .right, .character("h"), .character("l"), .character(" ")], "\u{2190}/\u{2192}", "Change choice", action: edit))
+        case .toggle:
+            table.append(KeyBinding([.character(" "), .left, .right], "Space", "On/off", action: edit))
+        case .checklist:
+            table += [
+                KeyBinding([.left, .right], "\u{2190}/\u{2192}", "Move", action: edit),
+                KeyBinding([.character(" ")], "Space", "Tick", action: edit),
+            ]
+        }
+        table += [
+            KeyBinding([.ctrl("s")], "Ctrl-S", submitLabel, disabledReason: saving) { screen, _, environment in submit(&screen, environment) },
+            KeyBinding([.enter], "Enter", isLast ? submitLabel : "Next field", disabledReason: isLast ? saving : nil, inFooter: false, action: edit),
+            KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.close] },
+        ]
+        return table
+    }
+}

@@ -2,8 +2,10 @@ import GatehouseDomain
 import TerminalKit
 
 /// Create a group, or rename it and change its description.
-struct GroupForm: ConsoleScreen {
+struct GroupForm: BindingScreen {
     private var form: Form
+    /// A save is running (an effect): Ctrl-S waits for its answer.
+    private var saving = false
     private let editing: SecurityGroup?
     private let organizations: [Organization]
 
@@ -32,34 +34,61 @@ struct GroupForm: ConsoleScreen {
     var capturesText: Bool { true }
     var hasUnsavedInput: Bool { form.isDirty }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("Tab", "Next field"), ScreenKey("Ctrl-S", form.submitLabel), ScreenKey("Esc", "Cancel")]
+    /// The form's keys for the focused field, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<GroupForm>] {
+        form.bindings(\.form, saving: saving ? "Still saving\u{2026}" : nil) { screen, environment in screen.submit(environment) }
     }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch form.handle(key) {
-        case .cancel: return [.close]
-        case .submit: return submit(environment)
-        default: return []
-        }
+        handleBinding(key, environment)
     }
 
+    /// What saving answered (an effect's result).
+    struct SaveReply: Sendable {
+        let created: Bool
+        let outcome: Result<SecurityGroup, GatehouseError>
+    }
+
+    /// The write runs as an effect; `receive` closes the form or puts the message on its field.
     private mutating func submit(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !saving else { return [.flash("Still saving\u{2026}", .info)] }
         form.clearErrors()
-        do {
-            if let editing {
-                let saved = try environment.service.updateGroup(editing.id, name: form["Group name"].text, description: form["Description"].text,
-                                                                 expectedVersion: editing.version, by: environment.actor)
-                return [.pop, .refreshAll, .flash("Saved \(saved.name)", .success)]
-            }
-            guard organizations.indices.contains(form["organization"].choiceIndex) else {
-                form.formError = "You may not create groups in any organization."
-                return []
-            }
-            let group = try environment.service.createGroup(named: form["Group name"].text, description: form["Description"].text,
-                                                            in: organizations[form["organization"].choiceIndex].id, by: environment.actor)
+        let service = environment.service
+        let actor = environment.actor
+        let name = form["Group name"].text
+        let description = form["Description"].text
+        if let editing {
+            saving = true
+            return [.run(Effect(progress: "Saving \(editing.name)\u{2026}") {
+                SaveReply(created: false, outcome: Result { () throws(GatehouseError) in
+                    try service.updateGroup(editing.id, name: name, description: description, expectedVersion: editing.version, by: actor)
+                })
+            })]
+        }
+        guard organizations.indices.contains(form["organization"].choiceIndex) else {
+            form.formError = "You may not create groups in any organization."
+            return []
+        }
+        saving = true
+        let organization = organizations[form["organization"].choiceIndex].id
+        return [.run(Effect(progress: "Creating \(name)\u{2026}") {
+            SaveReply(created: true, outcome: Result { () throws(GatehouseError) in
+                try service.createGroup(named: name, description: description, in: organization, by: actor)
+            })
+        })]
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result, let reply = value as? SaveReply else { return [] }
+        saving = false
+        switch reply.outcome {
+        case let .success(group) where reply.created:
             return [.replace(GroupDetail(group: group, environment)), .refreshAll, .flash("Created \(group.name)", .success)]
-        } catch {
+        case let .success(group):
+            return [.pop, .refreshAll, .flash("Saved \(group.name)", .success)]
+        case let .failure(error):
             switch error {
             case let .invalidInput(field, problem): form.setError(problem, on: field)
             case .alreadyExists, .notAllowed: form.setError(error.description, on: "Group name")

@@ -4,7 +4,7 @@ import TerminalKit
 /// Pick a user or a group, filtering as you type: to add to a group (done here, through the
 /// façade), or to hand back to the screen below (a policy exemption). Only accounts of the
 /// organization and its groups are offered; those already chosen are marked.
-struct MemberPicker: ConsoleScreen {
+struct MemberPicker: BindingScreen {
     enum Purpose {
         case addTo(SecurityGroup)
         case exemption(organization: OrganizationID, title: String, existing: Set<GroupMember>)
@@ -17,6 +17,8 @@ struct MemberPicker: ConsoleScreen {
     private var candidates: [ResolvedMember] = []
     private var existing: Set<GroupMember> = []
     private var list = ListState()
+    /// The member is being added (an effect): Enter waits for the answer.
+    private var saving = false
 
     init(group: SecurityGroup, _ environment: ConsoleEnvironment) {
         purpose = .addTo(group)
@@ -44,9 +46,32 @@ struct MemberPicker: ConsoleScreen {
     var breadcrumb: String { "Choose" }
     var capturesText: Bool { true }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("type", "Filter"), ScreenKey("↑/↓", "Choose"), ScreenKey("Enter", "Add"), ScreenKey("Esc", "Cancel")]
+    /// The picker's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<MemberPicker>] {
+        let verb = if case .addTo = purpose { "Add" } else { "Choose" }
+        let nobody = candidates.isEmpty ? "Nobody matches the filter: change what you typed." : nil
+        return [
+            KeyBinding([.up, .down, .pageUp, .pageDown], "\u{2191}/\u{2193}", "Move", disabledReason: nobody) { picker, key, environment in
+                _ = picker.list.handle(key, rowCount: picker.candidates.count, pageHeight: max(1, environment.contentArea.height - 6))
+                return []
+            },
+            KeyBinding([.enter], "Enter", verb, disabledReason: saving ? "Still adding the last one\u{2026}" : nobody) { picker, _, environment in
+                picker.choose(environment)
+            },
+            KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.pop] },
+            .typing("type", "Filter by name or login") { picker, key, environment in
+                let before = picker.field.text
+                _ = picker.field.handle(key)
+                if picker.field.text != before {
+                    picker.list = ListState()
+                    picker.search(environment)
+                }
+                return []
+            },
+        ]
     }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
     private mutating func search(_ environment: ConsoleEnvironment) {
         let text = field.text.isEmpty ? nil : TextSearch(field.text)
@@ -57,29 +82,36 @@ struct MemberPicker: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .escape: return [.pop]
-        case .up, .down, .pageUp, .pageDown:
-            _ = list.handle(key, rowCount: candidates.count, pageHeight: max(1, environment.contentArea.height - 6))
-            return []
-        case .enter:
-            guard list.selectedIndex < candidates.count else { return [] }
-            let choice = candidates[list.selectedIndex]
-            guard case let .addTo(group) = purpose else { return [.popWith(.member(choice.member))] }
-            do {
-                try environment.service.addMember(choice.member, to: group.id, by: environment.actor)
-                return [.pop, .refreshAll, .flash("Added \(choice.name) to \(group.name)", .success)]
-            } catch {
-                return [.failure(error)]
-            }
-        default:
-            let before = field.text
-            _ = field.handle(key)
-            if field.text != before {
-                list = ListState()
-                search(environment)
-            }
-            return []
+        handleBinding(key, environment)
+    }
+
+    /// What adding answered (an effect's result).
+    struct AddReply: Sendable {
+        let name: String
+        let outcome: Result<Void, GatehouseError>
+    }
+
+    /// An exemption goes back to the editor (saved with it); a member is added through the
+    /// façade as an effect, so a network database never holds the key.
+    private mutating func choose(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard list.selectedIndex < candidates.count else { return [] }
+        let choice = candidates[list.selectedIndex]
+        guard case let .addTo(group) = purpose else { return [.popWith(.member(choice.member))] }
+        saving = true
+        let service = environment.service
+        let actor = environment.actor
+        let name = choice.name
+        return [.run(Effect(progress: "Adding \(name) to \(group.name)\u{2026}") {
+            AddReply(name: name, outcome: Result { () throws(GatehouseError) in try service.addMember(choice.member, to: group.id, by: actor) })
+        })]
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result, let reply = value as? AddReply, case let .addTo(group) = purpose else { return [] }
+        saving = false
+        switch reply.outcome {
+        case .success: return [.pop, .refreshAll, .flash("Added \(reply.name) to \(group.name)", .success)]
+        case let .failure(error): return [.failure(error)]
         }
     }
 

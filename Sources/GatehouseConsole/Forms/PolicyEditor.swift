@@ -3,7 +3,7 @@ import TerminalKit
 
 /// One policy of one organization: on/off, its parameter, and its exemptions (users or groups,
 /// nested members included). Saved in one change, audited with the full new setting.
-struct PolicyEditor: ConsoleScreen {
+struct PolicyEditor: BindingScreen {
     private var policy: TokenPolicy
     private let organization: Organization
     private let version: Int
@@ -11,6 +11,8 @@ struct PolicyEditor: ConsoleScreen {
     private var exemptions: [(PolicyExemption, String)] = []
     private var exemptionList = ListState()
     private var exemptionsFocused = false
+    /// A save is running (an effect): Ctrl-S waits for its answer.
+    private var saving = false
 
     init(policy: TokenPolicy, organization: Organization, version: Int, _ environment: ConsoleEnvironment) {
         self.policy = policy
@@ -40,41 +42,42 @@ struct PolicyEditor: ConsoleScreen {
     var capturesText: Bool { !exemptionsFocused && form.focusedFieldIsText }
     var hasUnsavedInput: Bool { form.isDirty || Set(exemptions.map(\.0)) != policy.exemptions }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        var keys = [ScreenKey("Tab", exemptionsFocused ? "Settings" : "Exemptions"), ScreenKey("Ctrl-S", "Save"), ScreenKey("Esc", "Cancel")]
-        if exemptionsFocused {
-            keys += [ScreenKey("a", "Add exemption"), ScreenKey("r", "Remove", disabledReason: exemptions.isEmpty ? "Nobody is exempt." : nil)]
+    /// The editor's keys, once: footer, help and handling read this table. The settings are a
+    /// form (its focused field's keys); Tab from its last field moves to the exemptions.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<PolicyEditor>] {
+        let waiting = saving ? "Still saving\u{2026}" : nil
+        guard exemptionsFocused else {
+            return form.bindings(\.form, saving: waiting, tabFromLast: ("Exemptions", { $0.exemptionsFocused = true })) { editor, environment in
+                editor.save(environment)
+            }
         }
-        return keys
+        return [
+            KeyBinding([.tab, .backTab], "Tab", "Settings") { editor, _, _ in
+                editor.exemptionsFocused = false
+                return []
+            },
+            KeyBinding([.character("a")], "a", "Add exemption") { editor, _, environment in
+                [.push(MemberPicker(exemptionIn: editor.organization.id, title: "Exempt a user or group from \u{201C}\(editor.policy.kind.title)\u{201D}",
+                                    existing: Set(editor.exemptions.map { Self.member($0.0) }), environment))]
+            },
+            KeyBinding([.character("r"), .delete], "r", "Remove", disabledReason: exemptions.isEmpty ? "Nobody is exempt." : nil) { editor, _, _ in
+                if editor.exemptionList.selectedIndex < editor.exemptions.count { editor.exemptions.remove(at: editor.exemptionList.selectedIndex) }
+                editor.exemptionList.clamp(rowCount: editor.exemptions.count, pageHeight: 5)
+                return []
+            },
+            KeyBinding([.ctrl("s")], "Ctrl-S", "Save", disabledReason: waiting) { editor, _, environment in editor.save(environment) },
+            KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.close] },
+            .moving(disabledReason: exemptions.isEmpty ? "Nobody is exempt." : nil) { editor, key, _ in
+                _ = editor.exemptionList.handle(key, rowCount: editor.exemptions.count, pageHeight: 5)
+                return []
+            },
+        ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        if key == .ctrl("s") { return save(environment) }
-        if key == .escape { return [.close] }
-        if exemptionsFocused {
-            switch key {
-            case .tab, .backTab:
-                exemptionsFocused = false
-            case .character("a"):
-                return [.push(MemberPicker(exemptionIn: organization.id, title: "Exempt a user or group from \u{201C}\(policy.kind.title)\u{201D}",
-                                           existing: Set(exemptions.map { Self.member($0.0) }), environment))]
-            case .character("r"), .delete:
-                if exemptionList.selectedIndex < exemptions.count { exemptions.remove(at: exemptionList.selectedIndex) }
-                exemptionList.clamp(rowCount: exemptions.count, pageHeight: 5)
-            default:
-                return exemptionList.handle(key, rowCount: exemptions.count, pageHeight: 5) == .ignored ? nil : []
-            }
-            return []
-        }
-        if key == .tab && form.focus == form.fields.count - 1 {
-            exemptionsFocused = true
-            return []
-        }
-        switch form.handle(key) {
-        case .submit: return save(environment)
-        case .cancel: return [.close]
-        default: return []
-        }
+        handleBinding(key, environment)
     }
 
     static func member(_ exemption: PolicyExemption) -> GroupMember {
@@ -85,7 +88,19 @@ struct PolicyEditor: ConsoleScreen {
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        if case let .effect(value) = result { return PolicyActions.confirm(value) ?? [] }
+        if case let .effect(value) = result {
+            if let reply = value as? SaveReply {
+                saving = false
+                switch reply.outcome {
+                case .success:
+                    return [.pop, .refresh([.policies, .tokens, .audit]), .flash("Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)", .success)]
+                case let .failure(error):
+                    if case let .invalidInput(field, problem) = error { form.setError(problem, on: field) } else { form.formError = error.description }
+                    return []
+                }
+            }
+            return PolicyActions.confirm(value) ?? []
+        }
         guard case let .member(member) = result else { return [] }
         let exemption: PolicyExemption = switch member {
         case let .user(id): .user(id)
@@ -99,6 +114,7 @@ struct PolicyEditor: ConsoleScreen {
     }
 
     private mutating func save(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !saving else { return [.flash("Still saving\u{2026}", .info)] }
         form.clearErrors()
         var updated = policy
         updated.isEnabled = form["enabled"].isOn
@@ -119,13 +135,23 @@ struct PolicyEditor: ConsoleScreen {
             return PolicyActions.save(updated, in: organization, expectedVersion: version, environment, turningOn: !policy.isEnabled, closes: true,
                                       success: "Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)")
         }
-        do {
-            try environment.service.updatePolicy(updated, in: organization.id, expectedVersion: version, by: environment.actor)
-            return [.pop, .refresh([.policies, .tokens, .audit]), .flash("Saved \u{201C}\(policy.kind.title)\u{201D} for \(organization.name)", .success)]
-        } catch {
-            if case let .invalidInput(field, problem) = error { form.setError(problem, on: field) } else { form.formError = error.description }
-            return []
-        }
+        // The write runs as an effect; `receive` closes the editor or marks the field.
+        saving = true
+        let service = environment.service
+        let actor = environment.actor
+        let organizationID = organization.id
+        let version = version
+        let saved = updated
+        return [.run(Effect(progress: "Saving \u{201C}\(policy.kind.title)\u{201D}\u{2026}") {
+            SaveReply(outcome: Result { () throws(GatehouseError) in
+                _ = try service.updatePolicy(saved, in: organizationID, expectedVersion: version, by: actor)
+            })
+        })]
+    }
+
+    /// What saving answered (an effect's result).
+    struct SaveReply: Sendable {
+        let outcome: Result<Void, GatehouseError>
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

@@ -3,10 +3,12 @@ import TerminalKit
 
 /// Register a public key: paste the line from the `.pub` file; the fingerprint is shown as
 /// `ssh-keygen -lf` prints it before anything is saved.
-struct SSHKeyForm: ConsoleScreen {
+struct SSHKeyForm: BindingScreen {
     let user: User
     private var field = TextField(placeholder: "ssh-ed25519 AAAAC3Nza… user@host", maxLength: 8_192)
     private var message: (String, Role)?
+    /// The key is being added (an effect): Enter waits for the answer.
+    private var saving = false
 
     init(user: User) { self.user = user }
 
@@ -14,26 +16,55 @@ struct SSHKeyForm: ConsoleScreen {
     var capturesText: Bool { true }
     var hasUnsavedInput: Bool { !field.text.isEmpty }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("Enter", "Add key"), ScreenKey("Ctrl-U", "Clear"), ScreenKey("Esc", "Cancel")]
+    /// The form's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<SSHKeyForm>] {
+        [
+            KeyBinding([.enter], "Enter", "Add key", disabledReason: saving ? "Still adding the key\u{2026}" : nil) { form, _, environment in form.submit(environment) },
+            KeyBinding([.ctrl("u")], "Ctrl-U", "Clear") { form, key, _ in form.edit(key) },
+            KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.close] },
+            .typing("type", "Paste the key line") { form, key, _ in form.edit(key) },
+        ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch field.handle(key) {
-        case .cancelled:
-            return [.close]
-        case .submitted:
-            do {
-                let added = try environment.service.addSSHKey(field.text, to: user.id, by: environment.actor)
-                return [.pop, .refreshAll, .flash("Added \(added.key.displayType) key \(added.fingerprint) to \(user.loginName)", .success)]
-            } catch {
-                message = (error.description, .errorText)
-                return []
-            }
-        case .changed:
+        handleBinding(key, environment)
+    }
+
+    private mutating func edit(_ key: Key) -> [ConsoleAction] {
+        if case let .refused(reason) = field.handle(key) {
+            message = (reason, .errorText)
+        } else {
             preview()
-            return []
-        default:
+        }
+        return []
+    }
+
+    /// What adding answered (an effect's result).
+    struct AddReply: Sendable {
+        let outcome: Result<RegisteredSSHKey, GatehouseError>
+    }
+
+    private mutating func submit(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        let service = environment.service
+        let actor = environment.actor
+        let line = field.text
+        let userID = user.id
+        saving = true
+        return [.run(Effect(progress: "Adding the key\u{2026}") {
+            AddReply(outcome: Result { () throws(GatehouseError) in try service.addSSHKey(line, to: userID, by: actor) })
+        })]
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result, let reply = value as? AddReply else { return [] }
+        saving = false
+        switch reply.outcome {
+        case let .success(added):
+            return [.pop, .refreshAll, .flash("Added \(added.key.displayType) key \(added.fingerprint) to \(user.loginName)", .success)]
+        case let .failure(error):
+            message = (error.description, .errorText)
             return []
         }
     }

@@ -4,9 +4,11 @@ import TerminalKit
 
 /// Rename a token, change its expiration (an extension is checked against the lifespan policy),
 /// or change its scopes (Ctrl-O). The secret does not change.
-struct TokenEditForm: ConsoleScreen {
+struct TokenEditForm: BindingScreen {
     private let token: PersonalAccessToken
     private var form: Form
+    /// A save is running (an effect): Ctrl-S waits for its answer.
+    private var saving = false
     private var scopes: ScopeSelection
     private let catalog: ScopeCatalog
 
@@ -29,25 +31,50 @@ struct TokenEditForm: ConsoleScreen {
     var capturesText: Bool { true }
     var hasUnsavedInput: Bool { form.isDirty || scopes != token.scopes }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("Tab", "Next field"), ScreenKey("Ctrl-O", "Change scopes"), ScreenKey("Ctrl-S", "Save"), ScreenKey("Esc", "Cancel")]
+    /// The form's keys for the focused field, and Ctrl-O for the scopes: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<TokenEditForm>] {
+        var table: [KeyBinding<TokenEditForm>] = form.bindings(\TokenEditForm.form, saving: saving ? "Still saving\u{2026}" : nil) { screen, environment in screen.save(environment) }
+        table.insert(KeyBinding([.ctrl("o")], "Ctrl-O", "Change scopes") { screen, _, environment in
+            [.push(ScopeEditScreen(catalog: environment.catalog, selection: screen.scopes))]
+        }, at: min(table.count, 1))
+        return table
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        if key == .ctrl("o") { return [.push(ScopeEditScreen(catalog: environment.catalog, selection: scopes))] }
-        switch form.handle(key) {
-        case .cancel: return [.close]
-        case .submit: return save(environment)
-        default: return []
-        }
+        handleBinding(key, environment)
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        if case let .scopes(selection) = result { scopes = selection }
+        switch result {
+        case let .scopes(selection):
+            scopes = selection
+        case let .effect(value):
+            guard let reply = value as? SaveReply else { return [] }
+            saving = false
+            switch reply.outcome {
+            case let .success(saved):
+                return [.pop, .refreshAll, .flash("Saved \u{201C}\(saved.displayName)\u{201D}", .success)]
+            case let .failure(error):
+                switch error {
+                case let .invalidInput(field, problem): form.setError(problem, on: field)
+                default: form.formError = error.description
+                }
+            }
+        default:
+            break
+        }
         return []
     }
 
+    /// What saving answered (an effect's result).
+    struct SaveReply: Sendable {
+        let outcome: Result<PersonalAccessToken, GatehouseError>
+    }
+
     private mutating func save(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !saving else { return [.flash("Still saving\u{2026}", .info)] }
         form.clearErrors()
         var changes = TokenChanges(displayName: form["Name"].text)
         switch form["expiration"].choiceIndex {
@@ -63,16 +90,16 @@ struct TokenEditForm: ConsoleScreen {
         default: break
         }
         if scopes != token.scopes { changes.scopes = scopes }
-        do {
-            let saved = try environment.service.updateToken(token.id, changes, expectedVersion: token.version, by: environment.actor)
-            return [.pop, .refreshAll, .flash("Saved \u{201C}\(saved.displayName)\u{201D}", .success)]
-        } catch {
-            switch error {
-            case let .invalidInput(field, problem): form.setError(problem, on: field)
-            default: form.formError = error.description
-            }
-            return []
-        }
+        // The write (and its policy checks) runs as an effect; `receive` closes or marks the field.
+        saving = true
+        let service = environment.service
+        let actor = environment.actor
+        let id = token.id
+        let version = token.version
+        let finalChanges = changes
+        return [.run(Effect(progress: "Saving \u{201C}\(token.displayName)\u{201D}\u{2026}") {
+            SaveReply(outcome: Result { () throws(GatehouseError) in try service.updateToken(id, finalChanges, expectedVersion: version, by: actor) })
+        })]
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
@@ -82,7 +109,7 @@ struct TokenEditForm: ConsoleScreen {
 }
 
 /// The scope selector on its own screen, for editing an existing token.
-struct ScopeEditScreen: ConsoleScreen {
+struct ScopeEditScreen: BindingScreen {
     private var selector: ScopeSelector
     private var message: String?
 
@@ -93,22 +120,22 @@ struct ScopeEditScreen: ConsoleScreen {
     var breadcrumb: String { "Scopes" }
     var capturesText: Bool { true }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("↑/↓", "Area"), ScreenKey("←/→", "Level"), ScreenKey("Space", "On/off"), ScreenKey("F", "Full access"), ScreenKey("Enter", "Use these"), ScreenKey("Esc", "Cancel")]
+    /// The selector's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<ScopeEditScreen>] {
+        selector.bindings(\.selector, pageHeight: max(1, environment.contentArea.height - 6)) { screen in screen.message = nil } + [
+            KeyBinding([.enter], "Enter", "Use these") { screen, _, _ in
+                if let problem = screen.selector.validationMessage { screen.message = problem; return [] }
+                guard let selection = screen.selector.selection else { return [] }
+                return [.popWith(.scopes(selection))]
+            },
+            KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.pop] },
+        ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .escape: return [.pop]
-        case .enter:
-            if let problem = selector.validationMessage { message = problem; return [] }
-            guard let selection = selector.selection else { return [] }
-            return [.popWith(.scopes(selection))]
-        default:
-            message = nil
-            _ = selector.handle(key, pageHeight: max(1, environment.contentArea.height - 6))
-            return []
-        }
+        handleBinding(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

@@ -2,8 +2,10 @@ import GatehouseDomain
 import TerminalKit
 
 /// Add or edit an account. Validation is the façade's: its message lands beside the field it names.
-struct UserForm: ConsoleScreen {
+struct UserForm: BindingScreen {
     private var form: Form
+    /// A save is running (an effect): Ctrl-S waits for its answer.
+    private var saving = false
     private let editing: User?
     private let organizations: [Organization]
 
@@ -45,9 +47,12 @@ struct UserForm: ConsoleScreen {
     var hasUnsavedInput: Bool { form.isDirty }
     var helpSummary: String { "Tab or ↑/↓ moves between fields; ←/→ changes a choice; Ctrl-S saves from anywhere." }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("Tab", "Next field"), ScreenKey("←/→", "Change choice"), ScreenKey("Ctrl-S", form.submitLabel), ScreenKey("Esc", "Cancel")]
+    /// The form's keys for the focused field, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<UserForm>] {
+        form.bindings(\.form, saving: saving ? "Still saving\u{2026}" : nil) { screen, environment in screen.submit(environment) }
     }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
     private var draft: UserDraft {
         UserDraft(displayName: form["Display name"].text, loginName: form["Login"].text, email: form["Email"].text,
@@ -56,27 +61,46 @@ struct UserForm: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch form.handle(key) {
-        case .cancel:
-            return [.close]
-        case .submit:
-            return submit(environment)
-        case .edited, .moved, .ignored:
-            return []
-        }
+        handleBinding(key, environment)
     }
 
+    /// What saving answered (an effect's result): the account saved, or why not.
+    struct SaveReply: Sendable {
+        let created: Bool
+        let outcome: Result<User, GatehouseError>
+    }
+
+    /// Validation and the write are the façade's, run as an effect so a network database never
+    /// holds the key: the answer comes back to `receive`, which closes the form or marks the field.
     private mutating func submit(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !saving else { return [.flash("Still saving\u{2026}", .info)] }
         form.clearErrors()
-        do {
-            if let editing {
-                let saved = try environment.service.updateUser(editing.id, to: draft, expectedVersion: editing.version, by: environment.actor)
-                return [.pop, .refreshAll, .flash("Saved \(saved.loginName)", .success)]
-            }
-            let chosen = form["organizations"].checked.sorted().map { organizations[$0].id }
-            let user = try environment.service.createUser(draft, in: chosen, by: environment.actor)
+        saving = true
+        let service = environment.service
+        let actor = environment.actor
+        let draft = draft
+        if let editing {
+            return [.run(Effect(progress: "Saving \(editing.loginName)\u{2026}") {
+                SaveReply(created: false, outcome: Result { () throws(GatehouseError) in
+                    try service.updateUser(editing.id, to: draft, expectedVersion: editing.version, by: actor)
+                })
+            })]
+        }
+        let chosen = form["organizations"].checked.sorted().map { organizations[$0].id }
+        return [.run(Effect(progress: "Adding \(draft.loginName)\u{2026}") {
+            SaveReply(created: true, outcome: Result { () throws(GatehouseError) in try service.createUser(draft, in: chosen, by: actor) })
+        })]
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result, let reply = value as? SaveReply else { return [] }
+        saving = false
+        switch reply.outcome {
+        case let .success(user) where reply.created:
             return [.replace(UserDetail(user: user, environment)), .refreshAll, .flash("Added \(user.loginName)", .success)]
-        } catch {
+        case let .success(user):
+            return [.pop, .refreshAll, .flash("Saved \(user.loginName)", .success)]
+        case let .failure(error):
             place(error)
             return []
         }

@@ -8,7 +8,7 @@ struct QuickFilterOption {
 
 /// A checklist of quick filters over the list it came from. Space toggles, Enter applies,
 /// `c` clears, Esc leaves the filters as they were.
-struct QuickFilterScreen: ConsoleScreen {
+struct QuickFilterScreen: BindingScreen {
     let title: String
     let options: [QuickFilterOption]
     private var checklist: MultiChoiceList
@@ -26,8 +26,28 @@ struct QuickFilterScreen: ConsoleScreen {
     var breadcrumb: String { title }
     var helpSummary: String { "Tick the filters to apply; within a group any ticked value matches, across groups all must match." }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("Space", "Toggle"), ScreenKey("Enter", "Apply"), ScreenKey("c", "Clear all"), ScreenKey("Esc", "Cancel")]
+    /// The checklist's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<QuickFilterScreen>] {
+        [
+            KeyBinding([.character(" ")], "Space", "Toggle") { screen, key, environment in screen.move(key, environment) },
+            KeyBinding([.enter], "Enter", "Apply") { screen, _, _ in
+                [.popWith(.quickFilters(Set(screen.checklist.checkedIndices.map { screen.options[$0].id })))]
+            },
+            KeyBinding([.character("c")], "c", "Clear all",
+                       disabledReason: checklist.checkedIndices.isEmpty ? "No filter is ticked: nothing to clear." : nil) { screen, _, _ in
+                screen.checklist = MultiChoiceList(items: screen.checklist.items, checked: [])
+                return []
+            },
+            KeyBinding([.escape, .character("q")], "Esc", "Cancel") { _, _, _ in [.pop] },
+            .moving { screen, key, environment in screen.move(key, environment) },
+        ]
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
+    private mutating func move(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        _ = checklist.handle(key, visibleHeight: listArea(environment.contentArea).height)
+        return []
     }
 
     private func listArea(_ area: Rect) -> Rect {
@@ -36,20 +56,7 @@ struct QuickFilterScreen: ConsoleScreen {
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .enter:
-            return [.popWith(.quickFilters(Set(checklist.checkedIndices.map { options[$0].id })))]
-        case .character("c"):
-            checklist = MultiChoiceList(items: checklist.items, checked: [])
-            return []
-        case .escape:
-            return [.pop]
-        default:
-            switch checklist.handle(key, visibleHeight: listArea(environment.contentArea).height) {
-            case .ignored: return key == .character("q") ? [.pop] : nil
-            default: return []
-            }
-        }
+        handleBinding(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

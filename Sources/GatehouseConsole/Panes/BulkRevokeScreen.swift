@@ -10,7 +10,7 @@ import TerminalKit
 ///    run between frames so the screen shows progress and `Esc` stops after the current chunk.
 ///    If a chunk fails or is stopped, what was revoked stays revoked, the screen says how many of
 ///    how many, and `R` goes on from there.
-struct BulkRevokeScreen: ConsoleScreen {
+struct BulkRevokeScreen: BindingScreen {
     enum Phase {
         case review
         case reason(TextField, total: Int)
@@ -96,83 +96,90 @@ struct BulkRevokeScreen: ConsoleScreen {
         return "A bulk revocation is running: \(Format.count(progress.revoked)) of \(Format.count(progress.total)) tokens revoked. Quitting stops it here: those stay revoked, the other \(Format.count(left)) stay active (open it again with B and R to finish)."
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+    /// Each phase's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<BulkRevokeScreen>] {
         switch phase {
         case .review:
             let nothing = list.count == 0 ? "Nothing to revoke: no active token matches." : nil
-            return [ScreenKey("R", "Revoke all\u{2026}", disabledReason: nothing), ScreenKey("Esc", "Cancel")]
+            return [
+                KeyBinding([.character("R")], "R", "Revoke all\u{2026}", disabledReason: nothing) { screen, _, environment in screen.askReason(environment) },
+                KeyBinding([.escape, .character("q")], "Esc", "Cancel") { _, _, _ in [.pop] },
+                .moving { screen, key, environment in
+                    do throws(GatehouseError) {
+                        if key == .end || key == .character("G") { screen.settleCount(environment) }
+                        _ = try screen.list.handle(key, pageHeight: Self.pageHeight(environment), fetch: screen.fetch(environment))
+                    } catch {
+                        screen.loadError = error.description
+                    }
+                    return []
+                },
+            ]
         case .reason:
-            return [ScreenKey("Enter", "Revoke"), ScreenKey("Esc", "Back to the dry run")]
-        case .running:
-            return [ScreenKey("Esc", "Stop after this chunk")]
-        case .stopped:
-            return [ScreenKey("R", "Go on"), ScreenKey("Esc", "Leave")]
+            return [
+                KeyBinding([.enter], "Enter", "Revoke") { screen, _, environment in screen.startRevoking(environment) },
+                KeyBinding([.escape], "Esc", "Back to the dry run") { screen, _, _ in
+                    screen.phase = .review
+                    return []
+                },
+                .typing("type", "The reason") { screen, key, _ in
+                    guard case .reason(var field, let total) = screen.phase else { return [] }
+                    let outcome = field.handle(key)
+                    if case .refused(let why) = outcome { field.validationMessage = why } else if outcome == .changed { field.validationMessage = nil }
+                    screen.phase = .reason(field, total: total)
+                    return []
+                },
+            ]
+        case .running(let progress):
+            return [KeyBinding([.escape, .character("q")], "Esc", "Stop after this chunk") { screen, _, _ in
+                screen.phase = .stopped(progress, why: "Stopped at your request.")
+                return [.refreshAll]
+            }]
+        case .stopped(let progress, _):
+            return [
+                KeyBinding([.character("R")], "R", "Go on") { screen, _, environment in
+                    screen.phase = .running(progress)
+                    return screen.runChunks(environment)
+                },
+                KeyBinding([.escape, .character("q")], "Esc", "Leave") { _, _, _ in [.pop] },
+            ]
         case .finished:
-            return [ScreenKey("Esc", "Back to Tokens")]
+            return [KeyBinding([.escape, .character("q"), .enter], "Esc", "Back to Tokens") { _, _, _ in [.pop] }]
         }
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
+    /// While tokens are being revoked, other keys wait (help or a pane switch would pause the
+    /// chunks); in the other phases the shell's keys (`?`, `:`, 1–5) work.
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch phase {
-        case .review:
-            switch key {
-            case .character("R"):
-                settleCount(environment)
-                guard list.count > 0 else { return [.flash("Nothing to revoke: no active token matches.", .info)] }
-                do {
-                    let total = try environment.service.count(query, by: environment.actor)
-                    phase = .reason(TextField(placeholder: "why, e.g. laptop stolen", maxLength: 200), total: total)
-                } catch {
-                    return [.failure(error)]
-                }
-                return []
-            default:
-                do {
-                    if key == .end || key == .character("G") { settleCount(environment) }
-                    let outcome = try list.handle(key, pageHeight: Self.pageHeight(environment), fetch: fetch(environment))
-                    return outcome == .ignored ? nil : []
-                } catch {
-                    loadError = error.description
-                    return []
-                }
-            }
-        case .reason(var field, let total):
-            switch key {
-            case .escape:
-                phase = .review
-                return []
-            case .enter:
-                let reason = field.text.trimmingCharacters(in: .whitespaces)
-                guard !reason.isEmpty else {
-                    field.validationMessage = "A reason is required: it is kept in each token and in the audit log."
-                    phase = .reason(field, total: total)
-                    return []
-                }
-                phase = .running(Progress(reason: reason, total: total))
-                return runChunks(environment)
-            default:
-                let outcome = field.handle(key)
-                if case .refused(let why) = outcome { field.validationMessage = why } else if outcome == .changed { field.validationMessage = nil }
-                phase = .reason(field, total: total)
-                return []
-            }
-        case .running(let progress):
-            if key == .escape || key == .character("q") {
-                phase = .stopped(progress, why: "Stopped at your request.")
-                return [.refreshAll]
-            }
-            return []
-        case .stopped(let progress, _):
-            if key == .character("R") {
-                phase = .running(progress)
-                return runChunks(environment)
-            }
-            if key == .escape || key == .character("q") { return [.pop] }
-            return []
-        case .finished:
-            if key == .escape || key == .character("q") || key == .enter { return [.pop] }
+        if let actions = handleBinding(key, environment) { return actions }
+        if case .running = phase { return [] }
+        return nil
+    }
+
+    /// `R` on the dry run: the exact count, then the reason.
+    private mutating func askReason(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        settleCount(environment)
+        guard list.count > 0 else { return [.flash("Nothing to revoke: no active token matches.", .info)] }
+        do {
+            let total = try environment.service.count(query, by: environment.actor)
+            phase = .reason(TextField(placeholder: "why, e.g. laptop stolen", maxLength: 200), total: total)
+        } catch {
+            return [.failure(error)]
+        }
+        return []
+    }
+
+    private mutating func startRevoking(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case .reason(var field, let total) = phase else { return [] }
+        let reason = field.text.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else {
+            field.validationMessage = "A reason is required: it is kept in each token and in the audit log."
+            phase = .reason(field, total: total)
             return []
         }
+        phase = .running(Progress(reason: reason, total: total))
+        return runChunks(environment)
     }
 
     mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]? {

@@ -7,7 +7,7 @@ import TerminalKit
 /// Review ▸ Create, then the show-once screen. (An Owner step comes first for those who may
 /// create tokens for service accounts.) Enter accepts a step after validating it; Esc or
 /// Shift-Tab goes back, keeping everything typed.
-struct NewTokenWizard: ConsoleScreen {
+struct NewTokenWizard: BindingScreen {
     enum Step: String, CaseIterable {
         case owner = "Owner", name = "Name", organization = "Organization", expiration = "Expiration", scopes = "Scopes", review = "Review"
     }
@@ -47,6 +47,10 @@ struct NewTokenWizard: ConsoleScreen {
     private var permissionRefusals: [String] = []
     /// The first review row shown: the review scrolls (↑/↓) when it is taller than the screen.
     private var reviewOffset = 0
+    /// Create is running (an effect): Enter waits for its answer.
+    private var creating = false
+    /// A step's reads are running (an effect): Enter waits for them.
+    private var loading = false
 
     init(_ environment: ConsoleEnvironment, owner preset: User? = nil) {
         let mayDelegate = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
@@ -68,20 +72,88 @@ struct NewTokenWizard: ConsoleScreen {
     var breadcrumb: String { "New token" }
     var capturesText: Bool { true }
     var hasUnsavedInput: Bool { !name.text.isEmpty || stepIndex > 0 }
+    /// Quitting while Create runs: the token may be made, and its secret would never be shown.
+    var quitWarning: String? {
+        creating ? "The token \u{201C}\(name.text)\u{201D} is being created: quitting now means its secret is never shown. Revoke it in Tokens if it appears there." : nil
+    }
     var helpSummary: String { "Enter accepts a step, Esc or Shift-Tab goes back (nothing typed is lost). The token is shown once at the end: copy it then." }
 
     private var step: Step { steps[stepIndex] }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        var keys = [ScreenKey("Enter", step == .review ? "Create token" : "Next"), ScreenKey("Esc", stepIndex == 0 ? "Cancel" : "Back")]
+    /// The step's keys, once: footer, help and handling read this table. A step that takes
+    /// text (Owner's search, Name, a custom date, the scope filter) declares it; on the others
+    /// `?` opens help.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<NewTokenWizard>] {
+        var table: [KeyBinding<NewTokenWizard>] = [
+            KeyBinding([.enter], "Enter", step == .review ? "Create token" : "Next",
+                       disabledReason: creating ? "Creating the token\u{2026}" : loading ? "Reading the policies\u{2026}" : nil) { wizard, _, environment in
+                wizard.advance(environment)
+            },
+            KeyBinding([.escape, .backTab], "Esc", stepIndex == 0 ? "Cancel" : "Back") { wizard, _, _ in
+                wizard.message = nil
+                if wizard.stepIndex == 0 { return [.close] }
+                wizard.stepIndex -= 1
+                return []
+            },
+        ]
+        let height = max(1, environment.contentArea.height - 8)
         switch step {
-        case .owner: keys.append(ScreenKey("↑/↓", "Choose owner"))
-        case .organization, .expiration: keys.append(ScreenKey("↑/↓", "Choose"))
-        case .scopes: keys += [ScreenKey("↑/↓", "Area"), ScreenKey("←/→", "Level"), ScreenKey("Space", "On/off"), ScreenKey("F", "Full access")]
-        default: break
+        case .owner:
+            table += [
+                KeyBinding([.up, .down, .pageUp, .pageDown], "\u{2191}/\u{2193}", "Choose owner") { wizard, key, _ in
+                    _ = wizard.ownerList.handle(key, rowCount: wizard.ownerChoices.count, pageHeight: height)
+                    return []
+                },
+                .typing("type", "Find a service account") { wizard, key, environment in
+                    let before = wizard.ownerFilter.text
+                    _ = wizard.ownerFilter.handle(key)
+                    if wizard.ownerFilter.text != before { wizard.ownerList = ListState(); wizard.searchOwners(environment) }
+                    return []
+                },
+            ]
+        case .name:
+            table.append(.typing("type", "The token\u{2019}s name") { wizard, key, _ in
+                if case let .refused(reason) = wizard.name.handle(key) { wizard.message = reason } else { wizard.message = nil }
+                return []
+            })
+        case .organization:
+            table.append(KeyBinding(ListMoveKeys.keys, "\u{2191}/\u{2193}", "Choose") { wizard, key, _ in
+                wizard.message = Self.follow(&wizard.organizationChoice, key: key, height: height)
+                return []
+            })
+        case .expiration:
+            table.append(KeyBinding(isCustomDate ? [.up, .down] : ListMoveKeys.keys, "\u{2191}/\u{2193}", "Choose") { wizard, key, _ in
+                wizard.message = Self.follow(&wizard.expirationChoice, key: key, height: height)
+                return []
+            })
+            if isCustomDate {
+                table.append(.typing("type", "The date, YYYY-MM-DD") { wizard, key, _ in
+                    _ = wizard.customDate.handle(key)
+                    wizard.message = nil
+                    return []
+                })
+            }
+        case .scopes:
+            table += scopes.bindings(\.scopes, pageHeight: max(1, environment.contentArea.height - 9)) { wizard in wizard.message = nil }
+        case .review:
+            let rows = reviewRows(width: max(1, environment.contentArea.width - 18), environment).count
+            let page = max(1, environment.contentArea.height - 6)
+            table.append(KeyBinding([.down, .character("j"), .up, .character("k"), .pageDown, .character(" "), .pageUp], "\u{2191}/\u{2193}", "Scroll",
+                                    disabledReason: rows <= page ? "The whole review is on screen." : nil) { wizard, key, _ in
+                switch key {
+                case .down, .character("j"): wizard.reviewOffset += 1
+                case .up, .character("k"): wizard.reviewOffset -= 1
+                case .pageDown, .character(" "): wizard.reviewOffset += page
+                default: wizard.reviewOffset -= page
+                }
+                wizard.reviewOffset = max(0, min(wizard.reviewOffset, rows - page))
+                return []
+            })
         }
-        return keys
+        return table
     }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
     // MARK: Steps' data
 
@@ -126,8 +198,9 @@ struct NewTokenWizard: ConsoleScreen {
         return index < organizations.count ? .organization(organizations[index].id) : .allAccessibleOrganizations
     }
 
-    private mutating func prepareExpiration(_ environment: ConsoleEnvironment) {
-        maximumDays = target.flatMap { try? environment.service.maximumLifespanDays(for: owner.id, target: $0, by: environment.actor) } ?? TokenPolicy.absoluteMaximumLifespanDays
+    /// The Expiration step's choices, for the lifespan policy's maximum (read as an effect).
+    private mutating func prepareExpiration(maximumDays: Int, _ environment: ConsoleEnvironment) {
+        self.maximumDays = maximumDays
         let now = environment.now
         var items = Self.presetDays.map { days in
             ChoiceItem("\(days) days", detail: "until \(TextFormat.date(now.addingTimeInterval(Double(days) * 86_400)))",
@@ -157,57 +230,9 @@ struct NewTokenWizard: ConsoleScreen {
 
     // MARK: Update
 
+    /// Keys the step does not declare do nothing (`?` opens help, the shell's).
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .escape, .backTab:
-            message = nil
-            if stepIndex == 0 { return [.close] }
-            stepIndex -= 1
-            return []
-        case .enter:
-            return advance(environment)
-        case .character("?") where step == .organization || step == .review || (step == .expiration && !isCustomDate):
-            return nil  // no text here: the shell opens help
-        default:
-            break
-        }
-        let height = max(1, environment.contentArea.height - 8)
-        switch step {
-        case .owner:
-            if [.up, .down, .pageUp, .pageDown].contains(key) {
-                _ = ownerList.handle(key, rowCount: ownerChoices.count, pageHeight: height)
-            } else {
-                let before = ownerFilter.text
-                _ = ownerFilter.handle(key)
-                if ownerFilter.text != before { ownerList = ListState(); searchOwners(environment) }
-            }
-        case .name:
-            if case let .refused(reason) = name.handle(key) { message = reason } else { message = nil }
-        case .organization:
-            message = Self.follow(&organizationChoice, key: key, height: height)
-        case .expiration:
-            if isCustomDate, !(key == .up || key == .down) {
-                _ = customDate.handle(key)
-                message = nil
-            } else {
-                message = Self.follow(&expirationChoice, key: key, height: height)
-            }
-        case .scopes:
-            _ = scopes.handle(key, pageHeight: max(1, environment.contentArea.height - 9))
-            message = nil
-        case .review:
-            let rows = reviewRows(width: max(1, environment.contentArea.width - 18), environment).count
-            let page = max(1, environment.contentArea.height - 6)
-            switch key {
-            case .down, .character("j"): reviewOffset += 1
-            case .up, .character("k"): reviewOffset -= 1
-            case .pageDown, .character(" "): reviewOffset += page
-            case .pageUp: reviewOffset -= page
-            default: return nil
-            }
-            reviewOffset = max(0, min(reviewOffset, rows - page))
-        }
-        return []
+        handleBinding(key, environment)
     }
 
     /// Radio choices follow the highlight, as in a wizard: moving picks. A disabled item stays
@@ -246,8 +271,15 @@ struct NewTokenWizard: ConsoleScreen {
             // Enter on a refused choice (a global token under "Restrict global tokens") says why,
             // instead of going on with the choice made before it.
             if let reason = organizationChoice.items[organizationChoice.highlightedIndex].disabledReason { message = reason; return [] }
-            guard target != nil else { message = "\(owner.loginName) belongs to no organization, so a token would work nowhere."; return [] }
-            prepareExpiration(environment)
+            guard let target else { message = "\(owner.loginName) belongs to no organization, so a token would work nowhere."; return [] }
+            // The step opens once its policy is read, off the main loop (a network database).
+            let service = environment.service
+            let actor = environment.actor
+            let ownerID = owner.id
+            loading = true
+            return [.run(Effect(progress: "Reading the lifespan policy\u{2026}") {
+                StepReply.expiration(maximumDays: (try? service.maximumLifespanDays(for: ownerID, target: target, by: actor)) ?? TokenPolicy.absoluteMaximumLifespanDays)
+            })]
         case .expiration:
             if let reason = expirationChoice.items[expirationChoice.highlightedIndex].disabledReason { message = reason; return [] }
             if isCustomDate, let problem = customDate.validationMessage ?? (customDate.date == nil ? "Type the date as YYYY-MM-DD." : nil) {
@@ -258,10 +290,14 @@ struct NewTokenWizard: ConsoleScreen {
             scopes.fullAccessDisabledReason = fullAccessBlocked(environment)
         case .scopes:
             if let problem = scopes.validationMessage { message = problem; return [] }
-            checks = request.flatMap { try? environment.service.policyChecks(for: $0, by: environment.actor) } ?? []
-            let targeted = target.map { $0.isGlobal ? organizations : organizations.filter { [$0.id] == [target?.organizationID] } } ?? []
-            permissionRefusals = targeted.compactMap { environment.denial(of: .createTokens, in: $0.id, action: "create tokens") }
-            reviewOffset = 0
+            guard let request else { return [] }
+            // Every policy check, read off the main loop; the review opens with them.
+            let service = environment.service
+            let actor = environment.actor
+            loading = true
+            return [.run(Effect(progress: "Checking the policies\u{2026}") {
+                StepReply.review(checks: (try? service.policyChecks(for: request, by: actor)) ?? [])
+            })]
         case .review:
             return create(environment)
         }
@@ -277,6 +313,7 @@ struct NewTokenWizard: ConsoleScreen {
     }
 
     private mutating func create(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard !creating else { return [.flash("Creating the token\u{2026}", .info)] }
         guard let request else { return [] }
         if let refusal = permissionRefusals.first {
             message = "Go back with Esc to change it. \(refusal)"
@@ -288,10 +325,55 @@ struct NewTokenWizard: ConsoleScreen {
             message = "Go back with Esc to change it. \(failing.description)"
             return []
         }
-        do {
-            let issued = try environment.service.createToken(request, by: environment.actor)
+        // The façade checks everything again and writes; as an effect, so a network database
+        // never holds the key. The secret comes back in the reply, straight to the show-once screen.
+        creating = true
+        let service = environment.service
+        let actor = environment.actor
+        return [.run(Effect(progress: "Creating \u{201C}\(request.displayName)\u{201D}\u{2026}") {
+            CreateReply(outcome: Result { () throws(GatehouseError) in try service.createToken(request, by: actor) })
+        })]
+    }
+
+    /// What a step's reads answered (an effect's result): the next step opens with it.
+    enum StepReply: Sendable {
+        case expiration(maximumDays: Int)
+        case review(checks: [PolicyCheck])
+    }
+
+    /// The step the reads were for opens, unless the wizard moved meanwhile (Esc).
+    private mutating func open(_ reply: StepReply, _ environment: ConsoleEnvironment) {
+        loading = false
+        switch reply {
+        case let .expiration(maximumDays):
+            guard step == .organization else { return }
+            prepareExpiration(maximumDays: maximumDays, environment)
+        case let .review(checks):
+            guard step == .scopes else { return }
+            self.checks = checks
+            let targeted = target.map { $0.isGlobal ? organizations : organizations.filter { [$0.id] == [target?.organizationID] } } ?? []
+            permissionRefusals = targeted.compactMap { environment.denial(of: .createTokens, in: $0.id, action: "create tokens") }
+            reviewOffset = 0
+        }
+        stepIndex += 1
+    }
+
+    /// What Create answered (an effect's result): the token and its secret, or the refusal.
+    struct CreateReply: Sendable {
+        let outcome: Result<IssuedToken, GatehouseError>
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        if case let .effect(value) = result, let reply = value as? StepReply {
+            open(reply, environment)
+            return []
+        }
+        guard case let .effect(value) = result, let reply = value as? CreateReply else { return [] }
+        creating = false
+        switch reply.outcome {
+        case let .success(issued):
             return [.replace(ShowOnceScreen(issued: issued, environment, regenerated: false)), .refreshAll]
-        } catch {
+        case let .failure(error):
             message = error.description
             return []
         }

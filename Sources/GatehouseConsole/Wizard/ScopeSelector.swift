@@ -77,6 +77,28 @@ struct ScopeSelector {
         return true
     }
 
+    /// The selector's keys as entries of the binding table of the screen that holds it (at
+    /// `selector`); `changed` runs after each (the holder clears its message).
+    func bindings<Screen>(_ selector: WritableKeyPath<Screen, ScopeSelector>, pageHeight: Int,
+                          changed: @escaping (inout Screen) -> Void) -> [KeyBinding<Screen>] {
+        let act: (inout Screen, Key, ConsoleEnvironment) -> [ConsoleAction] = { screen, key, _ in
+            _ = screen[keyPath: selector].handle(key, pageHeight: pageHeight)
+            changed(&screen)
+            return []
+        }
+        let full = mode == .fullAccess ? "Full access covers every area at its highest level; F switches back to custom scopes." : nil
+        // F is typed into the filter once the filter has text; Ctrl-F switches then.
+        let switchKeys: [Key] = filter.text.isEmpty ? [.character("F"), .ctrl("f")] : [.ctrl("f")]
+        return [
+            KeyBinding([.up, .down, .pageUp, .pageDown, .home, .end], "\u{2191}/\u{2193}", "Area", disabledReason: full, action: act),
+            KeyBinding([.left, .right], "\u{2190}/\u{2192}", "Level", disabledReason: full, action: act),
+            KeyBinding([.character(" ")], "Space", "On/off", disabledReason: full, action: act),
+            KeyBinding(switchKeys, filter.text.isEmpty ? "F" : "Ctrl-F", mode == .fullAccess ? "Custom scopes" : "Full access", action: act),
+            // In Full access there is no list to filter: typing says so instead of editing a hidden filter.
+            .typing("type", "Filter the areas", disabledReason: full, action: act),
+        ]
+    }
+
     var summary: String {
         guard let selection else { return "nothing chosen yet" }
         return selection.summary(in: catalog)

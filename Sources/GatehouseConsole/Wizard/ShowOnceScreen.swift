@@ -4,7 +4,7 @@ import TerminalKit
 /// The one and only time a token's secret is shown: large, framed, with copy (OSC 52), hide for
 /// screen sharing, and an explicit acknowledgement before leaving. When this screen is popped
 /// its state, and with it the secret, is gone; the next frame overwrites its cells.
-struct ShowOnceScreen: ConsoleScreen {
+struct ShowOnceScreen: BindingScreen {
     private let token: PersonalAccessToken
     private var secret: TokenSecret?
     private let regenerated: Bool
@@ -34,32 +34,39 @@ struct ShowOnceScreen: ConsoleScreen {
     var heldSecretToken: PersonalAccessToken? { secret == nil ? nil : token }
     var helpSummary: String { "This is the only time the secret is shown; only its SHA-256 digest is stored. c copies it (OSC 52: inside tmux only with set -g set-clipboard on), h hides it while you share your screen, y confirms you have it and closes." }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        [ScreenKey("c", "Copy"), ScreenKey("h", hidden ? "Show" : "Hide"), ScreenKey("y", "I have copied the token")]
+    /// The screen's keys, once: footer, help and handling read this table. The keys that leave
+    /// other screens (Esc, q, Tab, 1–5, :) are declared too: here they say how to leave.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<ShowOnceScreen>] {
+        let leaving: [Key] = [.escape, .character("q"), .tab, .backTab, .character(":")] + (1...5).compactMap { Character("\($0)") }.map(Key.character)
+        return [
+            KeyBinding([.character("c")], "c", "Copy") { screen, _, environment in
+                guard let secret = screen.secret else { return [.pop] }
+                let reach = environment.clipboardReach()
+                screen.copied = !reach.isDropped
+                return [.copyToClipboard(secret.reveal()), .flash(reach.message, reach.isDropped ? .error : .info)]
+            },
+            KeyBinding([.character("h")], "h", hidden ? "Show" : "Hide") { screen, _, _ in
+                screen.hidden.toggle()
+                return []
+            },
+            KeyBinding([.character("y"), .character("Y")], "y", "I have copied the token") { screen, _, _ in
+                screen.secret = nil
+                return [.pop, .flash("\u{201C}\(screen.token.displayName)\u{201D} is ready; its secret is no longer shown anywhere.", .success)]
+            },
+            KeyBinding(leaving, "Esc", "Stays until you press y", inFooter: false) { screen, _, _ in
+                screen.nagged = true
+                return [.flash("This screen stays until you confirm: press y once you have stored the token.", .info)]
+            },
+        ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
+    /// Ctrl-C is the shell's (it asks before quitting and losing the secret); `?` opens help;
+    /// any other key does nothing here.
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        guard let secret else { return [.pop] }
-        switch key {
-        case .character("c"):
-            let reach = environment.clipboardReach()
-            copied = !reach.isDropped
-            return [.copyToClipboard(secret.reveal()), .flash(reach.message, reach.isDropped ? .error : .info)]
-        case .character("h"):
-            hidden.toggle()
-            return []
-        case .character("y"), .character("Y"):
-            self.secret = nil
-            return [.pop, .flash("\u{201C}\(token.displayName)\u{201D} is ready; its secret is no longer shown anywhere.", .success)]
-        case .ctrl("c"):
-            return nil
-        case .escape, .character("q"):
-            nagged = true
-            return [.flash("This screen stays until you confirm: press y once you have stored the token.", .info)]
-        default:
-            nagged = true
-            return []
-        }
+        guard secret != nil else { return [.pop] }
+        return handleBinding(key, environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
