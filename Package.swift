@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseConsoleTests",
-            dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "TerminalKit", "CivilCalendar"]
+            dependencies: ["GatehouseConsole", "GatehouseDemo", "GatehouseDomain", "GatehouseStore", "GatehouseTestSupport", "TerminalKit", "CivilCalendar"]
         ),
         // The real binary in a real terminal (tmux); needs `swift build` to have built it.
         .testTarget(

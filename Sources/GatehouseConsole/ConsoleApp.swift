@@ -23,8 +23,12 @@ public enum ConsoleApp {
         var ended: String?
         try await NcursesBackend.run(options: options) { terminal in
             let console = Console(service: service, actor: actor)
+            let wakeup = terminal.wakeup
+            // A finished effect wakes the loop through the terminal's self-pipe: its result is drawn at once.
+            if let wakeup { console.mailbox.onPost { wakeup.signal() } }
+            console.startEffects()
+            settle(console, wakeup: wakeup)
             var secretShown = false
-            // A tick delivers finished effects too: 100 ms keeps a result from waiting long.
             await runLoop(backend: terminal, tickMilliseconds: 100, render: { buffer in
                 console.render(into: &buffer, theme: terminal.theme)
             }, handle: { event in
@@ -32,8 +36,9 @@ public enum ConsoleApp {
                     ended = reason
                     return .quit
                 }
-                let action = step(console, event: event, size: terminal.size)
+                var action = step(console, event: event, size: terminal.size)
                 console.startEffects()
+                if settle(console, wakeup: wakeup), action == .keep { action = .redraw }
                 if let text = console.takePendingClipboard() { terminal.copyToClipboard(text) }
                 if console.showsSecret != secretShown {
                     if secretShown { terminal.scrubScreen() }
@@ -58,6 +63,30 @@ public enum ConsoleApp {
         return ended
     }
 
+    /// The frame after a key is drawn from state at once, except that loads answering within
+    /// `grace` (a local SQLite file answers in well under a millisecond) are taken first: one frame
+    /// with the new rows, never one with "Loading…" then another. A slow store keeps its loads
+    /// running; the frame shows the old rows and the next one comes when they answer.
+    /// Returns whether something was delivered.
+    @discardableResult
+    static func settle(_ console: Console, wakeup: LoopWakeup?, grace: Duration = .milliseconds(12)) -> Bool {
+        guard let wakeup else { return false }
+        let deadline = ContinuousClock.now + grace
+        var delivered = false
+        while console.mailbox.isWorking || console.mailbox.hasFinished {
+            if !console.mailbox.hasFinished {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { break }
+                let milliseconds = Int(left.components.attoseconds / 1_000_000_000_000_000) + Int(left.components.seconds) * 1_000
+                _ = wakeup.wait(milliseconds: max(1, milliseconds))
+                continue
+            }
+            delivered = console.deliverEffects() || delivered
+            console.startEffects()
+        }
+        return delivered
+    }
+
     static func step(_ console: Console, event: LoopEvent, size: Size) -> LoopAction {
         let changed: Bool
         switch event {
@@ -77,12 +106,33 @@ public final class ConsoleDriver {
     /// Every text the console asked to put on the clipboard (OSC 52), in order.
     public private(set) var clipboard: [String] = []
 
+    /// Effects wait in a queue until `releaseEffects` instead of running at once: the frames
+    /// between show what a slow store's user sees while loads are pending.
+    public var holdsEffects: Bool
+
     public init(service: AccessService, actor: Actor, width: Int = 80, height: Int = 24, theme: Theme = .color,
                 clock: any WallClock = SystemClock(), instant: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now },
-                clipboardReach: ClipboardReach = .terminal) {
+                clipboardReach: ClipboardReach = .terminal, holdingEffects: Bool = false) {
         backend = MemoryBackend(width: width, height: height, theme: theme)
+        holdsEffects = holdingEffects
         console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant, clipboardReach: { clipboardReach }))
         console.resize(to: backend.size)
+        if !holdsEffects { console.runEffectsNow() }
+        draw()
+    }
+
+    /// Effects asked for and not run yet (while `holdsEffects`).
+    public var heldEffectCount: Int { console.queuedEffectCount }
+
+    /// Runs the held effects (and those their answers ask for, up to `limit` rounds) and draws.
+    public func releaseEffects() {
+        console.runEffectsNow()
+        draw()
+    }
+
+    /// Runs only the effects held now, not those their answers ask for, and draws: one round trip.
+    public func releaseOneRound() {
+        console.runQueuedEffectsOnce()
         draw()
     }
 
@@ -106,7 +156,7 @@ public final class ConsoleDriver {
     public func send(_ keys: [Key]) {
         for key in keys {
             _ = ConsoleApp.step(console, event: .key(key), size: backend.size)
-            console.runEffectsNow()
+            if !holdsEffects { console.runEffectsNow() }
             if let text = console.takePendingClipboard() { clipboard.append(text) }
             draw()
         }
@@ -118,6 +168,7 @@ public final class ConsoleDriver {
 
     public func tick() {
         _ = ConsoleApp.step(console, event: .tick, size: backend.size)
+        if !holdsEffects { console.runEffectsNow() }
         draw()
     }
 

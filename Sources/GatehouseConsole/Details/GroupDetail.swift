@@ -9,7 +9,11 @@ struct GroupDetail: BindingScreen {
 
     private var group: SecurityGroup
     /// Members a page at a time, users read with the page: a group of 13,500 opens at once.
-    private var members = PagedList<ResolvedMember>()
+    /// Pages are effects, as the group and its grid are (`Loaded`).
+    private var memberLoader = LiveList<ResolvedMember>()
+    private var members: PagedList<ResolvedMember> { memberLoader.list }
+    /// The group and grid load asked last: an older answer is dropped.
+    private var request: Int?
     private var settings: [Permission: PermissionSetting] = [:]
     /// Values chosen in the grid and not saved yet (only those that differ from `settings`).
     private var staged: [Permission: PermissionSetting] = [:]
@@ -21,12 +25,12 @@ struct GroupDetail: BindingScreen {
 
     init(group: SecurityGroup, _ environment: ConsoleEnvironment) {
         self.group = group
-        refresh(environment)
     }
 
     var breadcrumb: String { group.name }
     var helpSummary: String { "Members inherit this group's permissions, also through nested groups. Deny anywhere wins over Allow; Not set grants nothing. Permission changes are staged: Ctrl-S saves them all at once, Esc discards them." }
     var hasUnsavedInput: Bool { !staged.isEmpty }
+    var isLoading: Bool { request != nil || memberLoader.isLoading }
 
     /// The grid's values in order: → goes one step right, ← one step left (no wrap-around).
     static let settingOrder: [PermissionSetting] = [.notSet, .allow, .deny]
@@ -40,22 +44,42 @@ struct GroupDetail: BindingScreen {
             ?? (group.defaultRole == .projectCollectionAdministrators ? "Project Collection Administrators always hold every permission." : nil)
     }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        do {
-            group = try environment.service.group(group.id, by: environment.actor)
-            let count = try environment.service.memberCount(of: group.id, by: environment.actor)
-            // The first load reads the top; later ones reload the window in place (one page).
-            if members.entries.isEmpty {
-                try members.reload(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
-            } else {
-                try members.refresh(count: .exact(count), pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
-            }
-            settings = try environment.service.permissionSettings(of: group.id, by: environment.actor)
-            staged = staged.filter { $0.value != (settings[$0.key] ?? .notSet) }
-            loadError = nil
-        } catch {
-            loadError = error.description
-        }
+    /// What one load of the group and its grid read.
+    struct Loaded: Sendable {
+        let request: Int
+        let outcome: Result<(group: SecurityGroup, settings: [Permission: PermissionSetting]), GatehouseError>
+    }
+
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        memberLoader.reload()
+        return loadGroup(environment) + memberLoader.nextLoad(pageHeight: memberHeight(environment.contentArea), source: memberSource(environment), environment)
+    }
+
+    /// After a change: the group and grid again, the members' window in place.
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        if memberLoader.hasLoaded { memberLoader.refresh() } else { memberLoader.reload() }
+        return loadGroup(environment) + memberLoader.nextLoad(pageHeight: memberHeight(environment.contentArea), source: memberSource(environment), environment)
+    }
+
+    private mutating func loadGroup(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        let id = environment.nextRequestID()
+        request = id
+        let service = environment.service
+        let actor = environment.actor
+        let groupID = group.id
+        return [.run(Effect {
+            Loaded(request: id, outcome: Result { () throws(GatehouseError) in
+                (try service.group(groupID, by: actor), try service.permissionSettings(of: groupID, by: actor))
+            })
+        })]
+    }
+
+    private func memberSource(_ environment: ConsoleEnvironment) -> ListSource<ResolvedMember> {
+        let id = group.id
+        let service = environment.service
+        let actor = environment.actor
+        return ListSource(fetch: { request throws(GatehouseError) in try service.memberPage(of: id, page: request, by: actor) },
+                          count: { _ throws(GatehouseError) in .exact(try service.memberCount(of: id, by: actor)) })
     }
 
     private func layout(_ area: Rect) -> (header: Rect, members: Rect, permissions: Rect) {
@@ -65,10 +89,6 @@ struct GroupDetail: BindingScreen {
 
     private func memberHeight(_ area: Rect) -> Int { max(1, layout(area).members.height - 2) }
 
-    private func fetchMembers(_ environment: ConsoleEnvironment) -> PagedList<ResolvedMember>.Fetch {
-        let id = group.id
-        return { request throws(GatehouseError) in try environment.service.memberPage(of: id, page: request, by: environment.actor) }
-    }
 
     /// The detail's keys, once: footer, help and handling read this table. Which ones apply
     /// depends on the focus (members or the permission grid) and on what is staged.
@@ -133,13 +153,14 @@ struct GroupDetail: BindingScreen {
             let groupID = group.id
             let dialog = ConfirmDialog(title: "Remove member?", message: "They lose what \(group.name) gives them (unless another group gives it too).",
                                        objectName: "\(member.name) from \(group.name)", confirmLabel: "Remove", isDestructive: true)
+            let name = member.name
+            let removed = member.member
             return [.confirm(PendingConfirmation(dialog: dialog) { environment in
-                do {
-                    try environment.service.removeMember(member.member, from: groupID, by: environment.actor)
-                    return [.refreshAll, .flash("Removed \(member.name)", .success)]
-                } catch {
-                    return [.failure(error)]
-                }
+                let service = environment.service
+                let actor = environment.actor
+                return [.run(Effect(progress: "Removing \(name)\u{2026}") {
+                    MemberRemoval(name: name, outcome: Result { () throws(GatehouseError) in try service.removeMember(removed, from: groupID, by: actor) })
+                })]
             })]
         case .enter:
             guard let member = members.selected else { return [] }
@@ -148,13 +169,9 @@ struct GroupDetail: BindingScreen {
             case let .group(nested): return [.push(GroupDetail(group: nested, environment))]
             }
         default:
-            do {
-                let outcome = try members.handle(key, pageHeight: memberHeight(environment.contentArea), fetch: fetchMembers(environment))
-                return outcome == .ignored ? nil : []
-            } catch {
-                loadError = error.description
-                return []
-            }
+            let outcome = memberLoader.move(key, pageHeight: memberHeight(environment.contentArea))
+            guard outcome != .ignored else { return nil }
+            return memberLoader.nextLoad(pageHeight: memberHeight(environment.contentArea), source: memberSource(environment), environment)
         }
     }
 
@@ -199,8 +216,38 @@ struct GroupDetail: BindingScreen {
         })]
     }
 
+    /// A member removal's answer.
+    struct MemberRemoval: Sendable {
+        let name: String
+        let outcome: Result<Void, GatehouseError>
+    }
+
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        guard case let .effect(value) = result, let reply = value as? SaveReply else { return [] }
+        guard case let .effect(value) = result else { return [] }
+        if let loads = memberLoader.accept(value, pageHeight: memberHeight(environment.contentArea), source: memberSource(environment), environment) {
+            return loads
+        }
+        if let loaded = value as? Loaded {
+            guard loaded.request == request else { return [] }
+            request = nil
+            switch loaded.outcome {
+            case let .success(content):
+                group = content.group
+                settings = content.settings
+                staged = staged.filter { $0.value != (settings[$0.key] ?? .notSet) }
+                loadError = nil
+            case let .failure(error):
+                loadError = error.description
+            }
+            return []
+        }
+        if let removal = value as? MemberRemoval {
+            switch removal.outcome {
+            case .success: return [.refreshAll, .flash("Removed \(removal.name)", .success)]
+            case let .failure(error): return [.failure(error)]
+            }
+        }
+        guard let reply = value as? SaveReply else { return [] }
         saving = false
         switch reply.outcome {
         case let .failure(error):
@@ -215,7 +262,7 @@ struct GroupDetail: BindingScreen {
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
-        if let loadError {
+        if let loadError = loadError ?? memberLoader.loadError {
             buffer.put(loadError, x: area.x + 1, y: area.y + 1, style: theme[.errorText], maxWidth: area.width - 2)
             return
         }
@@ -226,11 +273,17 @@ struct GroupDetail: BindingScreen {
                    style: theme[.muted], maxWidth: parts.header.width - 2)
 
         let memberInner = Block(title: "Members (\(Format.count(members.count)))", isFocused: focus == .members).render(into: &buffer, area: parts.members, theme: theme)
-        if members.count == 0 {
+        if !memberLoader.hasLoaded {
+            buffer.put("Loading\u{2026}", x: memberInner.x + 1, y: memberInner.y, style: theme[.muted], maxWidth: memberInner.width - 2)
+        } else if members.count == 0 {
             buffer.put("No members. Press a to add users or groups.", x: memberInner.x + 1, y: memberInner.y, style: theme[.muted], maxWidth: memberInner.width - 2)
         }
         for (row, entry) in members.visibleItems(pageHeight: memberInner.height).enumerated() {
-            guard let member = entry.item else { continue }
+            guard let member = entry.item else {
+                // Not loaded yet: a dim placeholder until its page arrives.
+                buffer.put("\u{2026}", x: memberInner.x + 1, y: memberInner.row(row).y, style: theme[.muted])
+                continue
+            }
             let selected = entry.index == members.selectedIndex
             let style = selected ? theme[focus == .members ? .selection : .inactiveSelection] : theme[.normal]
             let line = memberInner.row(row)

@@ -2,69 +2,122 @@ import Foundation
 import GatehouseDomain
 import TerminalKit
 
-/// Everything about one token except its secret, which no screen can show again.
-struct TokenDetail: ConsoleScreen {
+/// Everything about one token except its secret, which no screen can show again. What it shows
+/// is loaded by an effect (the token again, its owner and creator, the policy checks); until the
+/// answer the token from the list is shown, with "Loading…".
+struct TokenDetail: BindingScreen {
     private var token: PersonalAccessToken
     private var checks: [PolicyCheck] = []
     private var loadError: String?
     private var scroll = 0
     /// When the current secret's show-once screen closed without acknowledgement.
     private var unacknowledgedSince: Date?
+    private var owner: User?
+    private var creator: User?
+    private var hasLoaded = false
+    /// The load asked last: an older answer is dropped.
+    private var request: Int?
 
     init(token: PersonalAccessToken, _ environment: ConsoleEnvironment) {
         self.token = token
-        refresh(environment)
     }
 
     var breadcrumb: String { token.displayName }
     var helpSummary: String { "The secret was shown once when the token was created or regenerated; only its SHA-256 digest is stored. Regenerate (r) issues a new secret with the same settings." }
+    var isLoading: Bool { request != nil }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        do {
-            token = try environment.service.token(token.id, by: environment.actor)
-            unacknowledgedSince = try? environment.service.secretNeverAcknowledged(token)
-            let request = TokenRequest(displayName: token.displayName, ownerID: token.ownerID, target: token.target, scopes: token.scopes,
-                                       expiration: .days(max(1, Int((token.lifespan / 86_400).rounded()))))
-            checks = (try? environment.service.policyChecks(for: request, by: environment.actor)) ?? []
+    /// What one load read.
+    struct Loaded: Sendable {
+        let request: Int
+        let outcome: Result<Content, GatehouseError>
+
+        struct Content: Sendable {
+            let token: PersonalAccessToken
+            let unacknowledgedSince: Date?
+            let checks: [PolicyCheck]
+            let owner: User?
+            let creator: User?
+        }
+    }
+
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        let id = environment.nextRequestID()
+        request = id
+        let service = environment.service
+        let actor = environment.actor
+        let tokenID = token.id
+        return [.run(Effect {
+            Loaded(request: id, outcome: Result { () throws(GatehouseError) in
+                let token = try service.token(tokenID, by: actor)
+                let request = TokenRequest(displayName: token.displayName, ownerID: token.ownerID, target: token.target, scopes: token.scopes,
+                                           expiration: .days(max(1, Int((token.lifespan / 86_400).rounded()))))
+                let owner = try? service.user(token.ownerID, by: actor)
+                let creator = token.createdByID == token.ownerID ? nil : try? service.user(token.createdByID, by: actor)
+                return Loaded.Content(token: token, unacknowledgedSince: try? service.secretNeverAcknowledged(token),
+                                      checks: (try? service.policyChecks(for: request, by: actor)) ?? [], owner: owner, creator: creator)
+            })
+        })]
+    }
+
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] { load(environment) }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result else { return [] }
+        guard let loaded = value as? Loaded else { return TokenActions.receive(value, environment) ?? [] }
+        guard loaded.request == request else { return [] }
+        request = nil
+        hasLoaded = true
+        switch loaded.outcome {
+        case let .success(content):
+            token = content.token
+            unacknowledgedSince = content.unacknowledgedSince
+            checks = content.checks
+            owner = content.owner
+            creator = content.creator
             loadError = nil
-        } catch {
+        case let .failure(error):
             loadError = error.description
         }
+        return []
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        let revoked = token.revocation != nil ? "This token is revoked." : nil
-        return [ScreenKey("e", "Edit", disabledReason: revoked), ScreenKey("r", "Regenerate", disabledReason: revoked),
-                ScreenKey("d", "Revoke", disabledReason: revoked), ScreenKey("↑/↓", "Scroll")]
+    /// The detail's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<TokenDetail>] {
+        // Until the owner is loaded, a dialog naming them waits for it (read as an effect).
+        let owner: TokenActions.Owner = hasLoaded ? .known(self.owner) : .unknown
+        return [
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: TokenActions.editRefusal(token)) { detail, _, environment in
+                TokenActions.edit(detail.token, environment)
+            },
+            KeyBinding([.character("r")], "r", "Regenerate", disabledReason: TokenActions.regenerateRefusal(token)) { detail, _, environment in
+                TokenActions.regenerate(detail.token, owner: owner, environment)
+            },
+            KeyBinding([.character("d"), .delete], "d", "Revoke", disabledReason: TokenActions.revokeRefusal(token)) { detail, _, environment in
+                TokenActions.revoke(detail.token, owner: owner, environment)
+            },
+            KeyBinding([.down, .up, .character("j"), .character("k")], "\u{2191}/\u{2193}", "Scroll") { detail, key, _ in
+                detail.scroll = key == .down || key == .character("j") ? detail.scroll + 1 : max(0, detail.scroll - 1)
+                return []
+            },
+        ]
     }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .character("e"): return TokenActions.edit(token, environment)
-        case .character("r"): return TokenActions.regenerate(token, environment)
-        case .character("d"), .delete: return TokenActions.revoke(token, environment)
-        case .down, .character("j"):
-            scroll += 1
-            return []
-        case .up, .character("k"):
-            scroll = max(0, scroll - 1)
-            return []
-        default: return nil
-        }
+        handleBinding(key, environment)
     }
 
     func lines(_ environment: ConsoleEnvironment) -> [(String, String, Role)] {
         let now = environment.now
-        let owner = environment.user(token.ownerID)
-        let creator = token.createdByID == token.ownerID ? nil : environment.user(token.createdByID)
         let status = TokenPresentation.status(token, now: now)
         var rows: [(String, String, Role)] = [
             ("Name", token.displayName, .normal),
             ("Status", status.text + (token.revocation.map { ": \($0.reason), \(TextFormat.dateTime($0.at))" } ?? ""),
              status.role ?? (token.status(at: now) == .active ? .success : .normal)),
-            ("Owner", owner.map { "\($0.displayName) (\($0.loginName), \($0.kind.title.lowercased()))\($0.isActive ? "" : " \u{2014} disabled: the token does not verify")" } ?? "(deleted)",
+            ("Owner", owner.map { "\($0.displayName) (\($0.loginName), \($0.kind.title.lowercased()))\($0.isActive ? "" : " \u{2014} disabled: the token does not verify")" } ?? (hasLoaded ? "(deleted)" : "\u{2026}"),
              owner?.isActive == false ? .danger : .normal),
-            ("Created by", creator.map { "\($0.loginName), on behalf of the owner" } ?? "the owner", .normal),
+            ("Created by", creator.map { "\($0.loginName), on behalf of the owner" } ?? (hasLoaded || token.createdByID == token.ownerID ? "the owner" : "\u{2026}"), .normal),
             ("Organization", TokenPresentation.target(token, environment).text, token.target.isGlobal ? .warning : .normal),
             ("Handle", "\(token.handle)  (the secret itself is never shown again)", .normal),
             ("Authorization", token.id.description, .muted),
@@ -86,7 +139,7 @@ struct TokenDetail: ConsoleScreen {
             }
         }
         let failing = checks.compactMap(\.violation)
-        if token.status(at: now) == .active {
+        if token.status(at: now) == .active, hasLoaded {
             if failing.isEmpty {
                 rows.append(("Policies", "complies with the current policies", .success))
             } else {

@@ -1,8 +1,9 @@
 import GatehouseDomain
 import TerminalKit
 
-/// One account: its attributes, groups, effective permissions with the reason for each, and SSH keys.
-struct UserDetail: ConsoleScreen {
+/// One account: its attributes, groups, effective permissions with the reason for each, and SSH
+/// keys. Loaded by an effect; until the answer the account from the list is shown, with "Loading…".
+struct UserDetail: BindingScreen {
     private var user: User
     private var organizations: [Organization] = []
     private var groups: [SecurityGroup] = []
@@ -18,37 +19,98 @@ struct UserDetail: ConsoleScreen {
     /// "Manage others' tokens"): the façade would count the actor's tokens instead.
     private var activeTokens: Int?
     private var loadError: String?
+    private var hasLoaded = false
+    /// The load asked last: an older answer is dropped.
+    private var request: Int?
 
     init(user: User, _ environment: ConsoleEnvironment) {
         self.user = user
-        refresh(environment)
     }
 
     var breadcrumb: String { user.loginName }
     var helpSummary: String { "Effective permissions: Deny in any group wins, else Allow, else not allowed; the reason names the deciding group and how the account reaches it. o shows another organization." }
+    var isLoading: Bool { request != nil }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        do {
-            user = try environment.service.user(user.id, by: environment.actor)
-            organizations = try environment.service.organizations(of: user.id, by: environment.actor)
-            // By organization, then name: "Contoso/Contributors" before "Fabrikam/Contributors".
-            groups = try environment.service.groups(of: user.id, by: environment.actor).sorted { a, b in
-                let (left, right) = (environment.organizationName(a.organizationID), environment.organizationName(b.organizationID))
-                return left != right ? left < right : a.name.localizedCaseInsensitiveCompare(b.name) == .orderedAscending
+    /// What one load read.
+    struct Loaded: Sendable {
+        let request: Int
+        let outcome: Result<Content, GatehouseError>
+
+        struct Content: Sendable {
+            let user: User
+            let organizations: [Organization]
+            let groups: [SecurityGroup]
+            let keys: [RegisteredSSHKey]?
+            let activeTokens: Int?
+            let permissionsOrganization: Int
+            let permissions: [PermissionDecision]
+        }
+    }
+
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        let id = environment.nextRequestID()
+        request = id
+        let service = environment.service
+        let actor = environment.actor
+        let userID = user.id
+        let wantedOrganization = permissionsOrganization
+        let names = environment.organizationNames
+        return [.run(Effect {
+            Loaded(request: id, outcome: Result { () throws(GatehouseError) in
+                let user = try service.user(userID, by: actor)
+                let organizations = try service.organizations(of: userID, by: actor)
+                // By organization, then name: "Contoso/Contributors" before "Fabrikam/Contributors".
+                let name = { (id: OrganizationID) in names[id] ?? organizations.first { $0.id == id }?.name ?? "" }
+                let groups = try service.groups(of: userID, by: actor).sorted { a, b in
+                    let (left, right) = (name(a.organizationID), name(b.organizationID))
+                    return left != right ? left < right : a.name.localizedCaseInsensitiveCompare(b.name) == .orderedAscending
+                }
+                let keys = try? service.sshKeys(of: userID, by: actor)
+                let seesTokens = try service.managesOthersTokens(actor) || userID == actor.user.id
+                let activeTokens = seesTokens ? try service.count(TokenQuery(ownerID: userID, statuses: [.active]), by: actor) : nil
+                let shown = min(wantedOrganization, max(0, organizations.count - 1))
+                let permissions = organizations.isEmpty ? [] : try service.effectivePermissions(of: userID, in: organizations[shown].id, by: actor)
+                return Loaded.Content(user: user, organizations: organizations, groups: groups, keys: keys, activeTokens: activeTokens,
+                                      permissionsOrganization: shown, permissions: permissions)
+            })
+        })]
+    }
+
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] { load(environment) }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard case let .effect(value) = result else { return [] }
+        if let removal = value as? SSHKeyRemoval {
+            switch removal.outcome {
+            case .success: return [.refreshAll, .flash("Removed key \(removal.fingerprint)", .success)]
+            case let .failure(error): return [.failure(error)]
             }
-            let visibleKeys = try? environment.service.sshKeys(of: user.id, by: environment.actor)
-            keys = visibleKeys ?? []
-            keysHidden = visibleKeys == nil
-            let managesOthers = try environment.service.managesOthersTokens(environment.actor)
-            let seesTokens = managesOthers || user.id == environment.actor.user.id
-            activeTokens = seesTokens ? try environment.service.count(TokenQuery(ownerID: user.id, statuses: [.active]), by: environment.actor) : nil
-            permissionsOrganization = min(permissionsOrganization, max(0, organizations.count - 1))
-            permissions = organizations.isEmpty ? [] : try environment.service.effectivePermissions(of: user.id, in: organizations[permissionsOrganization].id, by: environment.actor)
+        }
+        guard let loaded = value as? Loaded, loaded.request == request else { return [] }
+        request = nil
+        hasLoaded = true
+        switch loaded.outcome {
+        case let .success(content):
+            user = content.user
+            organizations = content.organizations
+            groups = content.groups
+            keys = content.keys ?? []
+            keysHidden = content.keys == nil
+            activeTokens = content.activeTokens
+            permissionsOrganization = content.permissionsOrganization
+            permissions = content.permissions
             keyList.clamp(rowCount: keys.count, pageHeight: 3)
             loadError = nil
-        } catch {
+        case let .failure(error):
             loadError = error.description
         }
+        return []
+    }
+
+    /// A key removal's answer.
+    struct SSHKeyRemoval: Sendable {
+        let fingerprint: String
+        let outcome: Result<Void, GatehouseError>
     }
 
     private func othersTokensDenial(_ environment: ConsoleEnvironment) -> String {
@@ -56,73 +118,71 @@ struct UserDetail: ConsoleScreen {
             ?? "You may not see \(user.loginName)'s tokens."
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+    /// The detail's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<UserDetail>] {
         let isSelf = user.id == environment.actor.user.id
+        // One wording of the refusal per screen, the same in the footer, in help and when pressed.
         let manage = environment.denial(of: .manageUsers, action: "manage users")
+        let removal = keysHidden ? manage
+            : keys.isEmpty ? (hasLoaded ? "This account has no SSH keys." : "The account's SSH keys are still loading.")
+            : isSelf ? nil : manage
         return [
-            ScreenKey("e", "Edit", disabledReason: manage), ScreenKey("x", user.isActive ? "Disable" : "Enable", disabledReason: manage),
-            ScreenKey("a", "Add SSH key", disabledReason: isSelf ? nil : manage),
-            ScreenKey("r", "Remove key", disabledReason: keysHidden ? manage : keys.isEmpty ? "This account has no SSH keys." : (isSelf ? nil : manage)),
-            ScreenKey("o", "Next org"), ScreenKey("g", "More groups", disabledReason: groupsOverflow(environment) ? nil : "Every group is on screen."),
-            ScreenKey("t", "Tokens", disabledReason: activeTokens == nil ? othersTokensDenial(environment) : nil),
-            ScreenKey("d", "Delete", disabledReason: manage),
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: manage) { detail, _, environment in
+                [.push(UserForm(editing: detail.user, environment))]
+            },
+            KeyBinding([.character("x")], "x", user.isActive ? "Disable" : "Enable", disabledReason: manage) { detail, _, environment in
+                UserActions.toggleStatus(detail.user, environment)
+            },
+            KeyBinding([.character("a")], "a", "Add SSH key", disabledReason: isSelf ? nil : manage) { detail, _, _ in
+                [.push(SSHKeyForm(user: detail.user))]
+            },
+            KeyBinding([.character("r")], "r", "Remove key", disabledReason: removal) { detail, _, _ in
+                detail.confirmKeyRemoval()
+            },
+            KeyBinding([.character("o")], "o", "Next org") { detail, _, environment in
+                guard detail.organizations.count > 1 else { return [] }
+                detail.permissionsOrganization = (detail.permissionsOrganization + 1) % detail.organizations.count
+                return detail.load(environment)
+            },
+            KeyBinding([.character("g")], "g", "More groups",
+                       disabledReason: groupsOverflow(environment) ? nil : "Every group of \(user.loginName) is on screen.") { detail, _, environment in
+                let shown = detail.groupLines(environment).shown
+                detail.groupsOffset = detail.groupsOffset + shown >= detail.groups.count ? 0 : detail.groupsOffset + shown
+                return []
+            },
+            KeyBinding([.character("t")], "t", "Tokens",
+                       disabledReason: !hasLoaded ? "Still loading what you may see of \(user.loginName)\u{2026}" : activeTokens == nil ? othersTokensDenial(environment) : nil) { detail, _, environment in
+                [.push(TokensPane(environment, owner: detail.user))]
+            },
+            KeyBinding([.character("d"), .delete], "d", "Delete", disabledReason: manage) { detail, _, environment in
+                UserActions.delete(detail.user, environment)
+            },
+            KeyBinding([.up, .down, .character("j"), .character("k"), .home, .end], "\u{2191}/\u{2193}", "SSH keys", inFooter: false) { detail, key, _ in
+                _ = detail.keyList.handle(key, rowCount: detail.keys.count, pageHeight: 3)
+                return []
+            },
         ]
     }
 
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
+
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        switch key {
-        case .character("e"):
-            if let reason = environment.denial(of: .manageUsers, action: "edit users") { return [.flash(reason, .error)] }
-            return [.push(UserForm(editing: user, environment))]
-        case .character("x"):
-            return UserActions.toggleStatus(user, environment)
-        case .character("d"), .delete:
-            return UserActions.delete(user, environment)
-        case .character("a"):
-            // Like every disabled key in the footer, pressing it says why instead of opening a form
-            // whose submit the façade would refuse.
-            if user.id != environment.actor.user.id, let reason = environment.denial(of: .manageUsers, action: "add SSH keys to other accounts") {
-                return [.flash(reason, .error)]
-            }
-            return [.push(SSHKeyForm(user: user))]
-        case .character("r"):
-            if keysHidden, let reason = environment.denial(of: .manageUsers, action: "remove other accounts' SSH keys") {
-                return [.flash(reason, .error)]
-            }
-            guard keyList.selectedIndex < keys.count else { return [.flash("This account has no SSH keys.", .info)] }
-            if user.id != environment.actor.user.id, let reason = environment.denial(of: .manageUsers, action: "remove other accounts' SSH keys") {
-                return [.flash(reason, .error)]
-            }
-            let key = keys[keyList.selectedIndex]
-            let dialog = ConfirmDialog(title: "Remove SSH key?", message: "\(user.loginName) will no longer be able to sign in with this key.",
-                                       objectName: "\(key.key.displayType) \(key.fingerprint) \(key.key.comment)", confirmLabel: "Remove", isDestructive: true)
-            return [.confirm(PendingConfirmation(dialog: dialog) { environment in
-                do {
-                    try environment.service.removeSSHKey(key.id, by: environment.actor)
-                    return [.refreshAll, .flash("Removed key \(key.fingerprint)", .success)]
-                } catch {
-                    return [.failure(error)]
-                }
+        handleBinding(key, environment)
+    }
+
+    /// The dialog for removing the selected key; the removal runs as an effect.
+    private func confirmKeyRemoval() -> [ConsoleAction] {
+        guard keyList.selectedIndex < keys.count else { return [.flash("This account has no SSH keys.", .info)] }
+        let key = keys[keyList.selectedIndex]
+        let dialog = ConfirmDialog(title: "Remove SSH key?", message: "\(user.loginName) will no longer be able to sign in with this key.",
+                                   objectName: "\(key.key.displayType) \(key.fingerprint) \(key.key.comment)", confirmLabel: "Remove", isDestructive: true)
+        return [.confirm(PendingConfirmation(dialog: dialog) { environment in
+            let service = environment.service
+            let actor = environment.actor
+            return [.run(Effect(progress: "Removing key \(key.fingerprint)\u{2026}") {
+                SSHKeyRemoval(fingerprint: key.fingerprint, outcome: Result { () throws(GatehouseError) in try service.removeSSHKey(key.id, by: actor) })
             })]
-        case .character("o"):
-            guard !organizations.isEmpty else { return [] }
-            permissionsOrganization = (permissionsOrganization + 1) % organizations.count
-            refresh(environment)
-            return []
-        case .character("g"):
-            guard groupsOverflow(environment) else { return [.flash("Every group of \(user.loginName) is on screen.", .info)] }
-            let shown = groupLines(environment).shown
-            groupsOffset = groupsOffset + shown >= groups.count ? 0 : groupsOffset + shown
-            return []
-        case .character("t"):
-            if activeTokens == nil { return [.flash(othersTokensDenial(environment), .error)] }
-            return [.push(TokensPane(environment, owner: user))]
-        case .up, .down, .character("j"), .character("k"), .home, .end:
-            _ = keyList.handle(key, rowCount: keys.count, pageHeight: 3)
-            return []
-        default:
-            return nil
-        }
+        })]
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
@@ -195,7 +255,7 @@ struct UserDetail: ConsoleScreen {
         let right: [(String, String, Role)] = [
             ("Status", user.isActive ? "Active" : "Disabled: tokens do not verify", user.isActive ? .success : .danger),
             ("Orgs", organizations.map(\.name).joined(separator: ", "), .normal),
-            ("Tokens", activeTokens.map { "\($0) active (t lists them)" } ?? "only holders of \u{201C}Manage others' tokens\u{201D} see them", activeTokens == nil ? .muted : .normal),
+            ("Tokens", activeTokens.map { "\($0) active (t lists them)" } ?? (hasLoaded ? "only holders of \u{201C}Manage others' tokens\u{201D} see them" : "\u{2026}"), activeTokens == nil ? .muted : .normal),
             ("Added", TextFormat.date(user.createdAt), .muted),
         ]
         for (column, rows) in [(halves[0], left), (halves[1], right)] {

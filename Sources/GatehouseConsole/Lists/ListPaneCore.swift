@@ -1,16 +1,14 @@
 import GatehouseDomain
 import TerminalKit
 
-/// The part every list pane shares: a paged list, the `/` filter, the table, the empty state.
-/// A pane supplies its query (as `count` and `fetch`), its columns and how an item reads.
+/// The part every list pane shares: a paged list loaded by effects, the `/` filter, the table,
+/// the empty state. A pane supplies its query (as a `ListSource`), its columns and how an item reads.
 struct ListPaneCore<Item: Sendable> {
-    var list = PagedList<Item>()
+    var live = LiveList<Item>()
     var filter = FilterBar()
     var columns: [TableColumn]
     var sort: TableSort?
     var emptyMessage: String
-    /// Shown instead of rows when the query failed (e.g. no permission to read the audit log).
-    var loadError: String?
     /// The filter the rows were found with, when it is not the text typed (Audit keeps the last
     /// filter that parsed while the text does not); nil: the typed text.
     var appliedFilterText: String?
@@ -20,6 +18,11 @@ struct ListPaneCore<Item: Sendable> {
         self.sort = sort
         self.emptyMessage = emptyMessage
     }
+
+    /// The rows loaded so far, the count and the selection.
+    var list: PagedList<Item> { live.list }
+    /// Shown instead of rows when the query failed (e.g. no permission to read the audit log).
+    var loadError: String? { live.loadError }
 
     enum KeyResult {
         case handled
@@ -39,7 +42,8 @@ struct ListPaneCore<Item: Sendable> {
 
     var capturesText: Bool { filter.isEditing }
 
-    mutating func handle(_ key: Key, area: Rect, fetch: PagedList<Item>.Fetch, exactCount: PagedList<Item>.ExactCount? = nil) -> KeyResult {
+    /// A key: the filter, or navigation (which only moves the selection; `nextLoad` fetches).
+    mutating func handle(_ key: Key, area: Rect) -> KeyResult {
         if filter.isEditing {
             switch filter.handle(key) {
             case .changed: return .filterChanged
@@ -56,55 +60,38 @@ struct ListPaneCore<Item: Sendable> {
             filter.clear()
             return .filterChanged
         }
-        do {
-            switch try list.handle(key, pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount) {
-            case .moved, .unchanged: return .handled
-            case .activated:
-                if let item = list.selected { return .activated(item) }
-                return .handled
-            case .ignored: return .ignored
-            }
-        } catch {
-            loadError = error.description
+        switch live.move(key, pageHeight: Self.pageHeight(area)) {
+        case .moved, .unchanged: return .handled
+        case .activated:
+            if let item = list.selected { return .activated(item) }
             return .handled
+        case .ignored: return .ignored
         }
     }
 
     /// Reloads from the top. While the filter is being typed the counter is not on screen, so
     /// the count waits (`settleCount`): a capped count of a broad token match costs ~35 ms at a
     /// million tokens, several times the first page.
-    mutating func reload(area: Rect, count: () throws(GatehouseError) -> ListCount, fetch: PagedList<Item>.Fetch) {
-        do {
-            try list.reload(count: filter.isEditing ? nil : count(), pageHeight: Self.pageHeight(area), fetch: fetch)
-            loadError = nil
-        } catch {
-            loadError = error.description
-        }
+    mutating func reload() {
+        live.countWaits = filter.isEditing
+        live.reload()
     }
 
-    /// Counts a list whose count waited while the filter was typed.
-    mutating func settleCount(area: Rect, count: () throws(GatehouseError) -> ListCount) {
-        guard list.countIsProvisional, loadError == nil else { return }
-        do {
-            list.settle(count: try count(), pageHeight: Self.pageHeight(area))
-        } catch {
-            loadError = error.description
-        }
+    /// The effect for what the list needs next (a reload, the page coming into view), if any.
+    mutating func nextLoad(area: Rect, source: ListSource<Item>, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        live.countWaits = filter.isEditing
+        return live.nextLoad(pageHeight: Self.pageHeight(area), source: source, environment)
     }
 
-    mutating func refresh(area: Rect, count: () throws(GatehouseError) -> ListCount, fetch: PagedList<Item>.Fetch,
-                          exactCount: PagedList<Item>.ExactCount? = nil) {
-        do {
-            try list.refresh(count: count(), pageHeight: Self.pageHeight(area), fetch: fetch, exactCount: exactCount)
-            loadError = nil
-        } catch {
-            loadError = error.description
-        }
+    /// An effect's answer; nil when it is not this list's.
+    mutating func accept(_ value: any Sendable, area: Rect, source: ListSource<Item>, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        live.countWaits = filter.isEditing
+        return live.accept(value, pageHeight: Self.pageHeight(area), source: source, environment)
     }
 
     /// "12 of 3,400" (or "12 of 10,000+" when the count stopped at its cap) plus the filter, for the title row.
     func summary(extra: [String]) -> String {
-        var parts = ["\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")"]
+        var parts = [live.hasLoaded ? "\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")" : "Loading\u{2026}"]
         let applied = appliedFilterText ?? filter.text
         if !applied.isEmpty { parts.append("filter \u{201C}\(applied)\u{201D}") }
         parts += extra
@@ -126,9 +113,12 @@ struct ListPaneCore<Item: Sendable> {
         }
         let pageHeight = Table.bodyHeight(for: tableArea)
         let visible = list.visibleItems(pageHeight: pageHeight)
-        let cells = visible.map { entry in entry.item.map(row) ?? [] }
+        // A row not loaded yet is a dim placeholder until its page arrives.
+        let cells = visible.map { entry in entry.item.map(row) ?? [CellText("\u{2026}", .muted)] }
         let applied = appliedFilterText ?? filter.text
-        let table = Table(columns: columns, sort: sort, emptyMessage: applied.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(applied)\u{201D}. Esc clears the filter.")
+        let empty = !live.hasLoaded ? "Loading\u{2026}"
+            : applied.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(applied)\u{201D}. Esc clears the filter."
+        let table = Table(columns: columns, sort: sort, emptyMessage: empty)
         let source = TablePage(rowCount: list.count, firstRow: visible.first?.index ?? 0,
                                rows: cells.map { $0.map(\.text) }, roles: cells.map { $0.map(\.role) })
         table.render(into: &buffer, area: tableArea, theme: theme, state: list.state, source: source)
@@ -161,17 +151,13 @@ enum Format {
     }
 }
 
-/// Counts a list pane's rows: up to a cap (`ListCount.defaultCap` for the counter), or exactly (nil).
-typealias ListCounter = (_ cap: Int?) throws(GatehouseError) -> ListCount
-
-/// A pane whose body is a `ListPaneCore`. The pane supplies its query (`fetch`, `counter`) and
-/// what Enter opens; loading, the shared keys and the filter's footer live here, once.
+/// A pane whose body is a `ListPaneCore`. The pane supplies its query (`source`) and what Enter
+/// opens; loading (as effects), the shared keys and the filter's footer live here, once.
 protocol ListPane: ConsoleScreen {
     associatedtype Item: Sendable
     var core: ListPaneCore<Item> { get set }
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<Item>.Fetch
-    /// Counts the list: up to the cap given (`ListCount`), or exactly when it is nil.
-    func counter(_ environment: ConsoleEnvironment) -> ListCounter
+    /// The query as it stands, as a value an effect can run off the main loop.
+    func source(_ environment: ConsoleEnvironment) -> ListSource<Item>
     /// What Enter on a row does.
     func open(_ item: Item, _ environment: ConsoleEnvironment) -> [ConsoleAction]
     /// Recomputes what the query depends on, before every (re)load.
@@ -180,43 +166,47 @@ protocol ListPane: ConsoleScreen {
 
 extension ListPane {
     var capturesText: Bool { core.capturesText }
+    var isLoading: Bool { core.live.isLoading }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {}
 
-    /// Starts over at the top: a new filter, sort or scope.
-    mutating func reload(_ environment: ConsoleEnvironment) {
+    /// Starts over at the top: a new filter, sort or scope. Returns the effect that reads it.
+    mutating func restart(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
         willLoad(environment)
-        let counter = counter(environment)
-        core.reload(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment))
+        core.reload()
+        return core.nextLoad(area: environment.contentArea, source: source(environment), environment)
     }
 
-    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool {
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] { restart(environment) }
+
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         core.filter.keep(text)
-        reload(environment)
-        return true
+        return restart(environment)
     }
 
     /// Reloads in place after a change elsewhere.
-    mutating func refresh(_ environment: ConsoleEnvironment) {
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
         willLoad(environment)
-        let counter = counter(environment)
-        core.refresh(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) }, fetch: fetch(environment),
-                     exactCount: { () throws(GatehouseError) in try counter(nil).value })
+        core.live.refresh()
+        return core.nextLoad(area: environment.contentArea, source: source(environment), environment)
+    }
+
+    /// A list answer; nil when the value is not one of this list's.
+    mutating func acceptListReply(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
+        guard case let .effect(value) = result else { return nil }
+        return core.accept(value, area: environment.contentArea, source: source(environment), environment)
     }
 
     /// Navigation, `/` and Enter; nil when the key is the pane's own.
     mutating func handleListKey(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        let counter = counter(environment)
-        switch core.handle(key, area: environment.contentArea, fetch: fetch(environment),
-                           exactCount: { () throws(GatehouseError) in try counter(nil).value }) {
+        switch core.handle(key, area: environment.contentArea) {
         case .handled:
-            return []
+            return core.nextLoad(area: environment.contentArea, source: source(environment), environment)
         case .filterChanged:
-            reload(environment)
-            return []
+            return restart(environment)
         case .filterFinished:
-            core.settleCount(area: environment.contentArea, count: { () throws(GatehouseError) in try counter(ListCount.defaultCap) })
-            return []
+            core.live.settleCount()
+            return core.nextLoad(area: environment.contentArea, source: source(environment), environment)
         case let .activated(item):
             return open(item, environment)
         case .ignored:

@@ -128,6 +128,118 @@ struct PagedList<Item: Sendable> {
         trim(keeping: range)
     }
 
+    // MARK: Loading as effects (LiveList): plan a page here, fetch it off the main loop, merge it here
+
+    /// How a fetched page joins the window.
+    enum Merge: Sendable, Hashable {
+        case append, prepend
+        /// The window becomes the page, ending at the list's end (End, or a far jump down).
+        case replaceAtEnd
+        /// The window becomes the page, from the top (a far jump up).
+        case replaceAtTop
+    }
+
+    /// The page the rows in view (and `prefetch` rows either side of them) still need, or nil when
+    /// the window holds them. Asked after every move, so the next page is on its way before the
+    /// selection reaches the window's edge.
+    func missingPage(pageHeight: Int, prefetch: Int) -> (request: PageRequest, merge: Merge)? {
+        let range = state.visibleRange(rowCount: count, pageHeight: pageHeight)
+        guard !range.isEmpty else { return nil }
+        let windowEnd = windowStart + entries.count
+        let wantedStart = max(0, range.lowerBound - prefetch)
+        let wantedEnd = min(count, range.upperBound + prefetch)
+        if wantedStart >= windowStart && wantedEnd <= windowEnd { return nil }
+        let margin = Self.margin(pageHeight)
+        if let last = entries.last, range.lowerBound >= windowStart, range.lowerBound <= windowEnd + margin, wantedEnd > windowEnd {
+            return (PageRequest(.after(last.cursor), limit: wantedEnd - windowEnd + margin), .append)
+        }
+        if let first = entries.first, range.upperBound <= windowEnd, range.upperBound >= windowStart - margin, wantedStart < windowStart {
+            return (PageRequest(.before(first.cursor), limit: windowStart - wantedStart + margin), .prepend)
+        }
+        // Rows in view are in the window; only the prefetch side is short of the list's edge.
+        if range.lowerBound >= windowStart && range.upperBound <= windowEnd { return nil }
+        if range.lowerBound > count / 2 { return (PageRequest(.last, limit: count - range.lowerBound + margin), .replaceAtEnd) }
+        return (PageRequest(.first, limit: min(range.upperBound + margin, 1_000)), .replaceAtTop)
+    }
+
+    /// Joins a page planned by `missingPage` (the window has not changed since: one load at a time).
+    mutating func merge(_ page: Page<Item>, _ merge: Merge, pageHeight: Int) {
+        switch merge {
+        case .append:
+            entries += page.entries
+        case .prepend:
+            entries = page.entries + entries
+            windowStart = max(0, windowStart - page.entries.count)
+        case .replaceAtEnd:
+            entries = page.entries
+            windowStart = max(0, count - entries.count)
+        case .replaceAtTop:
+            entries = page.entries
+            windowStart = 0
+        }
+        let range = state.visibleRange(rowCount: count, pageHeight: pageHeight)
+        if merge == .replaceAtTop, range.upperBound > entries.count { state.clamp(rowCount: entries.count, pageHeight: pageHeight) }
+        trim(keeping: range)
+    }
+
+    /// A first page from a reload (new filter, sort, scope): the window and the selection start
+    /// over at the top. `count` nil: the page stands in for it, as in `reload`.
+    mutating func adopt(first page: Page<Item>, limit: Int, count: ListCount?) {
+        state = ListState()
+        entries = page.entries
+        windowStart = 0
+        let count = count ?? ListCount(entries.count, isExact: entries.count < limit)
+        self.count = count.value
+        countIsExact = count.isExact
+        countIsProvisional = !count.isExact && count.value == entries.count
+    }
+
+    /// The request that reloads the window in place (`refresh`), without reading it.
+    func refreshRequest(pageHeight: Int) -> PageRequest {
+        let limit = max(entries.count, pageHeight + Self.margin(pageHeight))
+        if windowStart > 0, let first = entries.first { return PageRequest(.from(first.cursor), limit: limit) }
+        return PageRequest(.first, limit: limit)
+    }
+
+    /// How far down the selection or the window reaches, plus two pages: a refresh counts
+    /// exactly when a capped count is below it (as `refresh` does).
+    func refreshReach(pageHeight: Int) -> Int {
+        max(state.selectedIndex, windowStart + entries.count) + 2 * max(1, pageHeight)
+    }
+
+    /// The window reloaded in place (`refreshRequest`'s page), keeping the selection where it was.
+    mutating func adopt(refreshed page: Page<Item>, request: PageRequest, count: ListCount, pageHeight: Int) {
+        countIsProvisional = false
+        self.count = count.value
+        countIsExact = count.isExact
+        entries = page.entries
+        if case .from = request.anchor {
+            if windowStart + entries.count > count.value { windowStart = max(0, count.value - entries.count) }
+        } else {
+            windowStart = 0
+        }
+        state.clamp(rowCount: count.value, pageHeight: pageHeight)
+    }
+
+    /// An exact count, asked when the selection goes near a capped one.
+    mutating func adopt(exactCount: Int, pageHeight: Int) {
+        count = exactCount
+        countIsExact = true
+        countIsProvisional = false
+        state.clamp(rowCount: count, pageHeight: pageHeight)
+    }
+
+    /// Moves the selection (navigation keys) without loading: `missingPage` says what to fetch.
+    mutating func move(_ key: Key, pageHeight: Int) -> ListOutcome {
+        state.handle(key, rowCount: count, pageHeight: pageHeight)
+    }
+
+    /// Whether a key may reach past a capped count (End, or a move within two pages of the cap):
+    /// the exact count is asked first.
+    func needsExactCount(for key: Key, pageHeight: Int) -> Bool {
+        !countIsExact && (key == .end || key == .character("G") || state.selectedIndex + 2 * max(1, pageHeight) >= count)
+    }
+
     private mutating func trim(keeping range: Range<Int>) {
         let excess = entries.count - Self.windowLimit
         guard excess > 0 else { return }

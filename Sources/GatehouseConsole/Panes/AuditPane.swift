@@ -22,9 +22,8 @@ struct AuditPane: ListPane, BindingScreen {
     private var applied = AuditQuery()
     private var appliedText = ""
 
-    init(_ environment: ConsoleEnvironment) {
-        reload(environment)
-    }
+    /// Reads nothing: the shell asks for the first page (`load`) once the pane is on screen.
+    init(_ environment: ConsoleEnvironment) {}
 
     var breadcrumb: String { "Audit" }
     var helpSummary: String { "Every change, newest first, written in the same transaction as the change. Filter with / (the same syntax as gatehouse audit --filter): \(AuditFilterSyntax.accepted)." }
@@ -35,17 +34,15 @@ struct AuditPane: ListPane, BindingScreen {
         return query
     }
 
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<AuditEvent>.Fetch {
+    func source(_ environment: ConsoleEnvironment) -> ListSource<AuditEvent> {
         let query = query(environment)
-        return { request throws(GatehouseError) in try environment.service.auditEvents(query, page: request, by: environment.actor) }
-    }
-
-    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
-        let query = query(environment)
-        return { cap throws(GatehouseError) in
-            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
-            return .exact(try environment.service.count(query, by: environment.actor))
-        }
+        let service = environment.service
+        let actor = environment.actor
+        return ListSource(fetch: { request throws(GatehouseError) in try service.auditEvents(query, page: request, by: actor) },
+                          count: { cap throws(GatehouseError) in
+                              if let cap { return try service.count(query, cap: cap, by: actor) }
+                              return .exact(try service.count(query, by: actor))
+                          })
     }
 
     mutating func willLoad(_ environment: ConsoleEnvironment) {
@@ -89,6 +86,10 @@ struct AuditPane: ListPane, BindingScreen {
         }
         if let actions = handleListKey(key, environment) { return actions }
         return handleBinding(key, environment)
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        acceptListReply(result, environment) ?? []
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

@@ -19,9 +19,8 @@ struct GroupsPane: ListPane, BindingScreen {
         sort: TableSort(column: 0),
         emptyMessage: "No groups. Press n to create one.")
 
-    init(_ environment: ConsoleEnvironment) {
-        reload(environment)
-    }
+    /// Reads nothing: the shell asks for the first page (`load`) once the pane is on screen.
+    init(_ environment: ConsoleEnvironment) {}
 
     var breadcrumb: String { "Groups" }
     var helpSummary: String { "Security groups hold users and other groups. Permissions set on a group apply to every member, directly or through nesting; Deny anywhere wins." }
@@ -30,21 +29,18 @@ struct GroupsPane: ListPane, BindingScreen {
         GroupQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), organizationID: environment.scope)
     }
 
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<GroupRow>.Fetch {
+    func source(_ environment: ConsoleEnvironment) -> ListSource<GroupRow> {
         let query = query(environment)
         let service = environment.service
         let actor = environment.actor
-        return { request throws(GatehouseError) in
+        return ListSource(fetch: { request throws(GatehouseError) in
             try service.groups(query, page: request, by: actor).map { group in
                 GroupRow(group: group, memberCount: (try? service.memberCount(of: group.id, by: actor)) ?? 0)
             }
-        }
-    }
-
-    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
-        let query = query(environment)
-        // A few hundred groups at most: always exact.
-        return { _ throws(GatehouseError) in .exact(try environment.service.count(query, by: environment.actor)) }
+        }, count: { _ throws(GatehouseError) in
+            // A few hundred groups at most: always exact.
+            .exact(try service.count(query, by: actor))
+        })
     }
 
     func open(_ item: GroupRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
@@ -86,6 +82,10 @@ struct GroupsPane: ListPane, BindingScreen {
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
         return handleBinding(key, environment)
+    }
+
+    mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        acceptListReply(result, environment) ?? []
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

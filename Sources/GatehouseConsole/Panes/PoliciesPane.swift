@@ -10,10 +10,13 @@ struct PoliciesPane: BindingScreen {
     private var nonCompliant = 0
     private var list = ListState()
     private var loadError: String?
+    /// The load asked last: an older answer is dropped.
+    private var request: Int?
 
-    init(_ environment: ConsoleEnvironment) {
-        refresh(environment)
-    }
+    /// Reads nothing: the shell asks for the policies (`load`) once the pane is on screen.
+    init(_ environment: ConsoleEnvironment) {}
+
+    var isLoading: Bool { request != nil }
 
     var breadcrumb: String { "Policies" }
     var helpSummary: String { "Policies apply to tokens created, regenerated or extended after a change; existing tokens that break a new policy are listed as non-compliant, not revoked. v lists them." }
@@ -24,31 +27,45 @@ struct PoliciesPane: BindingScreen {
         return organizations.indices.contains(organizationIndex) ? organizations[organizationIndex] : organizations.first
     }
 
-    mutating func refresh(_ environment: ConsoleEnvironment) {
-        guard let organization = organization(environment) else {
-            loadError = "No organization."
-            return
-        }
-        do {
-            let loaded = try environment.service.policies(of: organization.id, by: environment.actor)
-            policies = loaded
-            exemptionNames = [:]
-            for policy in loaded.policies {
-                exemptionNames[policy.kind] = policy.exemptions.map { exemption in
-                    switch exemption {
-                    case let .user(id): environment.user(id)?.loginName ?? "(deleted user)"
-                    case let .group(id): (try? environment.service.group(id, by: environment.actor).name) ?? "(deleted group)"
-                    }
-                }.sorted()
-            }
-            var query = TokenQuery(organizationID: organization.id)
-            query.nonCompliantWith = try environment.service.nonComplianceRules(by: environment.actor).filter { $0.organizationID == organization.id }
-            nonCompliant = try environment.service.count(query, by: environment.actor)
-            loadError = nil
-        } catch {
-            loadError = error.description
-        }
+    /// What one load read: the policies, the exempt names, the non-compliant count.
+    struct Loaded: Sendable {
+        let request: Int
+        let outcome: Result<(policies: OrganizationPolicies, exemptionNames: [PolicyKind: [String]], nonCompliant: Int), GatehouseError>
     }
+
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard let organization = organization(environment) else {
+            // The organizations come with the permission answers: asked again once they are in.
+            if environment.overview != nil { loadError = "No organization." }
+            return []
+        }
+        let id = environment.nextRequestID()
+        request = id
+        let service = environment.service
+        let actor = environment.actor
+        let rules = environment.overview?.nonComplianceRules
+        return [.run(Effect {
+            Loaded(request: id, outcome: Result { () throws(GatehouseError) in
+                let loaded = try service.policies(of: organization.id, by: actor)
+                var names: [PolicyKind: [String]] = [:]
+                for policy in loaded.policies {
+                    names[policy.kind] = policy.exemptions.map { exemption in
+                        switch exemption {
+                        case let .user(id): (try? service.user(id, by: actor).loginName) ?? "(deleted user)"
+                        case let .group(id): (try? service.group(id, by: actor).name) ?? "(deleted group)"
+                        }
+                    }.sorted()
+                }
+                var query = TokenQuery(organizationID: organization.id)
+                var judging = rules ?? []
+                if rules == nil { judging = try service.nonComplianceRules(by: actor) }
+                query.nonCompliantWith = judging.filter { $0.organizationID == organization.id }
+                return (loaded, names, try service.count(query, by: actor))
+            })
+        })]
+    }
+
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] { load(environment) }
 
     /// The pane's keys, once: footer, help and handling read this table.
     func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<PoliciesPane>] {
@@ -70,8 +87,7 @@ struct PoliciesPane: BindingScreen {
                 let count = environment.organizations.count
                 guard count > 0 else { return [] }
                 pane.organizationIndex = (pane.organizationIndex + (key == .left || key == .character("h") ? count - 1 : 1)) % count
-                pane.refresh(environment)
-                return []
+                return pane.load(environment)
             },
             KeyBinding([.character("v")], "v", "Non-compliant tokens") { pane, _, environment in
                 guard let organization = pane.organization(environment) else { return [] }
@@ -91,12 +107,30 @@ struct PoliciesPane: BindingScreen {
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
         guard case let .effect(value) = result else { return [] }
+        if let loaded = value as? Loaded {
+            guard loaded.request == request else { return [] }
+            request = nil
+            switch loaded.outcome {
+            case let .success(content):
+                policies = content.policies
+                exemptionNames = content.exemptionNames
+                nonCompliant = content.nonCompliant
+                loadError = nil
+            case let .failure(error):
+                loadError = error.description
+            }
+            return []
+        }
         return PolicyActions.confirm(value) ?? []
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
         guard let policies, let organization = organization(environment) else {
-            buffer.put(loadError ?? "No organization.", x: area.x + 1, y: area.y + 1, style: theme[.errorText], maxWidth: area.width - 2)
+            if let loadError {
+                buffer.put(loadError, x: area.x + 1, y: area.y + 1, style: theme[.errorText], maxWidth: area.width - 2)
+            } else {
+                buffer.put("Loading\u{2026}", x: area.x + 1, y: area.y + 1, style: theme[.muted], maxWidth: area.width - 2)
+            }
             return
         }
         var x = area.x
@@ -163,8 +197,10 @@ enum PolicyActions {
         })]
     }
 
-    /// The confirmation for an impact that came back; nil for a value that is not one.
+    /// The confirmation for an impact that came back, or what a save's answer does (the policy
+    /// editor hands every effect answer here); nil for a value that is neither.
     static func confirm(_ value: any Sendable) -> [ConsoleAction]? {
+        if let done = finish(value) { return done }
         guard let reply = value as? ImpactReply else { return nil }
         let pending = reply.pending
         let impact: PolicyImpact
@@ -177,12 +213,31 @@ enum PolicyActions {
         return [.confirm(PendingConfirmation(dialog: dialog) { environment in apply(pending, environment) })]
     }
 
+    /// A save's answer, as an effect's result.
+    struct Saved: Sendable {
+        let pending: Pending
+        let outcome: Result<Void, GatehouseError>
+    }
+
+    /// Saves as an effect: the key press does not wait for the database.
     static func apply(_ pending: Pending, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        do {
-            try environment.service.updatePolicy(pending.policy, in: pending.organization.id, expectedVersion: pending.expectedVersion, by: environment.actor)
+        let service = environment.service
+        let actor = environment.actor
+        return [.run(Effect(progress: "Saving \u{201C}\(pending.policy.kind.title)\u{201D}\u{2026}") {
+            Saved(pending: pending, outcome: Result { () throws(GatehouseError) in
+                _ = try service.updatePolicy(pending.policy, in: pending.organization.id, expectedVersion: pending.expectedVersion, by: actor)
+            })
+        })]
+    }
+
+    /// What a save's answer does; nil for a value that is not one.
+    static func finish(_ value: any Sendable) -> [ConsoleAction]? {
+        guard let saved = value as? Saved else { return nil }
+        switch saved.outcome {
+        case .success:
             // A policy judges tokens (the non-compliant counts) and is audited: those panes reload.
-            return (pending.closes ? [.pop] : []) + [.refresh([.policies, .tokens, .audit]), .flash(pending.success, .success)]
-        } catch {
+            return (saved.pending.closes ? [.pop] : []) + [.refresh([.policies, .tokens, .audit]), .flash(saved.pending.success, .success)]
+        case let .failure(error):
             return [.failure(error)]
         }
     }

@@ -3,7 +3,7 @@ import TerminalKit
 
 /// The Tokens pane: your tokens, and everyone's where you may manage others' tokens. Quick filters
 /// (`f`) combine into the admin risk view; `B` revokes everything the filters match, after a dry run.
-struct TokensPane: ListPane {
+struct TokensPane: ListPane, BindingScreen {
     var core = ListPaneCore<OwnedToken>(
         columns: [
             TableColumn("Name", minWidth: 14, weight: 3, priority: 9),
@@ -24,51 +24,62 @@ struct TokensPane: ListPane {
     /// Set when opened from Policies (`v`): that organization's tokens and its policies only, so
     /// the list matches the count the Policies pane gives.
     private let organization: Organization?
-    /// Whose tokens the list holds: "yours only", "everyone's", or "everyone's in Contoso" behind the walls.
-    private var scopeNote = "yours only"
 
     /// Opens on the active tokens, soonest to expire first: what needs attention. `f` widens it.
+    /// Reads nothing: the shell asks for the first page (`load`) once the pane is on screen.
     init(_ environment: ConsoleEnvironment, owner: User? = nil, organization: Organization? = nil, risks: Set<TokenRisk> = [.active]) {
         self.owner = owner
         self.organization = organization
         self.risks = risks
-        reload(environment)
     }
 
     var breadcrumb: String { owner.map { "Tokens of \($0.loginName)" } ?? organization.map { "Tokens in \($0.name)" } ?? "Tokens" }
     var helpSummary: String { "Personal access tokens. Everyone sees their own; holders of \u{201C}Manage others' tokens\u{201D} also see the tokens that work in the organizations where they hold it. \u{2020} marks high-privilege scopes. f opens the quick filters that make up the risk view." }
 
-    private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
+    /// The query, with the policies that make a token non-compliant as given.
+    private func query(_ environment: ConsoleEnvironment, rules: [NonComplianceRule]) -> TokenQuery {
         var query = TokenQuery(search: core.filter.text.isEmpty ? nil : TextSearch(core.filter.text), ownerID: owner?.id,
                                organizationID: organization?.id ?? environment.scope, sort: sort, descending: descending)
         let only = organization?.id
-        TokenRisk.apply(risks, to: &query) {
-            let rules = (try? environment.service.nonComplianceRules(by: environment.actor)) ?? []
-            return only.map { id in rules.filter { $0.organizationID == id } } ?? rules
-        }
+        TokenRisk.apply(risks, to: &query) { only.map { id in rules.filter { $0.organizationID == id } } ?? rules }
         return query
     }
 
-    /// Pages come with their owners' logins: drawing a row asks the façade nothing.
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<OwnedToken>.Fetch {
-        let query = query(environment)
-        return { request throws(GatehouseError) in try environment.service.tokensWithOwners(query, page: request, by: environment.actor) }
+    /// The query with the policies as the shell last loaded them (the bulk revocation's dry run).
+    private func query(_ environment: ConsoleEnvironment) -> TokenQuery {
+        query(environment, rules: environment.overview?.nonComplianceRules ?? [])
     }
 
-    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
-        let query = query(environment)
-        return { cap throws(GatehouseError) in
-            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
-            return .exact(try environment.service.count(query, by: environment.actor))
+    /// Pages come with their owners' logins: drawing a row asks the façade nothing. The policies
+    /// are the shell's (loaded with the permission answers); before those arrive, the effect reads them.
+    func source(_ environment: ConsoleEnvironment) -> ListSource<OwnedToken> {
+        let service = environment.service
+        let actor = environment.actor
+        let known = query(environment)
+        let rulesMissing = risks.contains(.nonCompliant) && environment.overview == nil
+        let only = organization?.id
+        let resolve: @Sendable () -> TokenQuery = {
+            guard rulesMissing else { return known }
+            var query = known
+            let rules = (try? service.nonComplianceRules(by: actor)) ?? []
+            query.nonCompliantWith = only.map { id in rules.filter { $0.organizationID == id } } ?? rules
+            return query
         }
+        return ListSource(fetch: { request throws(GatehouseError) in try service.tokensWithOwners(resolve(), page: request, by: actor) },
+                          count: { cap throws(GatehouseError) in
+                              if let cap { return try service.count(resolve(), cap: cap, by: actor) }
+                              return .exact(try service.count(resolve(), by: actor))
+                          })
     }
 
-    mutating func willLoad(_ environment: ConsoleEnvironment) {
-        let managed = (try? environment.service.organizations(holding: .manageOthersTokens, by: environment.actor)) ?? []
-        let total = (try? environment.service.organizationCount()) ?? 0
+    /// Whose tokens the list holds: "yours only", "everyone's", or "everyone's in Contoso" behind
+    /// the walls; from the permission answers the shell loaded.
+    private func scopeNote(_ environment: ConsoleEnvironment) -> String {
+        guard let overview = environment.overview else { return "\u{2026}" }
+        let managed = overview.holding[.manageOthersTokens] ?? []
         let names = managed.map { environment.organizationName($0) }.sorted()
-        scopeNote = managed.isEmpty ? "yours only"
-            : managed.count >= total ? "everyone's"
+        return managed.isEmpty ? "yours only"
+            : managed.count >= overview.organizationCount ? "everyone's"
             : names.count <= 2 ? "everyone's in \(names.joined(separator: " and "))" : "everyone's in \(names.count) organizations"
     }
 
@@ -76,61 +87,65 @@ struct TokensPane: ListPane {
         [.push(TokenDetail(token: item.token, environment))]
     }
 
-    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if let filterEditingKeys { return filterEditingKeys }
-        let create = environment.denial(of: .createTokens, action: "create tokens")
+    /// The Tokens list's keys, once: footer, help and handling read this table.
+    func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<TokensPane>] {
         let selected = core.list.selected?.token
-        let revoked = selected?.revocation != nil ? "This token is already revoked." : nil
         return [
-            ScreenKey("Enter", "Open"), ScreenKey("/", "Filter"), ScreenKey("f", "Risk filters"), ScreenKey("n", "New token", disabledReason: create),
-            ScreenKey("e", "Edit", disabledReason: revoked), ScreenKey("r", "Regenerate", disabledReason: revoked),
-            ScreenKey("d", "Revoke", disabledReason: revoked), ScreenKey("B", "Bulk revoke"), ScreenKey("s", "Sort"),
+            KeyBinding([.enter], "Enter", "Open"),
+            KeyBinding([.character("/")], "/", "Filter"),
+            KeyBinding([.character("f")], "f", "Risk filters") { pane, _, _ in
+                [.push(QuickFilterScreen(title: "Risk filters", options: TokenRisk.options, chosen: Set(pane.risks.map(\.rawValue))))]
+            },
+            KeyBinding([.character("n")], "n", "New token", disabledReason: environment.denial(of: .createTokens, action: "create tokens")) { pane, _, environment in
+                TokenActions.newToken(environment, owner: pane.owner)
+            },
+            KeyBinding([.character("e")], "e", "Edit", disabledReason: selected.flatMap(TokenActions.editRefusal)) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.token else { return [] }
+                return TokenActions.edit(selected, environment)
+            },
+            KeyBinding([.character("r")], "r", "Regenerate", disabledReason: selected.flatMap(TokenActions.regenerateRefusal)) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.token else { return [] }
+                return TokenActions.regenerate(selected, owner: .unknown, environment)
+            },
+            KeyBinding([.character("d"), .delete], "d", "Revoke", disabledReason: selected.flatMap(TokenActions.revokeRefusal)) { pane, _, environment in
+                guard let selected = pane.core.list.selected?.token else { return [] }
+                return TokenActions.revoke(selected, owner: .unknown, environment)
+            },
+            KeyBinding([.character("B")], "B", "Bulk revoke") { pane, _, environment in
+                guard pane.isNarrowed(environment) else {
+                    return [.flash("Bulk revoke needs a filter, as the CLI's tokens revoke --filter does: / for a name or owner, f for a risk (e.g. unused 90 days), or :org NAME.", .error)]
+                }
+                return [.push(BulkRevokeScreen(query: pane.query(environment), description: pane.summary(environment).joined(separator: " \u{00B7} "), environment))]
+            },
+            KeyBinding([.character("s")], "s", "Sort") { pane, _, environment in
+                let order: [TokenQuery.Sort] = [.validTo, .displayName, .createdAt, .lastUsedAt]
+                pane.sort = order[((order.firstIndex(of: pane.sort) ?? 0) + 1) % order.count]
+                pane.core.sort = pane.sort.column.map { TableSort(column: $0, ascending: !pane.descending) }
+                return pane.restart(environment) + [.flash("Sorted by \(pane.sort.title)\(pane.sort.column == nil ? " (no column shows it; S reverses)" : "")", .info)]
+            },
+            KeyBinding([.character("S")], "S", "Reverse", inFooter: false) { pane, _, environment in
+                pane.descending.toggle()
+                pane.core.sort = pane.sort.column.map { TableSort(column: $0, ascending: !pane.descending) }
+                return pane.restart(environment) + [.flash("Sorted by \(pane.sort.title), \(pane.descending ? "reversed" : "in its usual order")", .info)]
+            },
         ]
+    }
+
+    func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
+        filterEditingKeys ?? boundKeys(environment)
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         if let listActions = handleListKey(key, environment) { return listActions }
-        let selected = core.list.selected?.token
-        switch key {
-        case .character("f"):
-            return [.push(QuickFilterScreen(title: "Risk filters", options: TokenRisk.options, chosen: Set(risks.map(\.rawValue))))]
-        case .character("s"):
-            let order: [TokenQuery.Sort] = [.validTo, .displayName, .createdAt, .lastUsedAt]
-            sort = order[((order.firstIndex(of: sort) ?? 0) + 1) % order.count]
-            core.sort = sort.column.map { TableSort(column: $0, ascending: !descending) }
-            reload(environment)
-            return [.flash("Sorted by \(sort.title)\(sort.column == nil ? " (no column shows it; S reverses)" : "")", .info)]
-        case .character("S"):
-            descending.toggle()
-            core.sort = sort.column.map { TableSort(column: $0, ascending: !descending) }
-            reload(environment)
-            return [.flash("Sorted by \(sort.title), \(descending ? "reversed" : "in its usual order")", .info)]
-        case .character("n"):
-            return TokenActions.newToken(environment, owner: owner)
-        case .character("e"):
-            guard let selected else { return [] }
-            return TokenActions.edit(selected, environment)
-        case .character("r"):
-            guard let selected else { return [] }
-            return TokenActions.regenerate(selected, environment)
-        case .character("d"), .delete:
-            guard let selected else { return [] }
-            return TokenActions.revoke(selected, environment)
-        case .character("B"):
-            guard isNarrowed(environment) else {
-                return [.flash("Bulk revoke needs a filter, as the CLI's tokens revoke --filter does: / for a name or owner, f for a risk (e.g. unused 90 days), or :org NAME.", .error)]
-            }
-            return [.push(BulkRevokeScreen(query: query(environment), description: summary(environment).joined(separator: " \u{00B7} "), environment))]
-        default:
-            return nil
-        }
+        return handleBinding(key, environment)
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        if let loads = acceptListReply(result, environment) { return loads }
+        if case let .effect(value) = result { return TokenActions.receive(value, environment) ?? [] }
         guard case let .quickFilters(chosen) = result else { return [] }
         risks = Set(chosen.compactMap(TokenRisk.init(rawValue:)))
-        reload(environment)
-        return []
+        return restart(environment)
     }
 
     /// Whether the list is narrowed by more than the status: bulk revocation of every active
@@ -152,7 +167,7 @@ struct TokensPane: ListPane {
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
         let now = environment.now
         core.render(into: &buffer, area: area, theme: theme, title: owner.map { "Tokens of \($0.displayName)" } ?? "Tokens",
-                    summaryExtra: [scopeNote] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { row in
+                    summaryExtra: [scopeNote(environment)] + (risks.isEmpty ? [] : [TokenRisk.allCases.filter(risks.contains).map(\.shortLabel).joined(separator: ", ")])) { row in
             let token = row.token
             return [
                 CellText(token.displayName), CellText(row.ownerLogin ?? "(deleted)"),

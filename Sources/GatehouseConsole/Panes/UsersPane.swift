@@ -29,9 +29,8 @@ struct UsersPane: ListPane, BindingScreen {
     private var sort: UserQuery.Sort = .displayName
     private var descending = false
 
-    init(_ environment: ConsoleEnvironment) {
-        reload(environment)
-    }
+    /// Reads nothing: the shell asks for the first page (`load`) once the pane is on screen.
+    init(_ environment: ConsoleEnvironment) {}
 
     var breadcrumb: String { "Users" }
     var helpSummary: String { "Every account in the directory: people, service accounts, service principals, job agents and third-party apps. / filters by name, login or email (any part from three characters; one or two characters match the start); f narrows by kind, status and identity source." }
@@ -41,28 +40,23 @@ struct UsersPane: ListPane, BindingScreen {
                   statuses: filters.statuses, identitySources: filters.sources, organizationID: nil, sort: sort, descending: descending)
     }
 
-    func fetch(_ environment: ConsoleEnvironment) -> PagedList<UserRow>.Fetch {
-        var query = query
-        query.organizationID = environment.scope
+    func source(_ environment: ConsoleEnvironment) -> ListSource<UserRow> {
+        var scoped = query
+        scoped.organizationID = environment.scope
+        let query = scoped
         let service = environment.service
         let actor = environment.actor
-        return { request throws(GatehouseError) in
+        return ListSource(fetch: { request throws(GatehouseError) in
             let page = try service.users(query, page: request, by: actor)
             // Two queries for the whole page, not two per row.
             let counts = try service.listCounts(for: page.items, by: actor)
             return page.map { user in
                 UserRow(user: user, groupCount: counts[user.id]?.groups ?? 0, tokenCount: counts[user.id]?.activeTokens)
             }
-        }
-    }
-
-    func counter(_ environment: ConsoleEnvironment) -> ListCounter {
-        var query = query
-        query.organizationID = environment.scope
-        return { cap throws(GatehouseError) in
-            if let cap { return try environment.service.count(query, cap: cap, by: environment.actor) }
-            return .exact(try environment.service.count(query, by: environment.actor))
-        }
+        }, count: { cap throws(GatehouseError) in
+            if let cap { return try service.count(query, cap: cap, by: actor) }
+            return .exact(try service.count(query, by: actor))
+        })
     }
 
     func open(_ item: UserRow, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
@@ -84,14 +78,12 @@ struct UsersPane: ListPane, BindingScreen {
                 let all = UserQuery.Sort.allCases
                 pane.sort = all[(all.firstIndex(of: pane.sort).map { $0 + 1 } ?? 0) % all.count]
                 pane.core.sort = Self.column(of: pane.sort).map { TableSort(column: $0, ascending: !pane.descending) }
-                pane.reload(environment)
-                return [.flash("Sorted by \(pane.sort.title)\(Self.column(of: pane.sort) == nil ? " (no column shows it; S reverses)" : "")", .info)]
+                return pane.restart(environment) + [.flash("Sorted by \(pane.sort.title)\(Self.column(of: pane.sort) == nil ? " (no column shows it; S reverses)" : "")", .info)]
             },
             KeyBinding([.character("S")], "S", "Reverse", inFooter: false) { pane, _, environment in
                 pane.descending.toggle()
                 pane.core.sort = Self.column(of: pane.sort).map { TableSort(column: $0, ascending: !pane.descending) }
-                pane.reload(environment)
-                return [.flash("Sorted by \(pane.sort.title), \(pane.descending ? "reversed" : "in its usual order")", .info)]
+                return pane.restart(environment) + [.flash("Sorted by \(pane.sort.title), \(pane.descending ? "reversed" : "in its usual order")", .info)]
             },
             KeyBinding([.character("n")], "n", "New", disabledReason: manage("add users")) { _, _, environment in
                 [.push(UserForm(creating: environment))]
@@ -130,10 +122,10 @@ struct UsersPane: ListPane, BindingScreen {
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        if let loads = acceptListReply(result, environment) { return loads }
         guard case let .quickFilters(chosen) = result else { return [] }
         filters = UserFilters(chosen: chosen)
-        reload(environment)
-        return []
+        return restart(environment)
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {

@@ -27,6 +27,10 @@ public final class Console {
     /// stale, and the one on screen reloads at the next tick (another when it is shown).
     private let changesElsewhere: ChangesElsewhere
     private var staleElsewhere: Set<Pane> = []
+    /// The permission answers asked last: an older answer arriving after it is dropped.
+    private var overviewRequest = 0
+    /// While a screen below the top takes an effect's answer, the depth its own loads go back to.
+    private var answeringDepth: Int?
 
     init(environment: ConsoleEnvironment, startPane: Pane = .users) {
         self.environment = environment
@@ -35,7 +39,55 @@ public final class Console {
         environment.contentArea = Self.contentArea(for: size)
         // Only the pane on screen is loaded; the others load on first visit (each runs counts
         // that cost tens of milliseconds on a large directory, which the first frame must not wait for).
-        stacks = [startPane: [Self.makePane(startPane, environment)]]
+        // Nothing is read here: the loads are effects, and the first frame is drawn meanwhile.
+        requestOverview()
+        openStack(of: startPane)
+    }
+
+    /// A pane's stack, made (and its list's load asked for) on the pane's first visit.
+    private func openStack(of target: Pane) {
+        guard stacks[target] == nil else { return }
+        var screen = Self.makePane(target, environment)
+        let actions = screen.load(environment)
+        stacks[target] = [screen]
+        let current = pane
+        pane = target
+        apply(actions)
+        pane = current
+    }
+
+    /// Asks for the acting user's permission answers (kept on screen until the new ones arrive).
+    private func requestOverview() {
+        overviewRequest = environment.nextRequestID()
+        let request = overviewRequest
+        let service = environment.service
+        let actor = environment.actor
+        let ticket = EffectTicket(pane: pane, depth: 0, breadcrumb: "", progress: nil, forShell: true)
+        queuedEffects.append((ticket, Effect {
+            OverviewReply(request: request, overview: Result { () throws(GatehouseError) in try service.overview(of: actor) })
+        }))
+    }
+
+    /// The shell's own effect answer: the acting user's reach.
+    struct OverviewReply: Sendable {
+        let request: Int
+        let overview: Result<ActorOverview, GatehouseError>
+    }
+
+    /// Asks every screen of a pane to reload what it shows (effects, each back to its screen).
+    private func refreshScreens(of target: Pane) {
+        guard var screens = stacks[target] else { return }
+        var asked: [(Int, [ConsoleAction])] = []
+        for index in screens.indices { asked.append((index, screens[index].refreshing(environment))) }
+        stacks[target] = screens
+        let current = pane
+        pane = target
+        for (depth, actions) in asked {
+            answeringDepth = depth
+            apply(actions.filter(\.isRun))
+        }
+        answeringDepth = nil
+        pane = current
     }
 
     static func makePane(_ pane: Pane, _ environment: ConsoleEnvironment) -> any ConsoleScreen {
@@ -63,11 +115,7 @@ public final class Console {
         guard newSize != size else { return }
         size = newSize
         environment.contentArea = Self.contentArea(for: newSize)
-        for pane in Pane.allCases {
-            guard var stack = stacks[pane] else { continue }
-            for index in stack.indices { stack[index].refresh(environment) }
-            stacks[pane] = stack
-        }
+        for pane in Pane.allCases { refreshScreens(of: pane) }
     }
 
     private var stack: [any ConsoleScreen] {
@@ -152,7 +200,7 @@ public final class Console {
         queuedEffects.removeAll()
         for (ticket, effect) in queued {
             let mailbox = mailbox
-            mailbox.started()
+            mailbox.started(ticket)
             Thread.detachNewThread { mailbox.post(ticket, effect.work()) }
         }
     }
@@ -165,7 +213,19 @@ public final class Console {
         }
     }
 
+    /// Runs the effects queued now (not those their answers ask for), delivering each answer.
+    func runQueuedEffectsOnce() {
+        let queued = queuedEffects
+        queuedEffects.removeAll()
+        for (ticket, effect) in queued { deliver(effect.work(), to: ticket) }
+    }
+
+    var queuedEffectCount: Int { queuedEffects.count }
+
     var hasRunningEffects: Bool { mailbox.isBusy || !queuedEffects.isEmpty }
+
+    /// Delivers the answers that finished (the run loop, woken by the mailbox); whether there were any.
+    func deliverEffects() -> Bool { deliverFinishedEffects() }
 
     private func deliverFinishedEffects() -> Bool {
         let finished = mailbox.take()
@@ -175,18 +235,36 @@ public final class Console {
 
     /// Hands a result to the screen that asked, if it is still the top of its pane; dropped
     /// otherwise (the screen is gone; what it changed shows when the lists next load).
+    /// A screen below the top (a list under a detail, reloading after a change there) takes its
+    /// answer too; of what it answers only further loads apply (the top screen keeps the keys).
     private func deliver(_ value: any Sendable, to ticket: EffectTicket) {
-        guard var screens = stacks[ticket.pane], screens.count == ticket.depth + 1, var asker = screens.popLast(),
-              asker.breadcrumb == ticket.breadcrumb else { return }
+        if ticket.forShell {
+            guard let reply = value as? OverviewReply, reply.request == overviewRequest else { return }
+            guard case let .success(overview) = reply.overview else { return }
+            let isFirst = environment.overview == nil
+            environment.adopt(overview)
+            // The Policies pane shows an organization from these answers: opened before them, it loads now.
+            if isFirst { refreshScreens(of: .policies) }
+            return
+        }
+        guard var screens = stacks[ticket.pane], screens.count > ticket.depth, screens[ticket.depth].breadcrumb == ticket.breadcrumb else { return }
         // The "working…" note is over once the answer is here.
         if let progress = ticket.progress, flash?.message == progress { flash = nil }
+        let isTop = screens.count == ticket.depth + 1
+        var asker = screens[ticket.depth]
         let actions = asker.receive(.effect(value), environment)
-        screens.append(asker)
+        screens[ticket.depth] = asker
         stacks[ticket.pane] = screens
         // The actions are the asker's: they apply to its pane, and the pane on screen stays.
         let current = pane
         pane = ticket.pane
-        apply(actions)
+        if isTop {
+            apply(actions)
+        } else {
+            answeringDepth = ticket.depth
+            apply(actions.filter(\.isRun))
+            answeringDepth = nil
+        }
         pane = current
     }
 
@@ -194,7 +272,7 @@ public final class Console {
         if let index = TabBar.index(for: key, current: pane.rawValue, count: Pane.allCases.count), let target = Pane(rawValue: index) {
             // Tab walks the panes where you left them; a pane's number shows its list, so keys
             // typed for the list never reach a detail remembered from before.
-            if case .character = key { showList(of: target) } else { pane = target }
+            if case .character = key { showList(of: target) } else { pane = target; openStack(of: target) }
             return true
         }
         switch key {
@@ -237,6 +315,7 @@ public final class Console {
     /// stays (it is shown, with a reminder); unsaved input is discarded only once confirmed.
     private func showList(of target: Pane, discardingInput: Bool = false) {
         pane = target
+        openStack(of: target)
         let screens = stack
         if let held = screens.firstIndex(where: { $0.heldSecretToken != nil }) {
             stack = Array(screens.prefix(held + 1))
@@ -276,7 +355,10 @@ public final class Console {
         for action in actions {
             switch action {
             case let .push(screen):
-                stack.append(screen)
+                var pushed = screen
+                let loads = pushed.load(environment)
+                stack.append(pushed)
+                apply(loads)
             case .pop:
                 if stack.count > 1 { stack.removeLast() }
             case .close:
@@ -290,7 +372,10 @@ public final class Console {
                 apply(more)
             case let .replace(screen):
                 if stack.count > 1 { stack.removeLast() }
-                stack.append(screen)
+                var replacing = screen
+                let loads = replacing.load(environment)
+                stack.append(replacing)
+                apply(loads)
             case let .confirm(pending):
                 confirmation = pending
             case let .flash(message, level):
@@ -299,13 +384,13 @@ public final class Console {
                 refreshAll()
             case let .refresh(panes):
                 environment.forgetDecisions()
-                for target in panes {
-                    guard var screens = stacks[target] else { continue }
-                    for index in screens.indices { screens[index].refresh(environment) }
-                    stacks[target] = screens
-                }
+                requestOverview()
+                for target in Pane.allCases where panes.contains(target) { refreshScreens(of: target) }
             case let .run(effect):
-                queuedEffects.append((EffectTicket(pane: pane, depth: stack.count - 1, breadcrumb: topScreen?.breadcrumb ?? "", progress: effect.progress), effect))
+                let screens = stack
+                let depth = min(answeringDepth ?? (screens.count - 1), screens.count - 1)
+                let breadcrumb = screens.indices.contains(depth) ? screens[depth].breadcrumb : ""
+                queuedEffects.append((EffectTicket(pane: pane, depth: depth, breadcrumb: breadcrumb, progress: effect.progress), effect))
                 if let progress = effect.progress { apply([.flash(progress, .info)]) }
             case let .copyToClipboard(text):
                 pendingClipboard = text
@@ -318,12 +403,9 @@ public final class Console {
     }
 
     private func refreshAll() {
-        environment.reloadOrganizations()
-        for pane in Pane.allCases {
-            guard var stack = stacks[pane] else { continue }
-            for index in stack.indices { stack[index].refresh(environment) }
-            stacks[pane] = stack
-        }
+        environment.forgetDecisions()
+        requestOverview()
+        for pane in Pane.allCases { refreshScreens(of: pane) }
     }
 
     /// The runner takes the clipboard text once it has written it to the terminal.
@@ -384,12 +466,13 @@ public final class Console {
         case let .filteredList(target, text, note):
             showList(of: target)
             guard pane == target, stack.count == 1, var list = stack.popLast() else { return }
-            _ = list.keepFilter(text, environment)
+            let loads = list.keepFilter(text, environment) ?? []
             stack.append(list)
-            apply([.flash(note, .info)])
+            apply(loads + [.flash(note, .info)])
         case let .open(target, screen):
             pane = target
-            stack.append(screen)
+            openStack(of: target)
+            apply([.push(screen)])
         case let .scope(organization):
             environment.scope = organization
             refreshAll()
@@ -434,6 +517,8 @@ public final class Console {
             commandLine.render(into: &buffer, area: messageRow, theme: theme)
         } else if let flash = Flash.active(flash, at: environment.instant()) {
             renderFlash(flash, into: &buffer, above: area.height - 1, theme: theme)
+        } else if topScreen?.isLoading == true {
+            buffer.put("Loading\u{2026}", x: 1, y: messageRow.y, style: theme[.muted], maxWidth: max(0, messageRow.width - 1))
         }
         Footer(hints: footerKeys().map { KeyHint($0.key, $0.label, isEnabled: $0.disabledReason == nil) },
                pinned: pinnedFooterKeys().map { KeyHint($0.key, $0.label) })

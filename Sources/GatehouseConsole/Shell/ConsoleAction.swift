@@ -28,6 +28,12 @@ enum ConsoleAction {
     case showList(Pane)
     case quit
 
+    /// Whether this is an effect (what a screen below the top may still ask for).
+    var isRun: Bool {
+        if case .run = self { return true }
+        return false
+    }
+
     /// A failed façade call, as an error flash with the façade's message.
     static func failure(_ error: any Error) -> ConsoleAction {
         .flash((error as? GatehouseError)?.description ?? String(describing: error), .error)
@@ -75,21 +81,39 @@ struct EffectTicket: Sendable, Hashable {
     let breadcrumb: String
     /// The effect's progress note, taken down when its result arrives.
     let progress: String?
+    /// The shell's own work (the acting user's permission answers), not a screen's.
+    var forShell = false
 }
 
-/// Finished effects, posted from worker threads and taken by the main loop on its next tick.
+/// Finished effects, posted from worker threads and taken by the main loop: `wake` (the
+/// terminal's self-pipe) tells the loop at once, so a result does not wait for the next tick.
 final class EffectMailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var finished: [(EffectTicket, any Sendable)] = []
     private var running = 0
+    /// Every effect started and not posted yet, loads included.
+    private var outstanding = 0
+    private var wake: (@Sendable () -> Void)?
 
-    func started() { lock.withLock { running += 1 } }
+    /// Work with a progress note (a save) is counted: quitting waits for it. Loads are not.
+    func started(_ ticket: EffectTicket) {
+        lock.withLock {
+            outstanding += 1
+            if ticket.progress != nil { running += 1 }
+        }
+    }
+
+    /// Called (on the worker's thread) after each result is posted.
+    func onPost(_ wake: @escaping @Sendable () -> Void) { lock.withLock { self.wake = wake } }
 
     func post(_ ticket: EffectTicket, _ value: any Sendable) {
-        lock.withLock {
+        let wake = lock.withLock {
             finished.append((ticket, value))
-            running -= 1
+            outstanding -= 1
+            if ticket.progress != nil { running -= 1 }
+            return self.wake
         }
+        wake?()
     }
 
     func take() -> [(EffectTicket, any Sendable)] {
@@ -99,5 +123,12 @@ final class EffectMailbox: @unchecked Sendable {
         }
     }
 
+    /// A save (work with a progress note) is still running.
     var isBusy: Bool { lock.withLock { running > 0 } }
+
+    /// Some effect (a load too) has not answered yet.
+    var isWorking: Bool { lock.withLock { outstanding > 0 } }
+
+    /// Results are waiting to be taken.
+    var hasFinished: Bool { lock.withLock { !finished.isEmpty } }
 }

@@ -3,8 +3,9 @@ import GatehouseDomain
 import TerminalKit
 
 /// What every screen works with: the façade, the acting user, time, and the space it has.
-/// Screens call the façade from their update functions (synchronously: it is in-process and
-/// every query is one page); rendering only reads state.
+/// Screens read the directory through effects (`ConsoleAction.run`), off the main loop: the store
+/// may be a network database. Rendering only reads state; so do the permission answers here,
+/// which the shell loads as an effect (`ActorOverview`) at start and after every change.
 final class ConsoleEnvironment {
     let service: AccessService
     let actor: Actor
@@ -25,9 +26,12 @@ final class ConsoleEnvironment {
     var bulkRevocationChunk = 250
     var bulkRevocationBudget = Duration.milliseconds(150)
     private var loginCache: [UserID: User] = [:]
-    /// Permission answers for footers and dialogs, asked on every frame: cached until the next
-    /// change (`reloadOrganizations` runs after every change), so drawing costs no queries.
+    /// The acting user's organizations and permission answers, as last loaded (kept while the
+    /// next load runs, so footers do not flicker); nil until the first answer.
+    private(set) var overview: ActorOverview?
+    /// Permission texts already worded, per overview.
     private var denials: [String: String?] = [:]
+    private var lastRequestID = 0
 
     /// Where a copy (OSC 52) can be known to end up: asked when `c` is pressed (tmux's options
     /// may change while the console runs); tests give a fixed answer.
@@ -40,32 +44,44 @@ final class ConsoleEnvironment {
         self.clock = clock
         self.instant = instant
         self.clipboardReach = clipboardReach
-        reloadOrganizations()
     }
 
     var now: Date { clock.now }
     var catalog: ScopeCatalog { service.catalog }
 
-    func reloadOrganizations() {
-        organizations = (try? service.organizations(by: actor)) ?? []
-        organizationNames = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
-        let total = (try? service.organizationCount()) ?? organizations.count
+    /// A request id no other load of this session has: an answer is taken only by the request
+    /// that asked for it (a screen gone, or a superseded load, never takes one).
+    func nextRequestID() -> Int {
+        lastRequestID += 1
+        return lastRequestID
+    }
+
+    /// The acting user's reach, as an effect loaded it.
+    func adopt(_ overview: ActorOverview) {
+        self.overview = overview
+        organizations = overview.organizations
+        organizationNames = Dictionary(overview.organizations.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         everyVisibleOrganization = switch organizations.count {
-        case total: "all organizations"
+        case overview.organizationCount: "all organizations"
+        case 0: "no organization"
         case 1: organizations[0].name
         case 2: organizations.map(\.name).joined(separator: " and ")
         default: "your \(organizations.count) organizations"
         }
-        loginCache.removeAll()
         denials.removeAll()
     }
+
+    /// Said for a key whose permission answer has not arrived yet.
+    static let checking = "Still checking what you may do\u{2026}"
 
     func organizationName(_ id: OrganizationID?) -> String {
         guard let id else { return "All organizations" }
         return organizationNames[id] ?? "(deleted organization)"
     }
 
-    /// A user by id for display; cached per refresh, since lists show owners row after row.
+    /// A user by id for display; cached per refresh. Synchronous: for the forms and the
+    /// show-once screen, which still read in their update functions (panes and details load
+    /// what they show with their pages instead).
     func user(_ id: UserID) -> User? {
         if let user = loginCache[id] { return user }
         let user = try? service.user(id, by: actor)
@@ -75,9 +91,8 @@ final class ConsoleEnvironment {
 
     func forgetCachedUsers() { loginCache.removeAll() }
 
-    /// After a change that may move permissions (a group's grid, a membership): ask again.
+    /// After a change: cached users are read again (the permission answers are reloaded by the shell).
     func forgetDecisions() {
-        denials.removeAll()
         loginCache.removeAll()
     }
 
@@ -93,10 +108,10 @@ final class ConsoleEnvironment {
     }
 
     private func computeDenial(of permission: Permission, action: String) -> String? {
-        let memberships = (try? service.organizations(of: actor.user.id, by: actor)) ?? []
+        guard let overview else { return Self.checking }
         var firstDecision: (Organization, PermissionDecision)?
-        for organization in memberships {
-            guard let decision = try? service.decision(permission, in: organization.id, for: actor) else { continue }
+        for organization in overview.memberships {
+            guard let decision = overview.decisions[organization.id]?[permission] else { continue }
             if decision.isAllowed { return nil }
             if firstDecision == nil { firstDecision = (organization, decision) }
         }
@@ -114,7 +129,8 @@ final class ConsoleEnvironment {
     }
 
     private func computeDenial(of permission: Permission, in organization: OrganizationID, action: String) -> String? {
-        guard let decision = try? service.decision(permission, in: organization, for: actor) else {
+        guard let overview else { return Self.checking }
+        guard let decision = overview.decisions[organization]?[permission] else {
             return "You may not \(action)."
         }
         if decision.isAllowed { return nil }

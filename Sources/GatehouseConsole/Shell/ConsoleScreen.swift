@@ -25,10 +25,19 @@ protocol ConsoleScreen {
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]?
     /// A result from a screen this one pushed (a picker's choice, a form's saved object).
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction]
-    /// Reload from the directory after a change elsewhere.
+    /// Reload from the directory after a change elsewhere (synchronously: screens that have not
+    /// moved their reads into effects yet; the default of `refreshing`).
     mutating func refresh(_ environment: ConsoleEnvironment)
-    /// Shows the list filtered by `text` (a list pane); false when the screen has no filter.
-    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool
+    /// What the screen asks for when it is put on screen (pushed, or its pane first shown):
+    /// effects, whose answers come back through `receive`. `init` reads nothing.
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction]
+    /// Reload after a change elsewhere, or a resize: effects, as `load`. The old data stays on
+    /// screen until the new arrives.
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction]
+    /// A load is running: the message row says "Loading…".
+    var isLoading: Bool { get }
+    /// Shows the list filtered by `text` (a list pane), returning the load; nil when the screen has no filter.
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> [ConsoleAction]?
     /// The periodic tick, for the screen on top: work that runs between frames (a bulk revocation
     /// in chunks). nil when there is nothing to do (nothing is redrawn).
     mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]?
@@ -43,7 +52,13 @@ extension ConsoleScreen {
     var quitWarning: String? { nil }
     var heldSecretToken: PersonalAccessToken? { nil }
     mutating func refresh(_ environment: ConsoleEnvironment) {}
-    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> Bool { false }
+    mutating func load(_ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
+    mutating func refreshing(_ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        refresh(environment)
+        return []
+    }
+    var isLoading: Bool { false }
+    mutating func keepFilter(_ text: String, _ environment: ConsoleEnvironment) -> [ConsoleAction]? { nil }
     mutating func tick(_ environment: ConsoleEnvironment) -> [ConsoleAction]? { nil }
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] { [] }
 }

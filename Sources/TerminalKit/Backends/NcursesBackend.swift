@@ -30,6 +30,9 @@ public final class NcursesBackend: Backend {
     /// shown, the exit having been left to the program; 0: none.
     public private(set) var pendingSignal: Int32 = 0
     public var shouldStop: Bool { isInputClosed || pendingSignal != 0 }
+    /// Wakes `readKey` from another thread (work finished off the main loop): polled with the
+    /// terminal's input, so a result is drawn at once. nil: no pipe could be made (the tick remains).
+    public let wakeup = LoopWakeup()
 
     /// Starts full-screen mode, or throws a `TerminalError` saying why it cannot.
     /// The checks `start` makes before touching the terminal, for programs that want to refuse
@@ -219,8 +222,29 @@ public final class NcursesBackend: Backend {
             invalidate()
             return .resize
         }
-        wtimeout(window, Int32(min(max(0, timeoutMilliseconds), 1000)))
         defer { wtimeout(window, 50) }
+        if let wakeup {
+            // What curses holds already (the rest of a sequence read ahead) comes first.
+            wtimeout(window, 0)
+            if let raw = readRaw() {
+                deadReads = 0
+                return decode(raw)
+            }
+            // Then wait for the terminal or a wake-up, whichever comes first.
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: wakeup.readDescriptor, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&descriptors, 2, Int32(min(max(0, timeoutMilliseconds), 1000)))
+            if ready > 0, descriptors[1].revents & Int16(POLLIN) != 0 { wakeup.drain() }
+            guard ready > 0, descriptors[0].revents != 0 else {
+                // A tick, a wake-up or a signal: let other main-actor work run, then the loop looks.
+                await Task.yield()
+                return nil
+            }
+            // Input is there; the rest of a sequence follows within curses' escape delay.
+            wtimeout(window, 50)
+        } else {
+            wtimeout(window, Int32(min(max(0, timeoutMilliseconds), 1000)))
+        }
         guard let raw = readRaw() else {
             if Self.inputIsGone() {
                 deadReads += 1
@@ -234,6 +258,11 @@ public final class NcursesBackend: Backend {
             return nil
         }
         deadReads = 0
+        return decode(raw)
+    }
+
+    /// One key from what curses read: a mouse event, Alt-x (Esc x), a paste, or a plain key.
+    private func decode(_ raw: RawInput) -> Key? {
         if raw == .keyCode(KEY_MOUSE) { return readMouse() }
         guard raw == .character(27) else { return KeyDecoder.decode(raw) }
         // Esc: curses already waited ESCDELAY for a known sequence. A character already waiting
