@@ -127,7 +127,33 @@ struct MultiHostEndToEndTests {
             if last == expected { return }
             usleep(50_000)
         }
-        throw EndToEndFailure("waited 20 s for \(what): \(query) printed \(last)")
+        let activity = (try? sql(url, "SELECT string_agg(concat_ws(' ', application_name, state, wait_event_type, wait_event, backend_xid, left(query, 60)), E'\\n') FROM pg_stat_activity WHERE datname = current_database()")) ?? ""
+        throw EndToEndFailure("waited 20 s for \(what): \(query) printed \(last); sessions:\n\(activity)")
+    }
+
+    /// A psql session holding a lock in an open transaction until `release()` (or deinit), which
+    /// ends its backend: killing psql alone would leave the server side asleep, holding the lock.
+    final class LockHolder {
+        private let process: BackgroundProcess
+        private let url: String
+        private var released = false
+
+        init(_ directory: Directory, _ statement: String) throws {
+            guard let psql = MultiHostEndToEndTests.psql else { throw EndToEndFailure("psql is not installed") }
+            url = directory.url
+            process = try BackgroundProcess(psql, [url, "-c", "BEGIN; \(statement); SELECT pg_sleep(120)"],
+                                            outputPath: directory.folder.appendingPathComponent("lock-\(UUID().uuidString.prefix(8)).log").path,
+                                            environment: ["PGAPPNAME": "gatehouse-e2e-lock"])
+        }
+
+        func release() {
+            guard !released else { return }
+            released = true
+            _ = try? MultiHostEndToEndTests.sql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gatehouse-e2e-lock'")
+            process.stop(grace: 2)
+        }
+
+        deinit { release() }
     }
 
     static func tokenIDs(_ directory: Directory) throws -> [String: String] {
@@ -174,10 +200,7 @@ struct MultiHostEndToEndTests {
         #expect(try directory.cli(["tokens", "revoke", try #require(ids["earlier"]), "--reason", "before the kill"]).status == 0)
 
         // psql holds the third target's row: the server's transaction revokes (and audits) the first two, then waits.
-        guard let psql = Self.psql else { return }
-        let holder = try BackgroundProcess(psql, [directory.url, "-c", "BEGIN; SELECT id FROM token WHERE id = '\(targets[2])' FOR UPDATE; SELECT pg_sleep(120)"],
-                                           outputPath: directory.folder.appendingPathComponent("lock.log").path, environment: ["PGAPPNAME": "gatehouse-e2e-lock"])
-        defer { holder.stop(grace: 1) }
+        let holder = try LockHolder(directory, "SELECT id FROM token WHERE id = '\(targets[2])' FOR UPDATE")
         try Self.waitForSQL(directory.url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gatehouse-e2e-lock' AND backend_xid IS NOT NULL",
                             toBe: "1", "psql to lock the row")
         let server = try directory.serve("serve-killed")
@@ -189,7 +212,7 @@ struct MultiHostEndToEndTests {
             SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gatehouse' AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL
             """, toBe: "1", "the server's revocation to wait on the locked row")
         kill(server.process.pid, SIGKILL)
-        _ = try Self.sql(directory.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gatehouse-e2e-lock'")
+        holder.release()
         // PostgreSQL rolls the orphaned transaction back once it finds the client gone.
         try Self.waitForSQL(directory.url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL",
                             toBe: "0", "the killed server's transaction to end")
