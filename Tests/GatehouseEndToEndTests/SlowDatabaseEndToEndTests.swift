@@ -59,8 +59,8 @@ struct SlowDatabaseEndToEndTests {
             guard initialized.status == 0 else { throw EndToEndFailure("init: \(initialized.error)") }
             for index in 1...30 {
                 let login = String(format: "slow%02d", index)
-                let made = try Subprocess.run(binary, ["users", "create", "--login", login, "--name", "Slow User \(index)", "--db", url])
-                guard made.status == 0 else { throw EndToEndFailure("users create: \(made.error) \(made.output)") }
+                let made = try Subprocess.run(binary, ["users", "add", "--login", login, "--name", "Slow User \(index)", "--db", url])
+                guard made.status == 0 else { throw EndToEndFailure("users add: \(made.error) \(made.output)") }
             }
         }
 
