@@ -124,7 +124,7 @@ public final class ConsoleDriver {
     /// Effects asked for and not run yet (while `holdsEffects`).
     public var heldEffectCount: Int { console.queuedEffectCount }
 
-    /// Runs the held effects (and those their answers ask for, up to `limit` rounds) and draws.
+    /// Runs the held effects, and those their answers ask for, until none is left; then draws.
     public func releaseEffects() {
         console.runEffectsNow()
         draw()

@@ -241,6 +241,7 @@ struct GroupDetail: BindingScreen {
             }
             return []
         }
+        if let done = GroupActions.receive(value) { return done }
         if let removal = value as? MemberRemoval {
             switch removal.outcome {
             case .success: return [.refreshAll, .flash("Removed \(removal.name)", .success)]

@@ -80,6 +80,7 @@ struct UserDetail: BindingScreen {
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
         guard case let .effect(value) = result else { return [] }
+        if let done = UserActions.receive(value) { return done }
         if let removal = value as? SSHKeyRemoval {
             switch removal.outcome {
             case .success: return [.refreshAll, .flash("Removed key \(removal.fingerprint)", .success)]

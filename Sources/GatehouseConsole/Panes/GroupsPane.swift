@@ -85,7 +85,9 @@ struct GroupsPane: ListPane, BindingScreen {
     }
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        acceptListReply(result, environment) ?? []
+        if let loads = acceptListReply(result, environment) { return loads }
+        if case let .effect(value) = result { return GroupActions.receive(value) ?? [] }
+        return []
     }
 
     func render(into buffer: inout Buffer, area: Rect, theme: Theme, environment: ConsoleEnvironment) {
@@ -108,12 +110,26 @@ enum GroupActions {
             message: "Members lose the permissions this group gives them; its memberships and policy exemptions go with it.",
             objectName: "\(group.name) (\(environment.organizationName(group.organizationID)))", confirmLabel: "Delete", isDestructive: true)
         return [.confirm(PendingConfirmation(dialog: dialog) { environment in
-            do {
-                try environment.service.deleteGroup(group.id, by: environment.actor)
-                return [.pop, .refreshAll, .flash("Deleted group \(group.name)", .success)]
-            } catch {
-                return [.failure(error)]
-            }
+            let service = environment.service
+            let actor = environment.actor
+            return [.run(Effect(progress: "Deleting group \(group.name)\u{2026}") {
+                Deleted(name: group.name, outcome: Result { () throws(GatehouseError) in try service.deleteGroup(group.id, by: actor) })
+            })]
         })]
+    }
+
+    /// A deletion's answer (an effect's result).
+    struct Deleted: Sendable {
+        let name: String
+        let outcome: Result<Void, GatehouseError>
+    }
+
+    /// The next step for an effect's answer; nil for a value that is not a deletion's.
+    static func receive(_ value: any Sendable) -> [ConsoleAction]? {
+        guard let deleted = value as? Deleted else { return nil }
+        switch deleted.outcome {
+        case .success: return [.pop, .refreshAll, .flash("Deleted group \(deleted.name)", .success)]
+        case let .failure(error): return [.failure(error)]
+        }
     }
 }

@@ -123,6 +123,7 @@ struct UsersPane: ListPane, BindingScreen {
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
         if let loads = acceptListReply(result, environment) { return loads }
+        if case let .effect(value) = result { return UserActions.receive(value) ?? [] }
         guard case let .quickFilters(chosen) = result else { return [] }
         filters = UserFilters(chosen: chosen)
         return restart(environment)
