@@ -171,8 +171,11 @@ public final class Console {
     public func tick() -> Bool {
         var changed = deliverFinishedEffects()
         if let reload = changesElsewhere.take(now: environment.instant()) {
-            if reload.organizations { environment.reloadOrganizations() }
-            if reload.permissions { environment.forgetDecisions() }
+            // Organization names and permission answers both come with the overview: ask again.
+            if reload.organizations || reload.permissions {
+                environment.forgetDecisions()
+                requestOverview()
+            }
             staleElsewhere.formUnion(reload.panes.intersection(stacks.keys))
         }
         if staleElsewhere.remove(pane) != nil {
