@@ -88,6 +88,36 @@ import Testing
         fixture.type("y")
     }
 
+    @Test func theWizardsStepsOpenOnceTheirPoliciesAreReadOffTheMainLoop() throws {
+        let fixture = try TinyConsole()
+        let console = fixture.driver.console
+        fixture.type("3n")
+        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
+        fixture.type("read off the loop")
+        fixture.send(.enter)
+        #expect(fixture.wizardStep == "Organization")
+        console.handle(.enter, size: Self.size)
+        #expect(console.hasRunningEffects)
+        #expect(console.flash?.message == "Reading the lifespan policy\u{2026}")
+        #expect(fixture.wizardStep == "Organization", "the step opens with its data")
+        // Typed ahead meanwhile: Enter waits, then accepts the Expiration step's first choice.
+        console.handle(.enter, size: Self.size)
+        console.runEffectsNow()
+        fixture.driver.draw()
+        #expect(fixture.wizardStep == "Scopes", "\(fixture.dump)")
+        fixture.send(.escape)
+        #expect(fixture.wizardStep == "Expiration")
+        fixture.send(.enter)
+        fixture.type(" ")
+        console.handle(.enter, size: Self.size)
+        #expect(console.flash?.message == "Checking the policies\u{2026}")
+        // Esc before the answer: the review does not open behind the user's back.
+        console.handle(.escape, size: Self.size)
+        console.runEffectsNow()
+        fixture.driver.draw()
+        #expect(fixture.wizardStep == "Expiration", "\(fixture.dump)")
+    }
+
     @Test func clearingQuickFiltersWithNothingTickedSaysSo() throws {
         let console = try TinyConsole()
         console.type("f")
