@@ -64,13 +64,19 @@ import Testing
         #expect(fixture.shows("\u{2717}"), "\(fixture.dump)")
     }
 
+    /// Tokens › n, past the Owner step (myself) and the Name step.
+    static func openWizard(_ fixture: ConsoleFixture, name: String) {
+        fixture.type("3n")
+        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
+        fixture.type(name)
+        fixture.send(.enter)
+    }
+
     @Test func theWizardsCreateIsAnEffectAndEndsOnTheShowOnceScreen() throws {
         let fixture = try TinyConsole()
         let console = fixture.driver.console
-        fixture.type("3n")
-        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
-        fixture.type("effect token")
-        fixture.send(.enter, .enter, .enter)  // name, organization, expiration
+        Self.openWizard(fixture, name: "effect token")
+        fixture.send(.enter, .enter)  // organization, expiration
         fixture.type(" ")
         fixture.send(.enter)  // scopes
         #expect(fixture.wizardStep == "Review", "\(fixture.dump)")
@@ -91,10 +97,7 @@ import Testing
     @Test func theWizardsStepsOpenOnceTheirPoliciesAreReadOffTheMainLoop() throws {
         let fixture = try TinyConsole()
         let console = fixture.driver.console
-        fixture.type("3n")
-        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
-        fixture.type("read off the loop")
-        fixture.send(.enter)
+        Self.openWizard(fixture, name: "read off the loop")
         #expect(fixture.wizardStep == "Organization")
         console.handle(.enter, size: Self.size)
         #expect(console.hasRunningEffects)
