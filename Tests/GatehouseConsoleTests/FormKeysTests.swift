@@ -64,13 +64,19 @@ import Testing
         #expect(fixture.shows("\u{2717}"), "\(fixture.dump)")
     }
 
+    /// Tokens › n, past the Owner step (myself) and the Name step.
+    static func openWizard(_ fixture: ConsoleFixture, name: String) {
+        fixture.type("3n")
+        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
+        fixture.type(name)
+        fixture.send(.enter)
+    }
+
     @Test func theWizardsCreateIsAnEffectAndEndsOnTheShowOnceScreen() throws {
         let fixture = try TinyConsole()
         let console = fixture.driver.console
-        fixture.type("3n")
-        if fixture.wizardStep == "Owner" { fixture.send(.enter) }
-        fixture.type("effect token")
-        fixture.send(.enter, .enter, .enter)  // name, organization, expiration
+        Self.openWizard(fixture, name: "effect token")
+        fixture.send(.enter, .enter)  // organization, expiration
         fixture.type(" ")
         fixture.send(.enter)  // scopes
         #expect(fixture.wizardStep == "Review", "\(fixture.dump)")
@@ -86,6 +92,33 @@ import Testing
         #expect(try fixture.tokenCount() == before + 1, "one token, however often Enter was pressed")
         #expect(fixture.visibleSecrets.count == 1, "\(fixture.dump)")
         fixture.type("y")
+    }
+
+    @Test func theWizardsStepsOpenOnceTheirPoliciesAreReadOffTheMainLoop() throws {
+        let fixture = try TinyConsole()
+        let console = fixture.driver.console
+        Self.openWizard(fixture, name: "read off the loop")
+        #expect(fixture.wizardStep == "Organization")
+        console.handle(.enter, size: Self.size)
+        #expect(console.hasRunningEffects)
+        #expect(console.flash?.message == "Reading the lifespan policy\u{2026}")
+        #expect(fixture.wizardStep == "Organization", "the step opens with its data")
+        // Typed ahead meanwhile: Enter waits, then accepts the Expiration step's first choice.
+        console.handle(.enter, size: Self.size)
+        console.runEffectsNow()
+        fixture.driver.draw()
+        #expect(fixture.wizardStep == "Scopes", "\(fixture.dump)")
+        fixture.send(.escape)
+        #expect(fixture.wizardStep == "Expiration")
+        fixture.send(.enter)
+        fixture.type(" ")
+        console.handle(.enter, size: Self.size)
+        #expect(console.flash?.message == "Checking the policies\u{2026}")
+        // Esc before the answer: the review does not open behind the user's back.
+        console.handle(.escape, size: Self.size)
+        console.runEffectsNow()
+        fixture.driver.draw()
+        #expect(fixture.wizardStep == "Expiration", "\(fixture.dump)")
     }
 
     @Test func clearingQuickFiltersWithNothingTickedSaysSo() throws {

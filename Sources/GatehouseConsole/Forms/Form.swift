@@ -233,18 +233,18 @@ extension Form {
         }
         let isLast = focus == fields.count - 1
         var table: [KeyBinding<Screen>] = []
+        // A form of one field has no other field to move to.
+        let several = fields.count > 1
         if isLast, let tabFromLast {
-            table += [
-                KeyBinding([.tab], "Tab", tabFromLast.label) { screen, _, _ in
-                    tabFromLast.action(&screen)
-                    return []
-                },
-                KeyBinding([.down], "\u{2193}", "Next field", inFooter: false, action: edit),
-            ]
-        } else {
+            table.append(KeyBinding([.tab], "Tab", tabFromLast.label) { screen, _, _ in
+                tabFromLast.action(&screen)
+                return []
+            })
+            if several { table.append(KeyBinding([.down], "\u{2193}", "Next field", inFooter: false, action: edit)) }
+        } else if several {
             table.append(KeyBinding([.tab, .down], "Tab", "Next field", action: edit))
         }
-        table.append(KeyBinding([.backTab, .up], "Shift-Tab", "Previous field", inFooter: false, action: edit))
+        if several { table.append(KeyBinding([.backTab, .up], "Shift-Tab", "Previous field", inFooter: false, action: edit)) }
         switch fields[focus].input {
         case .text:
             table.append(.typing("type", "Edit \(fields[focus].label)", action: edit))

@@ -20,7 +20,7 @@ struct SSHKeyForm: BindingScreen {
     func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<SSHKeyForm>] {
         [
             KeyBinding([.enter], "Enter", "Add key", disabledReason: saving ? "Still adding the key\u{2026}" : nil) { form, _, environment in form.submit(environment) },
-            KeyBinding([.ctrl("u")], "Ctrl-U", "Clear") { form, key, _ in form.edit(key) },
+            KeyBinding([.ctrl("u")], "Ctrl-U", "Clear", disabledReason: field.text.isEmpty ? "Nothing to clear." : nil) { form, key, _ in form.edit(key) },
             KeyBinding([.escape], "Esc", "Cancel") { _, _, _ in [.close] },
             .typing("type", "Paste the key line") { form, key, _ in form.edit(key) },
         ]

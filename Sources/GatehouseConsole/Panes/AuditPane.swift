@@ -75,8 +75,8 @@ struct AuditPane: ListPane, BindingScreen {
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] {
-        if core.filter.isEditing { return [ScreenKey("Enter", "Keep filter"), ScreenKey("Esc", "Clear"), ScreenKey("actor: action: since: until:", "terms")] }
-        return boundKeys(environment)
+        // While the filter is typed, the table in force is the filter's, with the terms (`FilterTermsHinting`).
+        boundKeys(environment)
     }
 
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
@@ -150,4 +150,8 @@ struct AuditDetail: ConsoleScreen {
             }
         }
     }
+}
+
+extension AuditPane: FilterTermsHinting {
+    var filterTerms: String { "actor: action: since: until:" }
 }

@@ -109,7 +109,7 @@ extension BindingScreen {
     /// The table in force now: the screen's, or, while a list's `/` filter is being typed, the
     /// filter's (typing filters, Enter keeps, Esc clears; the shared list code handles them).
     func activeBindings(_ environment: ConsoleEnvironment) -> [KeyBinding<Self>] {
-        if let list = self as? any ListPane, list.isTypingFilter { return ListFilterKeys.typing() }
+        if let list = self as? any ListPane, list.isTypingFilter { return ListFilterKeys.typing(terms: (self as? any FilterTermsHinting)?.filterTerms) }
         return bindings(environment)
     }
 
@@ -143,13 +143,18 @@ extension ListPane {
     var isTypingFilter: Bool { core.filter.isEditing }
 }
 
+/// A list whose `/` filter has terms worth showing while it is typed (Audit's `actor:` …).
+protocol FilterTermsHinting {
+    var filterTerms: String { get }
+}
+
 /// A list's `/` filter while it is typed: a state of every list's table.
 enum ListFilterKeys {
-    static func typing<Screen>() -> [KeyBinding<Screen>] {
+    static func typing<Screen>(terms: String? = nil) -> [KeyBinding<Screen>] {
         [
             KeyBinding([.enter, .up, .down, .tab], "Enter", "Keep filter"),
             KeyBinding([.escape], "Esc", "Clear filter"),
-            .typing("type", "Filter the list"),
+            terms.map { KeyBinding<Screen>.typing($0, "terms", inFooter: true) } ?? .typing("type", "Filter the list"),
         ]
     }
 }

@@ -49,8 +49,13 @@ struct NewTokenWizard: BindingScreen {
     private var reviewOffset = 0
     /// Create is running (an effect): Enter waits for its answer.
     private var creating = false
-    /// A step's reads are running (an effect): Enter waits for them.
+    /// A step's reads are running (an effect): keys typed meanwhile wait in `typedAhead`.
     private var loading = false
+    /// Keys pressed while a step's reads ran, replayed once the next step opens (type-ahead:
+    /// Enter Enter on a fast terminal still walks two steps).
+    private var typedAhead: [Key] = []
+    /// Which step reads are current: Esc (or a newer read) makes an older answer stale.
+    private var readSerial = 0
 
     init(_ environment: ConsoleEnvironment, owner preset: User? = nil) {
         let mayDelegate = (try? environment.service.managesOthersTokens(environment.actor)) ?? false
@@ -86,11 +91,14 @@ struct NewTokenWizard: BindingScreen {
     func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<NewTokenWizard>] {
         var table: [KeyBinding<NewTokenWizard>] = [
             KeyBinding([.enter], "Enter", step == .review ? "Create token" : "Next",
-                       disabledReason: creating ? "Creating the token\u{2026}" : loading ? "Reading the policies\u{2026}" : nil) { wizard, _, environment in
+                       disabledReason: creating ? "Creating the token\u{2026}" : nil) { wizard, _, environment in
                 wizard.advance(environment)
             },
             KeyBinding([.escape, .backTab], "Esc", stepIndex == 0 ? "Cancel" : "Back") { wizard, _, _ in
                 wizard.message = nil
+                // A step's reads still running are dropped with what was typed meanwhile.
+                wizard.loading = false
+                wizard.typedAhead = []
                 if wizard.stepIndex == 0 { return [.close] }
                 wizard.stepIndex -= 1
                 return []
@@ -230,9 +238,15 @@ struct NewTokenWizard: BindingScreen {
 
     // MARK: Update
 
-    /// Keys the step does not declare do nothing (`?` opens help, the shell's).
+    /// Keys the step does not declare do nothing (`?` opens help, the shell's). While the next
+    /// step's reads run (a moment, one tick at most), keys wait for it instead of hitting this
+    /// step: the table they go to is the next step's. Esc still goes back at once.
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
-        handleBinding(key, environment)
+        if loading, key != .escape, key != .backTab {
+            typedAhead.append(key)
+            return []
+        }
+        return handleBinding(key, environment)
     }
 
     /// Radio choices follow the highlight, as in a wizard: moving picks. A disabled item stays
@@ -277,8 +291,10 @@ struct NewTokenWizard: BindingScreen {
             let actor = environment.actor
             let ownerID = owner.id
             loading = true
+            readSerial += 1
+            let serial = readSerial
             return [.run(Effect(progress: "Reading the lifespan policy\u{2026}") {
-                StepReply.expiration(maximumDays: (try? service.maximumLifespanDays(for: ownerID, target: target, by: actor)) ?? TokenPolicy.absoluteMaximumLifespanDays)
+                StepReply(serial: serial, answer: .expiration(maximumDays: (try? service.maximumLifespanDays(for: ownerID, target: target, by: actor)) ?? TokenPolicy.absoluteMaximumLifespanDays))
             })]
         case .expiration:
             if let reason = expirationChoice.items[expirationChoice.highlightedIndex].disabledReason { message = reason; return [] }
@@ -295,8 +311,10 @@ struct NewTokenWizard: BindingScreen {
             let service = environment.service
             let actor = environment.actor
             loading = true
+            readSerial += 1
+            let serial = readSerial
             return [.run(Effect(progress: "Checking the policies\u{2026}") {
-                StepReply.review(checks: (try? service.policyChecks(for: request, by: actor)) ?? [])
+                StepReply(serial: serial, answer: .review(checks: (try? service.policyChecks(for: request, by: actor)) ?? []))
             })]
         case .review:
             return create(environment)
@@ -336,26 +354,49 @@ struct NewTokenWizard: BindingScreen {
     }
 
     /// What a step's reads answered (an effect's result): the next step opens with it.
-    enum StepReply: Sendable {
-        case expiration(maximumDays: Int)
-        case review(checks: [PolicyCheck])
+    struct StepReply: Sendable {
+        enum Answer: Sendable {
+            case expiration(maximumDays: Int)
+            case review(checks: [PolicyCheck])
+        }
+
+        let serial: Int
+        let answer: Answer
     }
 
     /// The step the reads were for opens, unless the wizard moved meanwhile (Esc).
-    private mutating func open(_ reply: StepReply, _ environment: ConsoleEnvironment) {
+    private mutating func open(_ reply: StepReply, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
+        guard reply.serial == readSerial, loading else { return [] }
         loading = false
-        switch reply {
+        let waiting = typedAhead
+        typedAhead = []
+        guard advanced(by: reply, environment) else { return [] }
+        var actions: [ConsoleAction] = []
+        for (index, key) in waiting.enumerated() {
+            actions += handle(key, environment) ?? []
+            // A key that started the next step's reads waits again, with those after it.
+            if loading {
+                typedAhead = Array(waiting[(index + 1)...])
+                break
+            }
+        }
+        return actions
+    }
+
+    private mutating func advanced(by reply: StepReply, _ environment: ConsoleEnvironment) -> Bool {
+        switch reply.answer {
         case let .expiration(maximumDays):
-            guard step == .organization else { return }
+            guard step == .organization else { return false }
             prepareExpiration(maximumDays: maximumDays, environment)
         case let .review(checks):
-            guard step == .scopes else { return }
+            guard step == .scopes else { return false }
             self.checks = checks
             let targeted = target.map { $0.isGlobal ? organizations : organizations.filter { [$0.id] == [target?.organizationID] } } ?? []
             permissionRefusals = targeted.compactMap { environment.denial(of: .createTokens, in: $0.id, action: "create tokens") }
             reviewOffset = 0
         }
         stepIndex += 1
+        return true
     }
 
     /// What Create answered (an effect's result): the token and its secret, or the refusal.
@@ -365,8 +406,7 @@ struct NewTokenWizard: BindingScreen {
 
     mutating func receive(_ result: ScreenResult, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
         if case let .effect(value) = result, let reply = value as? StepReply {
-            open(reply, environment)
-            return []
+            return open(reply, environment)
         }
         guard case let .effect(value) = result, let reply = value as? CreateReply else { return [] }
         creating = false

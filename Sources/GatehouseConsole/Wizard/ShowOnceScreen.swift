@@ -37,7 +37,8 @@ struct ShowOnceScreen: BindingScreen {
     /// The screen's keys, once: footer, help and handling read this table. The keys that leave
     /// other screens (Esc, q, Tab, 1–5, :) are declared too: here they say how to leave.
     func bindings(_ environment: ConsoleEnvironment) -> [KeyBinding<ShowOnceScreen>] {
-        let leaving: [Key] = [.escape, .character("q"), .tab, .backTab, .character(":")] + (1...5).compactMap { Character("\($0)") }.map(Key.character)
+        // `?` too: help would cover the secret (F1 still opens it).
+        let leaving: [Key] = [.escape, .character("q"), .character("?"), .tab, .backTab, .character(":")] + (1...5).compactMap { Character("\($0)") }.map(Key.character)
         return [
             KeyBinding([.character("c")], "c", "Copy") { screen, _, environment in
                 guard let secret = screen.secret else { return [.pop] }
@@ -62,8 +63,8 @@ struct ShowOnceScreen: BindingScreen {
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
 
-    /// Ctrl-C is the shell's (it asks before quitting and losing the secret); `?` opens help;
-    /// any other key does nothing here.
+    /// Ctrl-C and F1 are the shell's (quitting asks first: the secret would be lost); any other
+    /// key does nothing here.
     mutating func handle(_ key: Key, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         guard secret != nil else { return [.pop] }
         return handleBinding(key, environment)
