@@ -38,7 +38,7 @@ struct Options {
             case "--quick": options.quick = true
             case "--only": options.only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,startup,ssh,layout,concurrency,revocation]")
+                print("usage: gatehouse-bench --db PATH [--secrets FILE] [--gatehouse BINARY] [--as LOGIN] [--json] [--quick] [--only verify,queries,filter,console,layout,speed,startup,ssh,concurrency,revocation]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("gatehouse-bench: unknown argument \(argument)\n".utf8))
@@ -496,6 +496,7 @@ func collectPages<Item: Sendable>(_ fetch: (PageRequest) throws -> Page<Item>) r
     }
 }
 if runs("layout") { try MainActor.assumeIsolated { try layoutFigures() } }
+if runs("speed") { try MainActor.assumeIsolated { try consoleSpeedFigures() } }  // ConsoleSpeedFigures.swift
 
 // MARK: 5. Process start to first frame, through a pseudo-terminal
 

@@ -251,8 +251,11 @@ enum PolicyActions {
     static func impactText(_ impact: PolicyImpact, _ policy: TokenPolicy, _ organization: Organization) -> String {
         var sentences: [String] = []
         if policy.kind == .restrictCreation {
+            // Counts stop at PolicyImpact.countCap: past it they read "1,000+".
+            let people = impact.usersLosingCreation == 1 && impact.usersLosingCreationIsExact ? "1 person"
+                : "\(Format.count(impact.usersLosingCreation))\(impact.usersLosingCreationIsExact ? "" : "+") people"
             let who = impact.usersLosingCreation == 0 ? "Nobody who may create tokens today loses it"
-                : "\(impact.usersLosingCreation == 1 ? "1 person" : "\(impact.usersLosingCreation) people") who may create tokens today\(impact.includesActor ? ", including you," : "")"
+                : "\(people) who may create tokens today\(impact.includesActor ? ", including you," : "")"
                     + (policy.packagingOnly ? " will be limited to packaging-only tokens" : " will no longer be able to create tokens")
             let exempt = policy.exemptions.isEmpty ? " (nobody is exempt)" : ""
             sentences.append(who + exempt + ".")
@@ -261,7 +264,9 @@ enum PolicyActions {
         }
         sentences.append(impact.tokensBecomingNonCompliant == 0
             ? "No existing active token breaks it."
-            : "\(TextFormat.plural(impact.tokensBecomingNonCompliant, "existing active token")) \(impact.tokensBecomingNonCompliant == 1 ? "becomes" : "become") non-compliant (they keep working; v lists them).")
+            : impact.tokensBecomingNonCompliantIsExact
+                ? "\(TextFormat.plural(impact.tokensBecomingNonCompliant, "existing active token")) \(impact.tokensBecomingNonCompliant == 1 ? "becomes" : "become") non-compliant (they keep working; v lists them)."
+                : "\(Format.count(impact.tokensBecomingNonCompliant))+ existing active tokens become non-compliant (they keep working; v lists them).")
         return sentences.joined(separator: " ")
     }
 }

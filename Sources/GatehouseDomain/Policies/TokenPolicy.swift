@@ -31,6 +31,18 @@ public enum PolicyKind: String, Sendable, CaseIterable, Codable {
 public enum PolicyExemption: Hashable, Sendable {
     case user(UserID)
     case group(GroupID)
+
+    /// The exempt users and the exempt groups apart, each in a fixed order (for a store's query).
+    public static func split(_ exemptions: Set<PolicyExemption>) -> (users: [UserID], groups: [GroupID]) {
+        var users: [UserID] = [], groups: [GroupID] = []
+        for exemption in exemptions {
+            switch exemption {
+            case let .user(id): users.append(id)
+            case let .group(id): groups.append(id)
+            }
+        }
+        return (users.sorted { $0.uuid.uuidString < $1.uuid.uuidString }, groups.sorted { $0.uuid.uuidString < $1.uuid.uuidString })
+    }
 }
 
 public struct TokenPolicy: Hashable, Sendable {

@@ -73,28 +73,41 @@ extension AccessService {
 }
 
 /// What turning a policy on (or changing it) would do today, for a confirmation before it is saved.
+/// The counts stop at `PolicyImpact.countCap`: past it they are lower bounds ("1,000+ people"),
+/// which is what a confirmation needs, and they come back at once at any size of directory.
 public struct PolicyImpact: Hashable, Sendable {
     /// Active members of the organization who may create tokens today and would no longer be able
     /// to (Restrict token creation; with "packaging only", they keep packaging-only tokens).
+    /// A lower bound when `usersLosingCreationIsExact` is false.
     public let usersLosingCreation: Int
-    /// Whether the acting user is one of them.
+    public let usersLosingCreationIsExact: Bool
+    /// Whether the acting user is one of them (always exact).
     public let includesActor: Bool
     /// Active tokens of the organization, that the actor can see, which would break the policy.
+    /// A lower bound when `tokensBecomingNonCompliantIsExact` is false.
     public let tokensBecomingNonCompliant: Int
+    public let tokensBecomingNonCompliantIsExact: Bool
 
-    public init(usersLosingCreation: Int, includesActor: Bool, tokensBecomingNonCompliant: Int) {
+    /// Where the counts stop: at 100,000 accounts an exact count of the people losing creation
+    /// reads every member (~0.2 s); up to this many, a few milliseconds.
+    public static let countCap = 1_000
+
+    public init(usersLosingCreation: Int, usersLosingCreationIsExact: Bool = true, includesActor: Bool,
+                tokensBecomingNonCompliant: Int, tokensBecomingNonCompliantIsExact: Bool = true) {
         self.usersLosingCreation = usersLosingCreation
+        self.usersLosingCreationIsExact = usersLosingCreationIsExact
         self.includesActor = includesActor
         self.tokensBecomingNonCompliant = tokensBecomingNonCompliant
+        self.tokensBecomingNonCompliantIsExact = tokensBecomingNonCompliantIsExact
     }
 }
 
 extension AccessService {
     /// The impact of saving `policy` in an organization, computed as it would apply now, without
     /// saving anything. Asked by someone about to change policies, so it needs "Edit policies".
-    /// For Restrict token creation it reads the organization's groups and their members (one query
-    /// per group) and the ids of its active members (one query): set arithmetic, not one
-    /// evaluation per person.
+    /// For Restrict token creation the store counts the people who hold "Create tokens" there
+    /// (`DirectoryReader.permissionHolders`: one query, stopping at the cap) and asks the same of
+    /// the actor alone; the non-compliant tokens are counted up to the cap too.
     public func policyImpact(of policy: TokenPolicy, in organization: OrganizationID, by actor: Actor) throws(GatehouseError) -> PolicyImpact {
         try read { reader in
             let authorization = try authorize(actor, reader)
@@ -105,63 +118,18 @@ extension AccessService {
             guard policy.isEnabled, PolicyEvaluator.creationPolicies.contains(policy.kind) else {
                 return PolicyImpact(usersLosingCreation: 0, includesActor: false, tokensBecomingNonCompliant: 0)
             }
-            var losing = 0
+            var losing = ListCount.exact(0)
             var includesActor = false
             if policy.kind == .restrictCreation {
-                let who = try usersLosingCreation(under: policy, in: organization, reader)
-                losing = who.count
-                includesActor = who.contains(authorization.user.id)
+                losing = try reader.permissionHolders(.createTokens, in: organization, exempt: policy.exemptions, only: nil, cap: PolicyImpact.countCap)
+                includesActor = try reader.permissionHolders(.createTokens, in: organization, exempt: policy.exemptions,
+                                                             only: authorization.user.id, cap: 1).value > 0
             }
             var query = TokenQuery(organizationID: organization)
             query.nonCompliantWith = [NonComplianceRule(organizationID: organization, policy: policy)]
-            let tokens = try reader.count(visibleQuery(query, authorization), now: clock.now)
-            return PolicyImpact(usersLosingCreation: losing, includesActor: includesActor, tokensBecomingNonCompliant: tokens)
+            let tokens = try reader.count(visibleQuery(query, authorization), now: clock.now, cap: PolicyImpact.countCap)
+            return PolicyImpact(usersLosingCreation: losing.value, usersLosingCreationIsExact: losing.isExact, includesActor: includesActor,
+                                tokensBecomingNonCompliant: tokens.value, tokensBecomingNonCompliantIsExact: tokens.isExact)
         }
-    }
-
-    /// Active members of the organization who hold "Create tokens" there and would not be exempt:
-    /// the permission rule (Deny in any group reached wins, else Allow in any) applied to whole
-    /// groups at once, each group's members expanded through nesting.
-    func usersLosingCreation(under policy: TokenPolicy, in organization: OrganizationID, _ reader: any DirectoryReader) throws -> Set<UserID> {
-        var closures: [GroupID: Set<UserID>] = [:]
-        func users(reaching group: GroupID, _ path: Set<GroupID> = []) throws -> Set<UserID> {
-            if let known = closures[group] { return known }
-            var found = Set<UserID>()
-            for member in try reader.members(of: group) {
-                switch member {
-                case let .user(id): found.insert(id)
-                case let .group(nested) where !path.contains(nested):
-                    found.formUnion(try users(reaching: nested, path.union([group])))
-                case .group: break
-                }
-            }
-            closures[group] = found
-            return found
-        }
-        var allowed = Set<UserID>()
-        var denied = Set<UserID>()
-        var request = PageRequest.first(1_000)
-        while true {
-            let page = try reader.groups(GroupQuery(organizationID: organization), page: request)
-            for group in page.items {
-                switch try reader.permissionSettings(of: group.id)[.createTokens] ?? .notSet {
-                case .allow: allowed.formUnion(try users(reaching: group.id))
-                case .deny: denied.formUnion(try users(reaching: group.id))
-                case .notSet: break
-                }
-            }
-            guard page.hasMoreAfter, let last = page.entries.last else { break }
-            request = PageRequest(.after(last.cursor), limit: 1_000)
-        }
-        var candidates = allowed.subtracting(denied)
-        for exemption in policy.exemptions {
-            switch exemption {
-            case let .user(id): candidates.remove(id)
-            case let .group(id): candidates.subtract(try users(reaching: id))
-            }
-        }
-        guard !candidates.isEmpty else { return [] }
-        let active = candidates.intersection(try reader.activeMemberIDs(of: organization))
-        return active
     }
 }

@@ -125,6 +125,12 @@ public protocol DirectoryReader {
     /// The groups that contain this member directly.
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]
+    /// The active members of `organization` whom its groups give `permission` (an Allow reached,
+    /// directly or through nested groups, and no Deny reached), other than the `exempt` users and
+    /// everyone an `exempt` group reaches; only `user`, when given. Counted up to `cap`: who a
+    /// policy taking the permission away would stop (Restrict token creation's confirmation).
+    func permissionHolders(_ permission: Permission, in organization: OrganizationID, exempt: Set<PolicyExemption>,
+                           only user: UserID?, cap: Int) throws -> ListCount
 
     // Tokens
     func token(_ id: TokenID) throws -> PersonalAccessToken?
@@ -182,6 +188,52 @@ extension DirectoryReader {
             if case let .group(id) = member { return try self.group(id) }
             return nil
         }.sorted { $0.name.localizedCaseInsensitiveCompare($1.name) == .orderedAscending }
+    }
+
+    /// Every group's members read and combined as sets (one query per group): correct, not fast
+    /// (a store overrides it with one query that stops at the cap).
+    public func permissionHolders(_ permission: Permission, in organization: OrganizationID, exempt: Set<PolicyExemption>,
+                                  only user: UserID?, cap: Int) throws -> ListCount {
+        var closures: [GroupID: Set<UserID>] = [:]
+        func users(reaching group: GroupID, _ path: Set<GroupID> = []) throws -> Set<UserID> {
+            if let known = closures[group] { return known }
+            var found = Set<UserID>()
+            for member in try members(of: group) {
+                switch member {
+                case let .user(id): found.insert(id)
+                case let .group(nested) where !path.contains(nested):
+                    found.formUnion(try users(reaching: nested, path.union([group])))
+                case .group: break
+                }
+            }
+            closures[group] = found
+            return found
+        }
+        var allowed = Set<UserID>()
+        var denied = Set<UserID>()
+        var request = PageRequest.first(1_000)
+        while true {
+            let page = try groups(GroupQuery(organizationID: organization), page: request)
+            for group in page.items {
+                switch try permissionSettings(of: group.id)[permission] ?? .notSet {
+                case .allow: allowed.formUnion(try users(reaching: group.id))
+                case .deny: denied.formUnion(try users(reaching: group.id))
+                case .notSet: break
+                }
+            }
+            guard page.hasMoreAfter, let last = page.entries.last else { break }
+            request = PageRequest(.after(last.cursor), limit: 1_000)
+        }
+        var candidates = allowed.subtracting(denied)
+        if let user { candidates.formIntersection([user]) }
+        for exemption in exempt {
+            switch exemption {
+            case let .user(id): candidates.remove(id)
+            case let .group(id): candidates.subtract(try users(reaching: id))
+            }
+        }
+        guard !candidates.isEmpty else { return .exact(0) }
+        return .counted(candidates.intersection(try activeMemberIDs(of: organization)).count, cap: cap)
     }
 
     /// The walk, one `groupsContaining` per group, for a store without a recursive query.

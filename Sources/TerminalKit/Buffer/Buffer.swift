@@ -35,6 +35,7 @@ public struct Buffer: Hashable, Sendable {
         guard y >= 0, y < height, x >= 0, x < width else { return 0 }
         let available = min(maxWidth ?? Int.max, width - x)
         guard available > 0 else { return 0 }
+        if TextWidth.isPrintableASCII(text) { return putASCII(text, x: x, y: y, style: style, available: available) }
         let visible = TextWidth.truncate(Sanitizer.sanitize(text), toWidth: available)
         var column = x
         for character in visible {
@@ -43,6 +44,25 @@ public struct Buffer: Hashable, Sendable {
             guard column + w <= x + available else { break }
             setCell(Cell(trusted: character, width: w, style: style), x: column, y: y)
             column += w
+        }
+        return column - x
+    }
+
+    /// `put` for printable ASCII (nothing to sanitize, one column a byte): the same cells,
+    /// without breaking the text into graphemes or measuring each.
+    private mutating func putASCII(_ text: String, x: Int, y: Int, style: Style, available: Int) -> Int {
+        let bytes = text.utf8
+        let fits = bytes.count <= available
+        // Cut as `TextWidth.truncate` cuts: the prefix that leaves room for the ellipsis.
+        let shown = fits ? bytes.count : available - 1
+        var column = x
+        for byte in bytes.prefix(shown) {
+            setCell(Cell(trusted: Character(Unicode.Scalar(byte)), width: 1, style: style), x: column, y: y)
+            column += 1
+        }
+        if !fits {
+            setCell(Cell(trusted: "\u{2026}", width: 1, style: style), x: column, y: y)
+            column += 1
         }
         return column - x
     }
@@ -56,8 +76,10 @@ public struct Buffer: Hashable, Sendable {
     /// Fills a rectangle with blanks in `style` (clipped to the buffer).
     public mutating func fill(_ rect: Rect, style: Style = .plain) {
         let area = rect.intersection(self.area)
+        var blank = Cell.blank
+        blank.style = style
         for y in area.rows {
-            for x in area.columns { setCell(Cell(" ", style: style), x: x, y: y) }
+            for x in area.columns { setCell(blank, x: x, y: y) }
         }
     }
 

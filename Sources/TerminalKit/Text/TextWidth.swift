@@ -33,8 +33,16 @@ public enum TextWidth {
 
     static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
 
+    /// Printable ASCII only (no control character): one column per byte, one grapheme per
+    /// byte. Most text of a frame is, and is then measured and cut without grapheme breaking.
+    @inline(__always)
+    static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// The width of a string: the sum of its graphemes' widths.
     public static func width(_ text: some StringProtocol) -> Int {
+        if isPrintableASCII(text) { return text.utf8.count }
         var total = 0
         for character in text { total += width(of: character) }
         return total
@@ -58,6 +66,7 @@ public enum TextWidth {
 
     /// The longest prefix of whole graphemes that fits in `width` columns.
     public static func prefix(_ text: String, width: Int) -> String {
+        if isPrintableASCII(text) { return String(decoding: text.utf8.prefix(max(0, width)), as: UTF8.self) }
         var used = 0
         var result = ""
         for character in text {
