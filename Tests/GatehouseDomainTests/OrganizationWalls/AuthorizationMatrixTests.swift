@@ -41,6 +41,8 @@ struct AuthorizationMatrixTests {
         case administeredTokens, revokeAuthorizations
         case readPolicies, editPolicy, policyImpact
         case readAudit
+        /// The console's one read of the acting user's reach (organizations, permission answers, rules).
+        case actorOverview
 
         var changesDirectory: Bool {
             switch self {
@@ -193,6 +195,9 @@ struct AuthorizationMatrixTests {
         Row(entry: .readAudit, target: "team A created", expected: "++----x--0----"),
         Row(entry: .readAudit, target: "team B created", expected: "00----x--+----"),
         Row(entry: .readAudit, target: "shared created", expected: "++----x--+----"),
+
+        Row(entry: .actorOverview, target: "A", expected: "++++++x+00+0++"),
+        Row(entry: .actorOverview, target: "B", expected: "000000x00+0000"),
     ]
 
     @Test("every entry point has rows")
@@ -229,6 +234,8 @@ struct AuthorizationMatrixTests {
     }
 
     // MARK: Running one cell
+
+    enum MatrixLeak: Error { case overviewBeyondWall }
 
     static func outcome(_ body: () throws -> Bool) -> (code: Character, detail: String) {
         do {
@@ -361,6 +368,16 @@ struct AuthorizationMatrixTests {
         case .readAudit:
             let id = world.auditEventIDs[target]!
             return try collectAll { try service.auditEvents(AuditQuery(), page: $0, by: actor) }.contains { $0.id == id }
+        case .actorOverview:
+            // Listed when the organization is readable; nothing comes with it about an organization
+            // the actor neither reads nor belongs to.
+            let overview = try service.overview(of: actor)
+            let readable = Set(overview.organizations.map(\.id))
+            let own = Set(try world.service.organizations(of: actor.user.id, by: world.root).map(\.id))
+            let answered = Set(overview.decisions.keys).union(overview.holding.values.flatMap { $0 })
+                .union(overview.nonComplianceRules.map(\.organizationID)).union(overview.memberships.map(\.id))
+            guard answered.isSubset(of: readable.union(own)) else { throw MatrixLeak.overviewBeyondWall }
+            return readable.contains(organization(of: target, world))
         }
         return true
     }
