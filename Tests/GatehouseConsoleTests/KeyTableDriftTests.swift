@@ -80,7 +80,7 @@ import Testing
 
     /// Screens the "effects" branch moves onto binding tables; until then they are checked only
     /// for being reached. (Remove a name once its screen is a `BindingScreen`.)
-    static let awaitingTables: Set<String> = ["TokensPane", "TokenDetail", "UserDetail", "AuditDetail"]
+    static let awaitingTables: Set<String> = ["AuditDetail"]
 
     /// The shell's own footer entries, added around every screen's.
     static let shellFooter: Set<String> = ["Esc Back", ": Command", "? Help", "F1 Help", "q Quit", "Ctrl-C Quit"]

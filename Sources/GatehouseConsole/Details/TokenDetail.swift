@@ -95,11 +95,19 @@ struct TokenDetail: BindingScreen {
             KeyBinding([.character("d"), .delete], "d", "Revoke", disabledReason: TokenActions.revokeRefusal(token)) { detail, _, environment in
                 TokenActions.revoke(detail.token, owner: owner, environment)
             },
-            KeyBinding([.down, .up, .character("j"), .character("k")], "\u{2191}/\u{2193}", "Scroll") { detail, key, _ in
-                detail.scroll = key == .down || key == .character("j") ? detail.scroll + 1 : max(0, detail.scroll - 1)
+        ] + (maximumScroll(environment) == 0 ? [] : [
+            // Only while the lines overflow the frame: an arrow that moves nothing is not offered.
+            KeyBinding([.down, .up, .character("j"), .character("k")], "\u{2191}/\u{2193}", "Scroll") { detail, key, environment in
+                let down = key == .down || key == .character("j")
+                detail.scroll = min(max(0, detail.scroll + (down ? 1 : -1)), detail.maximumScroll(environment))
                 return []
             },
-        ]
+        ])
+    }
+
+    /// How far the lines can scroll in the content area (inside the detail's frame).
+    func maximumScroll(_ environment: ConsoleEnvironment) -> Int {
+        max(0, lines(environment).count - max(0, environment.contentArea.height - 2))
     }
 
     func keys(_ environment: ConsoleEnvironment) -> [ScreenKey] { boundKeys(environment) }
