@@ -12,6 +12,7 @@ enum PostgresSchema {
         ("pg-v1-directory", directory),
         ("pg-v2-verification-changes", verificationChanges),
         ("pg-v3-directory-changes", directoryChanges),
+        ("pg-v4-list-indexes", listIndexes),
     ]
 
     static var identifiers: [String] { migrations.map(\.identifier) }
@@ -363,5 +364,15 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('policy', 'organization_id');
         CREATE TRIGGER audit_event_added_notifies AFTER INSERT ON audit_event REFERENCING NEW TABLE AS changed_rows
             FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_directory_changed('audit');
+        """
+
+    /// A Users list filtered to a rare kind or identity source (job agents, 3.5 %) walked the name
+    /// index and threw away every other row until a page was full: 13 ms for a page of 40 at 100k
+    /// accounts here, 28 ms p50 in the 1M-token bench. With the filter column first, the same keyset page is
+    /// an index range: 0.3 ms (EXPLAIN ANALYZE, first and next page). SQLite's planner finds its
+    /// own way there (≤ 1 ms).
+    private static let listIndexes = """
+        CREATE INDEX users_by_kind_display_name ON users (kind, gatehouse_fold(display_name), id);
+        CREATE INDEX users_by_source_display_name ON users (identity_source, gatehouse_fold(display_name), id);
         """
 }
