@@ -17,8 +17,8 @@ public enum PostgresCopy {
     public static func copy(fromSQLite path: String, to store: PostgresDirectoryStore, sample: Int = 200,
                             progress: (String) -> Void = { _ in }) throws(GatehouseError) -> Report {
         let started = Date()
-        do {
-            return try store.withConnection { connection in
+        return try contractErrors(store) {
+            try store.withConnection { connection in
                 try connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
                 do {
                     let report = try copy(path, connection, sample: sample, progress: progress, started: started)
@@ -29,6 +29,19 @@ public enum PostgresCopy {
                     throw error
                 }
             }
+        }
+    }
+
+    /// Refuses a target that already holds a directory, before anything is generated or read
+    /// (`dev seed` checks this first, instead of after minutes of work); `copy` checks again inside
+    /// its transaction.
+    public static func requireEmpty(_ store: PostgresDirectoryStore) throws(GatehouseError) {
+        try contractErrors(store) { try store.withConnection { try requireEmpty($0) } }
+    }
+
+    private static func contractErrors<T>(_ store: PostgresDirectoryStore, _ body: () throws -> T) throws(GatehouseError) -> T {
+        do {
+            return try body()
         } catch let error as GatehouseError {
             throw error
         } catch let error as PGError {
@@ -38,7 +51,7 @@ public enum PostgresCopy {
         }
     }
 
-    private static func copy(_ path: String, _ connection: PGConnection, sample: Int, progress: (String) -> Void, started: Date) throws -> Report {
+    private static func requireEmpty(_ connection: PGConnection) throws {
         // Refused unless empty: nothing is merged into an existing directory.
         let occupied = try connection.query("""
             SELECT (SELECT COUNT(*) FROM organization) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM audit_event) AS n
@@ -46,6 +59,10 @@ public enum PostgresCopy {
         guard occupied == "0" else {
             throw GatehouseError.notAllowed("The target \(connection.location) already holds a directory (\(occupied) organizations, accounts and audit events); `db copy` only fills an empty one. Nothing was copied.")
         }
+    }
+
+    private static func copy(_ path: String, _ connection: PGConnection, sample: Int, progress: (String) -> Void, started: Date) throws -> Report {
+        try requireEmpty(connection)
         // The copy is one transaction of inserts: the per-row change notifications are for edits
         // other hosts must see, not for a directory that did not exist before this commit.
         for trigger in [("token", "token_verification_changed"), ("users", "users_verification_changed"),

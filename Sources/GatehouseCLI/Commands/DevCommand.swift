@@ -62,6 +62,9 @@ struct DevCommand: ParsableCommand {
                 // PostgreSQL: generated into a temporary SQLite file by the same loader, then moved
                 // up by `db copy`'s code (one transaction, checked), so both backends hold the same data.
                 let postgres = PostgresLocation.isPostgres(db)
+                // A PostgreSQL target is reached and found empty first, not after minutes of generating.
+                let target = postgres ? try PostgresDirectoryStore(url: db, verificationCacheCapacity: 0) : nil
+                if let target { try PostgresCopy.requireEmpty(target) }
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-seed-\(UUID().uuidString)")
                 let path = postgres ? folder.appendingPathComponent("seed.sqlite").path : db
                 defer { if postgres { try? FileManager.default.removeItem(at: folder) } }
@@ -72,8 +75,7 @@ struct DevCommand: ParsableCommand {
                 } catch {
                     throw .storage(String(describing: error))
                 }
-                if postgres {
-                    let target = try PostgresDirectoryStore(url: db, verificationCacheCapacity: 0)
+                if let target {
                     let copy = try PostgresCopy.copy(fromSQLite: path, to: target) { output.note($0) }
                     output.note("Copied to \(target.location.display) in \(String(format: "%.1f", copy.seconds)) s (\(copy.digestsChecked) digests checked).")
                 }
