@@ -139,7 +139,18 @@ final class GitGateway: @unchecked Sendable {
             fastcgi_param SERVER_PROTOCOL $server_protocol;
             """
         try params.write(to: conf.appendingPathComponent("fastcgi_params"), atomically: true, encoding: .utf8)
-        nginxPort = try freeLoopbackPort()
+        // A port free when chosen can be taken before nginx binds it (another test's client or
+        // server, on a busy machine): then nginx gives up, and a fresh port is tried.
+        for attempt in 1...5 {
+            nginxPort = try freeLoopbackPort()
+            if try startNginx(prefix: prefix, conf: conf, attempt: attempt) { return }
+            nginx.stop()
+        }
+        throw EndToEndFailure("nginx did not start: no port could be bound in 5 tries: \(nginx.output)")
+    }
+
+    /// Starts nginx on `nginxPort`: true once it answers; false when the port was taken.
+    private func startNginx(prefix: URL, conf: URL, attempt: Int) throws -> Bool {
         let tmp = prefix.appendingPathComponent("tmp").path
         let configuration = """
             daemon off;
@@ -168,14 +179,16 @@ final class GitGateway: @unchecked Sendable {
             """
         try configuration.write(to: conf.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
         nginx = try BackgroundProcess(try require(GatewayParts.nginx), ["-p", prefix.path, "-c", conf.appendingPathComponent("nginx.conf").path, "-e", "\(prefix.path)/logs/error.log"],
-                                      outputPath: prefix.appendingPathComponent("logs/nginx.out").path)
+                                      outputPath: prefix.appendingPathComponent("logs/nginx-\(attempt).out").path)
         let deadline = Date().addingTimeInterval(10)
         while ((try? curl(["http://127.0.0.1:\(nginxPort)/"]))?.status ?? 0) == 0 {
+            if nginx.output.contains("Address already in use") { return false }
             guard Date() < deadline else {
                 throw EndToEndFailure("nginx did not start: \(nginx.output) \((try? String(contentsOfFile: prefix.path + "/logs/error.log", encoding: .utf8)) ?? "")")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        return true
     }
 
     // MARK: Using it
