@@ -13,6 +13,12 @@ struct PGKeysetQuery {
     var descending = false
     /// Set by filters whose exact count costs a scan: a list's counter then stops at its cap.
     var isCostlyToCount = false
+    /// A page as the merge of one sub-query per value (`column = value`, each with its own ORDER BY
+    /// and LIMIT), for a filter `column IN (a, b, …)` on a rare column that leads an index ahead of
+    /// the sort: PostgreSQL then walks that index once per value and merges (Merge Append), where one
+    /// query walks the sort's own index and filters (21 ms for two rare kinds of user at 100k
+    /// accounts, against 0.5 ms). The `IN` filter stays among the conditions, so counts are unchanged.
+    var branches: (column: String, values: [PGValue])?
 
     mutating func filter(_ condition: String, _ values: PGValue...) {
         conditions.append(condition)
@@ -66,8 +72,20 @@ struct PGKeysetQuery {
             after(cursor, descending ? ">" : "<")
         }
         let direction = descending == backwards ? "ASC" : "DESC"
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map { "(\($0))" }.joined(separator: " AND ")
-        let sql = "SELECT \(select), \(sortExpression) AS sort_key FROM \(from)\(whereClause) ORDER BY \(sortExpression) \(direction), \(idColumn) \(direction) LIMIT \(request.limit + 1)"
+        func query(_ conditions: [String]) -> String {
+            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map { "(\($0))" }.joined(separator: " AND ")
+            return "SELECT \(select), \(sortExpression) AS sort_key FROM \(from)\(whereClause) ORDER BY \(sortExpression) \(direction), \(idColumn) \(direction) LIMIT \(request.limit + 1)"
+        }
+        let sql: String
+        if let branches, branches.values.count > 1 {
+            let branch = "(" + query(conditions + ["\(branches.column) = ?"]) + ")"
+            let outerID = idColumn.split(separator: ".").last.map(String.init) ?? idColumn
+            sql = "SELECT * FROM (" + Array(repeating: branch, count: branches.values.count).joined(separator: " UNION ALL ")
+                + ") AS branches ORDER BY sort_key \(direction), \(outerID) \(direction) LIMIT \(request.limit + 1)"
+            arguments = branches.values.flatMap { arguments + [$0] }
+        } else {
+            sql = query(conditions)
+        }
         let result = try connection.query(sql, arguments)
         var rows = result.rows
         let hasMore = rows.count > request.limit

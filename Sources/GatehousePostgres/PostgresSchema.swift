@@ -13,6 +13,7 @@ enum PostgresSchema {
         ("pg-v2-verification-changes", verificationChanges),
         ("pg-v3-directory-changes", directoryChanges),
         ("pg-v4-list-indexes", listIndexes),
+        ("pg-v5-disabled-accounts", disabledAccounts),
     ]
 
     static var identifiers: [String] { migrations.map(\.identifier) }
@@ -374,5 +375,13 @@ enum PostgresSchema {
     private static let listIndexes = """
         CREATE INDEX users_by_kind_display_name ON users (kind, gatehouse_fold(display_name), id);
         CREATE INDEX users_by_source_display_name ON users (identity_source, gatehouse_fold(display_name), id);
+        """
+
+    /// Tokens whose owner is disabled (a quick filter): the page walks the tokens in their order and
+    /// asks, per token, whether the owner is disabled. Probing the whole users primary key and reading
+    /// the row made a page of 40 cost 5–7 ms at 1M tokens (1,300 probes); this index holds only the
+    /// disabled accounts (4.5 %), so each probe is an index-only look at a small tree: 2.5 ms.
+    private static let disabledAccounts = """
+        CREATE INDEX users_disabled ON users (id) WHERE status = 'disabled';
         """
 }

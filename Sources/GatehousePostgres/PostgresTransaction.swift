@@ -133,17 +133,27 @@ struct PostgresTransaction: DirectoryWriter {
             list.filter("\(Self.matches("display_name")) OR \(Self.matches("login_name")) OR \(Self.matches("email"))", pattern, pattern, pattern)
             if search.effectiveMode == .substring { list.isCostlyToCount = true }
         }
-        if !query.kinds.isEmpty {
-            list.filter("kind IN (\(Self.placeholders(query.kinds.count)))")
-            list.arguments += query.kinds.map(\.rawValue).sorted().map(PGValue.text)
+        let kinds = query.kinds.map(\.rawValue).sorted().map(PGValue.text)
+        if !kinds.isEmpty {
+            list.filter("kind IN (\(Self.placeholders(kinds.count)))")
+            list.arguments += kinds
         }
         if !query.statuses.isEmpty {
             list.filter("status IN (\(Self.placeholders(query.statuses.count)))")
             list.arguments += query.statuses.map(\.rawValue).sorted().map(PGValue.text)
         }
-        if !query.identitySources.isEmpty {
-            list.filter("identity_source IN (\(Self.placeholders(query.identitySources.count)))")
-            list.arguments += query.identitySources.map(\.rawValue).sorted().map(PGValue.text)
+        let sources = query.identitySources.map(\.rawValue).sorted().map(PGValue.text)
+        if !sources.isEmpty {
+            list.filter("identity_source IN (\(Self.placeholders(sources.count)))")
+            list.arguments += sources
+        }
+        if query.sort == .displayName {
+            // pg-v4's (kind, name) and (identity_source, name) indexes, one walk per value.
+            if kinds.count > 1 {
+                list.branches = ("kind", kinds)
+            } else if sources.count > 1 {
+                list.branches = ("identity_source", sources)
+            }
         }
         if let organization = query.organizationID {
             list.filter("EXISTS (SELECT 1 FROM organization_member WHERE organization_id = ? AND user_id = users.id)", organization.pgValue)

@@ -110,6 +110,40 @@ struct StoreConformanceTests {
         #expect(descending == paged.map(\.id).reversed())
     }
 
+    @Test("a filter on several kinds or identity sources pages, both ways, as the filter on the whole list", arguments: Backend.available)
+    func severalKindsPage(_ backend: Backend) throws {
+        let world = try World(backend)
+        let kinds: [AccountKind] = [.user, .jobAgent, .serviceAccount, .thirdPartyApp]
+        let sources: [IdentitySource] = [.local, .entraID, .activeDirectory]
+        let names = ["bob", "Alice", "_under", "Zed", "émile", "alan", "ALBERT", "Éva", "zoë", "[x]", "Bob", "carl", "Dana", "erin"]
+        for (index, name) in names.enumerated() {
+            try world.service.createUser(UserDraft(displayName: name, loginName: "u\(index)", kind: kinds[index % kinds.count],
+                                                   identitySource: sources[index % sources.count]),
+                                         in: [world.organization.id], by: world.admin)
+        }
+        let everyone = try world.allUsers(UserQuery(), limit: 1_000)
+        for query in [UserQuery(kinds: [.jobAgent, .thirdPartyApp]), UserQuery(identitySources: [.entraID, .activeDirectory]),
+                      UserQuery(kinds: [.jobAgent, .serviceAccount, .thirdPartyApp], identitySources: [.local, .activeDirectory])] {
+            let expected = everyone.filter { (query.kinds.isEmpty || query.kinds.contains($0.kind))
+                && (query.identitySources.isEmpty || query.identitySources.contains($0.identitySource)) }.map(\.id)
+            #expect(!expected.isEmpty)
+            #expect(try world.allUsers(query, limit: 2).map(\.id) == expected)
+            var descending = query
+            descending.descending = true
+            #expect(try world.allUsers(descending, limit: 3).map(\.id) == expected.reversed())
+            // Backwards from the end, as the console's End and ↑ do.
+            var backwards: [UserID] = []
+            var page = try world.service.users(query, page: PageRequest(.last, limit: 2), by: world.admin)
+            backwards = page.items.map(\.id)
+            while page.hasMoreBefore, let cursor = page.firstCursor {
+                page = try world.service.users(query, page: PageRequest(.before(cursor), limit: 2), by: world.admin)
+                backwards = page.items.map(\.id) + backwards
+            }
+            #expect(backwards == expected)
+            #expect(try world.service.count(query, by: world.admin) == expected.count)
+        }
+    }
+
     // MARK: Typed errors
 
     @Test("a store error reaches the façade typed, with the exit status a script expects")
