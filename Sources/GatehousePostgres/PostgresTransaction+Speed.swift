@@ -48,3 +48,35 @@ extension PostgresTransaction {
         return .counted(rows, cap: cap)
     }
 }
+
+// Reads of a whole page in one round trip, where the protocol's default asks once per row (a
+// Groups page took 13 s through a database 200 ms away: a count per group).
+
+extension PostgresTransaction {
+    func memberCounts(of groups: [GroupID]) throws -> [GroupID: Int] {
+        guard !groups.isEmpty else { return [:] }
+        var counts = Dictionary(groups.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
+        for row in try rows("SELECT group_id, COUNT(*) AS n FROM group_member WHERE group_id IN (\(Self.placeholders(groups.count))) GROUP BY group_id",
+                            groups.map(\.pgValue)) {
+            let c = PGColumns(row, table: "group_member")
+            counts[try c.id("group_id") as GroupID] = try c.integer("n")
+        }
+        return counts
+    }
+
+    func users(_ ids: Set<UserID>) throws -> [UserID: User] {
+        guard !ids.isEmpty else { return [:] }
+        let users = try rows("SELECT * FROM users WHERE id IN (\(Self.placeholders(ids.count)))", ids.map(\.pgValue)).map(PGDecode.user)
+        return Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func organizationIDs(ofUsers ids: [UserID]) throws -> [UserID: [OrganizationID]] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [UserID: [OrganizationID]] = [:]
+        for row in try rows("SELECT user_id, organization_id FROM organization_member WHERE user_id IN (\(Self.placeholders(ids.count)))", ids.map(\.pgValue)) {
+            let c = PGColumns(row, table: "organization_member")
+            found[try c.id("user_id") as UserID, default: []].append(try c.id("organization_id"))
+        }
+        return found
+    }
+}

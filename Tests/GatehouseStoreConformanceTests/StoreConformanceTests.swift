@@ -144,6 +144,35 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a page's member counts, owners and organizations read at once equal what one by one reads", arguments: Backend.available)
+    func pageReadsAtOnce(_ backend: Backend) throws {
+        let world = try World(backend)
+        let other = try world.service.createOrganization(named: "Fabrikam", by: world.admin)
+        let ana = try world.addUser("ana"), ben = try world.addUser("ben")
+        try world.service.addUser(ben.id, toOrganization: other.id, by: world.admin)
+        let outsider = try world.service.createUser(UserDraft(displayName: "Nobody", loginName: "nobody"), in: [other.id], by: world.admin)
+        let team = try world.addGroup("Team"), empty = try world.addGroup("Empty"), outer = try world.addGroup("Outer")
+        try world.service.addMember(.user(ana.id), to: team.id, by: world.admin)
+        try world.service.addMember(.user(ben.id), to: team.id, by: world.admin)
+        try world.service.addMember(.group(team.id), to: outer.id, by: world.admin)
+        try world.service.addMember(.user(ana.id), to: outer.id, by: world.admin)
+        try world.store.read { reader in
+            let groups = [team.id, empty.id, outer.id]
+            let counts = try reader.memberCounts(of: groups)
+            #expect(counts == [team.id: 2, empty.id: 0, outer.id: 2])
+            for group in groups { #expect(counts[group] == (try reader.memberCount(of: group))) }
+            let ids: Set<UserID> = [ana.id, ben.id, outsider.id, UserID()]
+            let users = try reader.users(ids)
+            #expect(Set(users.keys) == [ana.id, ben.id, outsider.id])
+            #expect(users[ben.id]?.loginName == "ben")
+            let organizations = try reader.organizationIDs(ofUsers: Array(ids))
+            #expect(Set(organizations[ben.id] ?? []) == [world.organization.id, other.id])
+            #expect(organizations[ana.id] == [world.organization.id])
+            #expect(organizations[outsider.id] == [other.id])
+            #expect(organizations.count == 3)  // the unknown id is absent
+        }
+    }
+
     // MARK: Typed errors
 
     @Test("a store error reaches the façade typed, with the exit status a script expects")

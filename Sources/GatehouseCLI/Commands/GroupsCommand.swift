@@ -38,16 +38,18 @@ struct GroupsCommand: ParsableCommand {
         func execute(_ invocation: Invocation) throws(GatehouseError) {
             var query = GroupQuery(search: search.map { TextSearch($0) })
             if let org { query.organizationID = try invocation.organization(org).id }
-            let groups = try invocation.collect(limit: limit) { page throws(GatehouseError) in try invocation.service.groups(query, page: page, by: invocation.actor) }
+            let groups = try invocation.collect(limit: limit) { page throws(GatehouseError) in
+                try invocation.service.groupsWithMemberCounts(query, page: page, by: invocation.actor)
+            }
             let names = NameCache(invocation.service, actor: invocation.actor)
             if invocation.json {
-                invocation.print(.array(groups.map { JSONShapes.group($0, organizationName: names.organizationName($0.organizationID)) }))
+                invocation.print(.array(groups.map { JSONShapes.group($0.group, organizationName: names.organizationName($0.group.organizationID)) }))
                 return
             }
             var table = TextTable([.fixed("ORGANIZATION"), .flexible("NAME", minimum: 12), .fixed("TYPE"), .fixed("MEMBERS", alignRight: true), .flexible("DESCRIPTION")])
-            for group in groups {
-                let members = try invocation.service.memberCount(of: group.id, by: invocation.actor)
-                table.append([names.organizationName(group.organizationID) ?? "?", group.name, group.isDefault ? "default" : "custom", String(members), group.description])
+            for counted in groups {
+                let group = counted.group
+                table.append([names.organizationName(group.organizationID) ?? "?", group.name, group.isDefault ? "default" : "custom", String(counted.memberCount), group.description])
             }
             invocation.print(table, empty: "No groups match.")
         }

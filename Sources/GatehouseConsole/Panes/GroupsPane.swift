@@ -34,9 +34,7 @@ struct GroupsPane: ListPane, BindingScreen {
         let service = environment.service
         let actor = environment.actor
         return ListSource(fetch: { request throws(GatehouseError) in
-            try service.groups(query, page: request, by: actor).map { group in
-                GroupRow(group: group, memberCount: (try? service.memberCount(of: group.id, by: actor)) ?? 0)
-            }
+            try service.groupsWithMemberCounts(query, page: request, by: actor).map { GroupRow(group: $0.group, memberCount: $0.memberCount) }
         }, count: { _ throws(GatehouseError) in
             // A few hundred groups at most: always exact.
             .exact(try service.count(query, by: actor))

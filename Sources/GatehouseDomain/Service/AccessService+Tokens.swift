@@ -17,9 +17,8 @@ extension AccessService {
     public func tokensWithOwners(_ query: TokenQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<OwnedToken> {
         try read { reader in
             let tokens = try reader.tokens(visibleQuery(query, try authorize(actor, reader)), now: clock.now, page: page)
-            var logins: [UserID: String] = [:]
-            for id in Set(tokens.items.map(\.ownerID)) { logins[id] = try reader.user(id)?.loginName }
-            return tokens.map { OwnedToken(token: $0, ownerLogin: logins[$0.ownerID]) }
+            let owners = try reader.users(Set(tokens.items.map(\.ownerID)))
+            return tokens.map { OwnedToken(token: $0, ownerLogin: owners[$0.ownerID]?.loginName) }
         }
     }
 

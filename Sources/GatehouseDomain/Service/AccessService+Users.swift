@@ -56,10 +56,11 @@ extension AccessService {
             let counts = try reader.listCounts(for: users.map(\.id), now: clock.now,
                                                groupOrganizations: authorization.filter(for: authorization.readableOrganizations),
                                                tokens: visibility)
+            let organizations = try reader.organizationIDs(ofUsers: users.map(\.id))
             var result: [UserID: (groups: Int, activeTokens: Int?)] = [:]
             for user in users {
                 let count = counts[user.id] ?? (0, 0)
-                let theirs = try reader.organizationIDs(ofUser: user.id)
+                let theirs = organizations[user.id] ?? []
                 let seesTokens = (user.id == authorization.user.id && authorization.readsOwnTokens) || !managed.isDisjoint(with: theirs)
                 result[user.id] = (count.groups, seesTokens ? count.activeTokens : nil)
             }

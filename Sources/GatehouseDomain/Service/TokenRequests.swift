@@ -106,3 +106,14 @@ public enum LeakReportOutcome: Equatable, Sendable {
     case alreadyInactive(PersonalAccessToken)
     case notFound(VerificationFailure)
 }
+
+/// A group with its direct member count, as the Groups list shows it.
+public struct CountedGroup: Sendable {
+    public let group: SecurityGroup
+    public let memberCount: Int
+
+    public init(group: SecurityGroup, memberCount: Int) {
+        self.group = group
+        self.memberCount = memberCount
+    }
+}

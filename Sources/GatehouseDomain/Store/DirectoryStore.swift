@@ -108,6 +108,9 @@ public protocol DirectoryReader {
     func members(of group: GroupID) throws -> [GroupMember]
     /// How many direct members (users and groups) a group has: one index count, for lists.
     func memberCount(of group: GroupID) throws -> Int
+    /// The direct member counts of several groups in one query (a Groups page), keyed by group;
+    /// a group without members counts 0.
+    func memberCounts(of groups: [GroupID]) throws -> [GroupID: Int]
     /// A page of the group's direct user members, by display name (then id), read with the users:
     /// a group of 13,500 opens with one query for the rows in view.
     func memberUsers(of group: GroupID, page: PageRequest) throws -> Page<User>
@@ -122,6 +125,11 @@ public protocol DirectoryReader {
     func groupReach(of user: UserID) throws -> [GroupReachEdge]
     /// The user whose login has this confusable skeleton (`ConfusableText.skeleton`), if any.
     func user(loginSkeleton: String) throws -> User?
+    /// Several users by id in one query (the owners of a page of tokens); unknown ids are absent.
+    func users(_ ids: Set<UserID>) throws -> [UserID: User]
+    /// The organizations of several users in one query (a Users page), keyed by user; a user of
+    /// no organization is absent.
+    func organizationIDs(ofUsers ids: [UserID]) throws -> [UserID: [OrganizationID]]
     /// The groups that contain this member directly.
     func groupsContaining(_ member: GroupMember) throws -> [SecurityGroup]
     func permissionSettings(of group: GroupID) throws -> [Permission: PermissionSetting]
@@ -161,6 +169,30 @@ extension DirectoryReader {
     public func count(_ query: UserQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
     public func count(_ query: TokenQuery, now: Date, cap: Int) throws -> ListCount { .exact(try count(query, now: now)) }
     public func count(_ query: AuditQuery, cap: Int) throws -> ListCount { .exact(try count(query)) }
+
+    /// One query per group (stores override it with one for all).
+    public func memberCounts(of groups: [GroupID]) throws -> [GroupID: Int] {
+        var counts: [GroupID: Int] = [:]
+        for group in groups { counts[group] = try memberCount(of: group) }
+        return counts
+    }
+
+    /// One query per user (stores override it with one for all).
+    public func users(_ ids: Set<UserID>) throws -> [UserID: User] {
+        var found: [UserID: User] = [:]
+        for id in ids { found[id] = try user(id) }
+        return found
+    }
+
+    /// One query per user (stores override it with one for all).
+    public func organizationIDs(ofUsers ids: [UserID]) throws -> [UserID: [OrganizationID]] {
+        var found: [UserID: [OrganizationID]] = [:]
+        for id in ids {
+            let organizations = try organizationIDs(ofUser: id)
+            if !organizations.isEmpty { found[id] = organizations }
+        }
+        return found
+    }
 
     /// Pages the organization's active users (slow on a large directory; stores override it).
     public func activeMemberIDs(of organization: OrganizationID) throws -> Set<UserID> {

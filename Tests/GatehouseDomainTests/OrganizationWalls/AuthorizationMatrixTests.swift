@@ -35,7 +35,7 @@ struct AuthorizationMatrixTests {
 
     enum EntryPoint: String, Sendable, CaseIterable {
         case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
-        case listGroups, showGroup, listMembers, memberPage, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
+        case listGroups, listGroupsWithMemberCounts, showGroup, memberCount, listMembers, memberPage, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
         case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, listTokensWithOwners, bulkRevokeChunk, createTokenFor, introspect
         /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
         case administeredTokens, revokeAuthorizations
@@ -118,6 +118,14 @@ struct AuthorizationMatrixTests {
         Row(entry: .listGroups, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .showGroup, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .listMembers, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .listGroupsWithMemberCounts, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .listGroupsWithMemberCounts, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .listGroupsWithMemberCounts, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .listGroupsWithMemberCounts, target: "user admins A", expected: "++++++x+00+0++"),
+        Row(entry: .memberCount, target: "team A", expected: "++++++x+00+0++"),
+        Row(entry: .memberCount, target: "team B", expected: "000000x00+0000"),
+        Row(entry: .memberCount, target: "pca A", expected: "++++++x+00+0++"),
+        Row(entry: .memberCount, target: "user admins A", expected: "++++++x+00+0++"),
         Row(entry: .memberPage, target: "team A", expected: "++++++x+00+0++"),
         Row(entry: .memberPage, target: "team B", expected: "000000x00+0000"),
         Row(entry: .memberPage, target: "pca A", expected: "++++++x+00+0++"),
@@ -235,7 +243,7 @@ struct AuthorizationMatrixTests {
 
     // MARK: Running one cell
 
-    enum MatrixLeak: Error { case overviewBeyondWall }
+    enum MatrixLeak: Error { case overviewBeyondWall, wrongCount }
 
     static func outcome(_ body: () throws -> Bool) -> (code: Character, detail: String) {
         do {
@@ -289,8 +297,18 @@ struct AuthorizationMatrixTests {
         case .listGroups:
             let group = world.groups[target]!
             return try collectAll { try service.groups(GroupQuery(), page: $0, by: actor) }.contains { $0.id == group.id }
+        case .listGroupsWithMemberCounts:
+            let group = world.groups[target]!
+            let listed = try collectAll { try service.groupsWithMemberCounts(GroupQuery(), page: $0, by: actor) }.first { $0.group.id == group.id }
+            // The count a reader sees is the group's own, never another's or a wall's.
+            if let listed, listed.memberCount != (try world.service.members(of: group.id, by: world.root).count) {
+                throw MatrixLeak.wrongCount
+            }
+            return listed != nil
         case .showGroup:
             _ = try service.group(world.groups[target]!.id, by: actor)
+        case .memberCount:
+            _ = try service.memberCount(of: world.groups[target]!.id, by: actor)
         case .listMembers:
             _ = try service.members(of: world.groups[target]!.id, by: actor)
         case .memberPage:
