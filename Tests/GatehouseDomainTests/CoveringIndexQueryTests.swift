@@ -54,6 +54,40 @@ struct CoveringIndexQueryTests {
         #expect(matched > 100, "the generated directory has owners and names for these letters")
     }
 
+    @Test("the covered walk behind the walls: a reader of one organization's tokens, and of their own, finds what their own list holds")
+    func oneLetterTokenWalkBehindWalls() throws {
+        let generated = try Generated()
+        let service = generated.walking, admin = generated.admin
+        let now = Date()
+        let users = try collectAll { try service.users(UserQuery(kinds: [.user]), page: $0, by: admin) }
+        let logins = Dictionary(uniqueKeysWithValues: try collectAll { try service.users(UserQuery(), page: $0, by: admin) }.map { ($0.id, $0.loginName) })
+        // One who manages others' tokens somewhere (walled to those organizations), one who reads only their own.
+        var readers: [Actor] = []
+        for user in users where user.isActive {
+            let actor = try service.resolveActor(login: user.loginName)
+            let manages = try service.managesOthersTokens(actor)
+            if manages, !readers.contains(where: { (try? service.managesOthersTokens($0)) == true }) { readers.append(actor) }
+            if !manages, !readers.contains(where: { (try? service.managesOthersTokens($0)) == false }) { readers.append(actor) }
+            if readers.count == 2 { break }
+        }
+        #expect(readers.count == 2)
+        let organization = try #require(try service.organizations(by: admin).first)
+        for reader in readers {
+            let visible = try collectAll { try service.tokens(TokenQuery(statuses: [.active]), page: $0, by: reader) }
+            for text in ["e", "a", "ma"] {
+                for scoped in [nil, organization.id] {
+                    var query = TokenQuery(search: TextSearch(text), organizationID: scoped, statuses: [.active], sort: .validTo)
+                    query.descending = scoped != nil
+                    let inScope = try scoped.map { id in Set(try collectAll { try service.tokens(TokenQuery(organizationID: id, statuses: [.active]), page: $0, by: reader) }.map(\.id)) }
+                    let expected = TokenSearchPlanTests.ordered(visible.filter {
+                        $0.validTo > now && TokenSearchPlanTests.matches($0, text, logins: logins) && (inScope?.contains($0.id) ?? true)
+                    }, by: .validTo, descending: query.descending).map(\.id)
+                    #expect(try TokenSearchPlanTests.pages(service, reader, query, limit: 40).map(\.id) == expected, "\(reader.user.loginName) \(text) \(scoped == nil ? "" : organization.name)")
+                }
+            }
+        }
+    }
+
     @Test("a 3+ letter Users filter is counted inside the trigram index: the count of a scan, also after a rename and a deletion")
     func trigramUserCount() throws {
         let generated = try Generated()
