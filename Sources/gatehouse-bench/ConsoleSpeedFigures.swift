@@ -3,7 +3,8 @@ import GatehouseConsole
 import GatehouseDomain
 import TerminalKit
 
-// Issue #13's "fast on the big directory", each item with its parts (`--only speed`):
+// Issue #13's "fast on the big directory", each item with its parts (`--only speed`, or one
+// item alone: `--only speed1,speed3`):
 //   1. policy impact (Restrict token creation's confirmation),
 //   2. the Users `/` filter keystroke,
 //   3. a one-letter search in the bulk-revoke dry run and the Tokens filter,
