@@ -111,13 +111,22 @@ extension SQLiteTransaction {
             // Counting a broad match ("d": 100,000s of tokens) reads every match: capped.
             list.isCostlyToCount = true
             // The owner's login, tested row by row (for a walk) or as the set of owners (gathered).
-            let ownerTested = "EXISTS (SELECT 1 FROM user WHERE user.id = token.owner_id AND login_name LIKE ? ESCAPE '\\')"
+            // Tested inside `user_login_by_id` (id, login): the account row is not read; SQLite would
+            // pick the id's own unique index, which holds no login.
+            let ownerTested = "EXISTS (SELECT 1 FROM user INDEXED BY user_login_by_id WHERE user.id = token.owner_id AND login_name LIKE ? ESCAPE '\\')"
             let ownerGathered = "owner_id IN (SELECT id FROM user WHERE login_name LIKE ? ESCAPE '\\')"
             if case let .nameRange(ownerWalks) = searchPlan {
                 list.filterAny([("display_name LIKE ? ESCAPE '\\'", [ownerPrefix]), (ownerWalks ? ownerTested : ownerGathered, [ownerPrefix])])
             } else if searchPlan == .walk {
                 // The same filter, tested row by row (`+` and EXISTS keep SQLite from driving the
                 // walk by it): the planner then walks the sort index as it does with no filter.
+                if query.sort == .validTo, query.statuses == [.active] {
+                    // The Tokens pane's default and the bulk-revoke dry run: the walk reads the
+                    // index that holds name, handle and owner, so a row passed over costs an index
+                    // entry, not a token row (SQLite would pick the narrower token_active_by_valid_to).
+                    // The status filter below says `revoked_at IS NULL`, which the partial index needs.
+                    list.from = "token INDEXED BY token_active_search_walk"
+                }
                 let owner = ownerTested
                 if Self.usesTrigramIndex(search) {
                     // ASCII text (`tokenSearchPlan`): a trigram match is a case-insensitive
@@ -324,10 +333,10 @@ extension SQLiteTransaction {
             // Members of the exempt groups, through any depth of nesting.
             parts.append("""
                 owner_id NOT IN (
-                    WITH RECURSIVE exempt(id) AS (
+                    WITH RECURSIVE \(nestingEdges),
+                    exempt(id) AS (
                         VALUES \(Array(repeating: "(?)", count: rule.exemptGroupIDs.count).joined(separator: ", "))
-                        UNION SELECT member_group_id FROM group_member JOIN exempt ON group_member.group_id = exempt.id
-                        WHERE member_group_id IS NOT NULL
+                        UNION SELECT nesting.child FROM nesting JOIN exempt ON nesting.parent = exempt.id
                     )
                     SELECT member_user_id FROM group_member WHERE group_id IN exempt AND member_user_id IS NOT NULL)
                 """)

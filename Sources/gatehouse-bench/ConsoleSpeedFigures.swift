@@ -3,7 +3,8 @@ import GatehouseConsole
 import GatehouseDomain
 import TerminalKit
 
-// Issue #13's "fast on the big directory", each item with its parts (`--only speed`):
+// Issue #13's "fast on the big directory", each item with its parts (`--only speed`, or one
+// item alone: `--only speed1,speed3`):
 //   1. policy impact (Restrict token creation's confirmation),
 //   2. the Users `/` filter keystroke,
 //   3. a one-letter search in the bulk-revoke dry run and the Tokens filter,
@@ -59,6 +60,9 @@ func policyImpactBefore(_ policy: TokenPolicy, in organization: OrganizationID, 
     return candidates.intersection(try reader.activeMemberIDs(of: organization)).count
 }
 
+/// `--only speed` runs every item; `--only speed1,speed3` only those.
+func runsSpeedItem(_ item: Int) -> Bool { runs("speed") || options.only.contains("speed\(item)") }
+
 @MainActor
 func consoleSpeedFigures() throws {
     let group = "#13 speed"
@@ -67,7 +71,7 @@ func consoleSpeedFigures() throws {
         < service.count(UserQuery(organizationID: $1.id), cap: 1_000_000, by: actor).value }
 
     // 1. Policy impact.
-    if let organization = biggest {
+    if runsSpeedItem(1), let organization = biggest {
         var policy = try service.policies(of: organization.id, by: actor)[.restrictCreation]
         policy.isEnabled = true
         let members = try service.count(UserQuery(organizationID: organization.id), by: actor)
@@ -77,6 +81,7 @@ func consoleSpeedFigures() throws {
         try timedFigure(group, "1. policyImpact, Restrict token creation (counts capped at \(PolicyImpact.countCap))", iterations: iterations, note: note) {
             _ = try service.policyImpact(of: policy, in: organization.id, by: actor)
         }
+        try policyImpactParts(group, policy, in: organization.id, note: note)
         var exact = 0
         try timedFigure(group, "1. permissionHolders, exact (no cap): what an exact count costs", iterations: max(3, iterations / 5), warmup: 1, note: note) {
             exact = try store.read { try $0.permissionHolders(.createTokens, in: organization.id, exempt: policy.exemptions, only: nil, cap: Int.max).value }
@@ -102,7 +107,39 @@ func consoleSpeedFigures() throws {
         }
     }
 
-    // 2. Users filter, "maria": per keystroke through the console, and its parts.
+    if runsSpeedItem(2) { try usersFilterFigures(group) }
+    if runsSpeedItem(3) { try oneLetterTokenFigures(group) }
+    if runsSpeedItem(4) { tokensArrowFigures(group) }
+    if runsSpeedItem(5) {
+        // 5. First frame, in process: the console's own part of the pty figure.
+        try timedFigure(group, "5. console opens to its first frame (in process), 80x24", iterations: max(5, iterations / 3), warmup: 1) {
+            _ = ConsoleDriver(service: service, actor: actor, width: 80, height: 24)
+        }
+    }
+    if runsSpeedItem(6) { try permissionSaveFigures(group) }
+}
+
+/// Item 1's parts, each in its own read as the façade's one read runs them: the people who lose
+/// creation (capped), whether the actor is one of them, the non-compliant tokens (capped).
+func policyImpactParts(_ group: String, _ policy: TokenPolicy, in organization: OrganizationID, note: String) throws {
+    let cap = PolicyImpact.countCap
+    try timedFigure(group, "1a. part: permissionHolders capped at \(cap)", iterations: iterations, note: note) {
+        _ = try store.read { try $0.permissionHolders(.createTokens, in: organization, exempt: policy.exemptions, only: nil, cap: cap) }
+    }
+    try timedFigure(group, "1b. part: permissionHolders of the actor alone", iterations: iterations, note: note) {
+        _ = try store.read { try $0.permissionHolders(.createTokens, in: organization, exempt: policy.exemptions, only: actor.user.id, cap: 1) }
+    }
+    var query = TokenQuery(organizationID: organization)
+    query.nonCompliantWith = [NonComplianceRule(organizationID: organization, policy: policy)]
+    try timedFigure(group, "1c. part: non-compliant tokens, count capped at \(cap)", iterations: iterations, note: note) {
+        _ = try service.count(query, cap: cap, by: actor)
+    }
+}
+
+/// Item 2: the Users filter, "maria": per keystroke through the console, and per prefix what the
+/// keystroke's effect reads (page, the count the list shows, the page's group and token counts).
+@MainActor
+func usersFilterFigures(_ group: String) throws {
     for (width, height) in [(80, 24), (200, 60)] {
         let driver = ConsoleDriver(service: service, actor: actor, width: width, height: height)
         var keys: [Double] = [], renders: [Double] = []
@@ -127,14 +164,28 @@ func consoleSpeedFigures() throws {
         let query = UserQuery(search: TextSearch(text))
         var page: Page<User>?
         try timedFigure(group, "2. Users \"\(text)\": page of \(rows)", iterations: iterations) { page = try service.users(query, page: .first(rows), by: actor) }
+        var counted = ListCount.exact(0)
+        try timedFigure(group, "2. Users \"\(text)\": count, as the list asks it (cap \(ListCount.defaultCap))", iterations: iterations) {
+            counted = try service.count(query, cap: ListCount.defaultCap, by: actor)
+        }
+        try timedFigure(group, "2. Users \"\(text)\": count + page of \(rows) (the goal: <= 15 ms p95)", iterations: iterations,
+                        note: "\(counted.value)\(counted.isExact ? "" : "+") matches") {
+            _ = try service.count(query, cap: ListCount.defaultCap, by: actor)
+            _ = try service.users(query, page: .first(rows), by: actor)
+        }
         if let users = page?.items {
             try timedFigure(group, "2. Users \"\(text)\": listCounts of the page (groups + active tokens)", iterations: iterations) {
                 _ = try service.listCounts(for: users, by: actor)
             }
         }
     }
+}
 
-    // 3. One letter: the bulk-revoke dry run's first page, and the Tokens filter keystroke.
+/// Item 3: one letter, the bulk-revoke dry run's first page and the Tokens filter keystroke, with
+/// the count the list shows and the other sorts of the pane.
+@MainActor
+func oneLetterTokenFigures(_ group: String) throws {
+    let rows = pageLimit
     var broad = TokenQuery(statuses: [.active])
     broad.search = TextSearch("e")
     try timedFigure(group, "3. bulk-revoke dry run \"e\": first page of 40 with owners", iterations: iterations) {
@@ -142,6 +193,18 @@ func consoleSpeedFigures() throws {
     }
     try timedFigure(group, "3. Tokens \"e\": page of \(rows)", iterations: iterations) {
         _ = try service.tokens(broad, page: .first(rows), by: actor)
+    }
+    var counted = ListCount.exact(0)
+    try timedFigure(group, "3. Tokens \"e\": count, as the list asks it (cap \(ListCount.defaultCap))", iterations: iterations) {
+        counted = try service.count(broad, cap: ListCount.defaultCap, by: actor)
+    }
+    progress("one letter: \"e\" matches \(counted.value)\(counted.isExact ? "" : "+") active tokens")
+    for sort in [TokenQuery.Sort.createdAt, .lastUsedAt, .displayName] {
+        var sorted = broad
+        sorted.sort = sort
+        try timedFigure(group, "3. Tokens \"e\" sorted by \(sort): first page of 40 with owners", iterations: iterations) {
+            _ = try service.tokensWithOwners(sorted, page: .first(40), by: actor)
+        }
     }
     for (width, height) in [(80, 24), (200, 60)] {
         let driver = ConsoleDriver(service: service, actor: actor, width: width, height: height)
@@ -157,7 +220,11 @@ func consoleSpeedFigures() throws {
         tailFigure("3. Tokens filter keystroke \"e\" (update + page + render), \(width)x\(height)", samples, note: "", group: group)
     }
 
-    // 4. Tokens down-arrow, update and render apart.
+}
+
+/// Item 4: the Tokens down-arrow, update and render apart.
+@MainActor
+func tokensArrowFigures(_ group: String) {
     for (width, height) in [(80, 24), (200, 60)] {
         let driver = ConsoleDriver(service: service, actor: actor, width: width, height: height)
         driver.send(.character("3"))
@@ -174,11 +241,11 @@ func consoleSpeedFigures() throws {
         tailFigure("4. Tokens frame render alone, \(width)x\(height)", renders, note: "", group: group)
     }
 
-    // 5. First frame, in process: the console's own part of the pty figure.
-    try timedFigure(group, "5. console opens to its first frame (in process), 80x24", iterations: max(5, iterations / 3), warmup: 1) {
-        _ = ConsoleDriver(service: service, actor: actor, width: 80, height: 24)
-    }
+}
 
+/// Item 6.
+@MainActor
+func permissionSaveFigures(_ group: String) throws {
     // 6. One staged permission of the biggest default group saved (Ctrl-S): three saves of
     //    Space (Not set → Allow → Deny → Not set) leave it as it was.
     let defaults = try collectPages { try service.groups(GroupQuery(), page: $0, by: actor) }.filter(\.isDefault)

@@ -496,7 +496,7 @@ func collectPages<Item: Sendable>(_ fetch: (PageRequest) throws -> Page<Item>) r
     }
 }
 if runs("layout") { try MainActor.assumeIsolated { try layoutFigures() } }
-if runs("speed") { try MainActor.assumeIsolated { try consoleSpeedFigures() } }  // ConsoleSpeedFigures.swift
+if runs("speed") || options.only.contains(where: { $0.hasPrefix("speed") }) { try MainActor.assumeIsolated { try consoleSpeedFigures() } }  // ConsoleSpeedFigures.swift
 
 // MARK: 5. Process start to first frame, through a pseudo-terminal
 
