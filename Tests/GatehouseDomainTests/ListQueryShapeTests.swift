@@ -73,6 +73,32 @@ struct ListQueryShapeTests {
         }
     }
 
+    @Test("tokens of disabled owners: the plain filter's rows in every sort, walked (disabled accounts common) or gathered (rare)")
+    func disabledOwners() throws {
+        let (dir, _) = try Self.yearOfTokens()
+        let bob = try dir.service.resolveActor(login: "bob").user
+        _ = try dir.service.setStatus(.disabled, ofUser: bob.id, by: dir.admin)
+        func check() throws {
+            let everything = try Self.everyToken(dir)
+            for sort in [TokenQuery.Sort.validTo, .displayName, .createdAt, .lastUsedAt] {
+                for descending in [false, true] {
+                    var query = TokenQuery(sort: sort, descending: descending)
+                    query.disabledOwnerOnly = true
+                    var all = TokenQuery(sort: sort, descending: descending)
+                    all.statuses = []
+                    let expected = try Self.walk(dir, all, limit: 1_000).filter { $0.ownerID == bob.id }.map(\.id)
+                    #expect(!expected.isEmpty)
+                    #expect(try Self.walk(dir, query).map(\.id) == expected, "\(sort) descending: \(descending)")
+                    #expect(try dir.service.count(query, by: dir.admin) == expected.count)
+                }
+            }
+            #expect(everything.contains { $0.ownerID == bob.id })
+        }
+        try check()                                      // 1 account of 2 disabled: walked
+        for index in 0..<60 { try dir.addUser("extra\(index)") }
+        try check()                                      // 1 of 62: gathered
+    }
+
     @Test("the oldest active token comes first even when it is the only long-lived one left")
     func oldestActiveFirst() throws {
         let dir = try TestDirectory()

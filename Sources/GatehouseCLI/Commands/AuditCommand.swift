@@ -37,6 +37,7 @@ struct AuditCommand: ParsableCommand {
 
     struct List: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List audit events, newest first.",
             discussion: "Actions: \(AuditAction.allCases.map(\.rawValue).joined(separator: ", ")).")
 
@@ -70,6 +71,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Export: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export audit events as JSON lines, oldest first (one event object per line).",
             discussion: "For a SIEM or an archive: gatehouse audit export --since 1d >> audit.jsonl")
 

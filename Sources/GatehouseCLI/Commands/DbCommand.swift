@@ -32,6 +32,7 @@ struct DbCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the backend, the schema migrations applied and pending, and how much the directory holds.")
         @OptionGroup var database: DbCommand.Location
 
@@ -80,6 +81,7 @@ struct DbCommand: ParsableCommand {
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Create or upgrade the schema (what opening the directory does), under an advisory lock on PostgreSQL.",
             discussion: "Safe to run on several hosts at once: one applies the migrations, the others wait for it and find nothing to do.")
         @OptionGroup var database: DbCommand.Location
@@ -107,6 +109,7 @@ struct DbCommand: ParsableCommand {
 
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy a whole SQLite directory into an empty PostgreSQL database.",
             discussion: """
                 One transaction: all or nothing. Tokens keep their digests (every secret still verifies), the audit \

@@ -15,6 +15,7 @@ struct DevCommand: ParsableCommand {
     /// Generates a large directory straight into a new SQLite file, for benchmarks.
     struct Seed: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "seed",
             abstract: "Fill a NEW database with a generated directory (benchmarks only).",
             discussion: """
                 Creates the organizations, default groups and policies through the normal code path, makes your OS \

@@ -27,7 +27,7 @@ struct GroupsCommand: ParsableCommand {
     }
 
     struct List: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "List security groups.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List security groups.")
 
         @Option(help: "Only groups whose name contains this text.") var search: String?
         @Option(help: ArgumentHelp("Only groups of this organization.", valueName: "name")) var org: String?
@@ -56,7 +56,7 @@ struct GroupsCommand: ParsableCommand {
     }
 
     struct Show: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a group: description, members and permission settings.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a group: description, members and permission settings.")
 
         @OptionGroup var target: GroupOptions
         @OptionGroup var directory: DirectoryOptions
@@ -99,7 +99,7 @@ struct GroupsCommand: ParsableCommand {
     }
 
     struct Create: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a custom group in an organization.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a custom group in an organization.")
 
         @Argument(help: "The new group's name.") var name: String
         @Option(help: ArgumentHelp("The organization (default: the only one).", valueName: "name")) var org: String?
@@ -119,7 +119,7 @@ struct GroupsCommand: ParsableCommand {
     }
 
     struct Edit: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename a custom group or change any group's description.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Rename a custom group or change any group's description.")
 
         @OptionGroup var target: GroupOptions
         @Option(help: "New name (custom groups only).") var name: String?
@@ -144,7 +144,7 @@ struct GroupsCommand: ParsableCommand {
     }
 
     struct Delete: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a custom group with its memberships, permission settings and policy exemptions.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a custom group with its memberships, permission settings and policy exemptions.")
 
         @OptionGroup var target: GroupOptions
         @OptionGroup var directory: DirectoryOptions

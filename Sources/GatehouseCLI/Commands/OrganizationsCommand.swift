@@ -10,7 +10,7 @@ struct OrganizationsCommand: ParsableCommand {
         subcommands: [List.self, Create.self])
 
     struct List: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "List organizations with their member counts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List organizations with their member counts.")
 
         @OptionGroup var directory: DirectoryOptions
         @OptionGroup var format: OutputOptions
@@ -32,6 +32,7 @@ struct OrganizationsCommand: ParsableCommand {
 
     struct Create: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create an organization with its default groups and policies (Project Collection Administrators only).",
             discussion: "You become its first Project Collection Administrator.")
 

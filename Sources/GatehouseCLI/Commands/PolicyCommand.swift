@@ -50,7 +50,7 @@ struct PolicyCommand: ParsableCommand {
     }
 
     struct Show: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the policies of one organization, or of every organization.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the policies of one organization, or of every organization.")
 
         @Option(help: ArgumentHelp("The organization (default: every one).", valueName: "name")) var org: String?
         @OptionGroup var directory: DirectoryOptions

@@ -90,6 +90,7 @@ struct TokensCommand: ParsableCommand {
 
     struct List: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tokens: yours, or everyone's with Manage others' tokens; filters combine (AND).",
             discussion: "The risk view: --full-access, --high-privilege, --global, --never-used, --unused-for 90d, --expiring-within 7d, --disabled-owner, --non-compliant, --unacknowledged.")
 
@@ -123,7 +124,7 @@ struct TokensCommand: ParsableCommand {
     }
 
     struct Show: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one token's settings, status and history (never its secret).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one token's settings, status and history (never its secret).")
 
         @Argument(help: "The token's id or unique id prefix.") var id: String
         @OptionGroup var directory: DirectoryOptions
@@ -141,6 +142,7 @@ struct TokensCommand: ParsableCommand {
 
     struct Edit: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Rename a token, change its expiration or its scopes (checked against policy).",
             discussion: "The secret does not change. Example: gatehouse tokens edit 3f2a9c1d --expires 60d --scope vso.code --scope vso.build")
 
@@ -172,6 +174,7 @@ struct TokensCommand: ParsableCommand {
 
     struct Expiring: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "expiring",
             abstract: "Active tokens that expire soon, by owner, with the owner's email: for notices from cron.",
             discussion: "Example (weekly): gatehouse tokens expiring --within 7d --json | your-mailer")
 
@@ -218,6 +221,7 @@ struct TokensCommand: ParsableCommand {
 
     struct Scopes: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scopes",
             abstract: "List the scope catalog: area, level, identifier; \u{2020} marks high-privilege levels.",
             discussion: "Full access is written app_token. Within an area each level includes the ones before it.")
 

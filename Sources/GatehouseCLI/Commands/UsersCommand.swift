@@ -27,6 +27,7 @@ struct UsersCommand: ParsableCommand {
 
     struct List: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List accounts.",
             discussion: "Without filters, every account, sorted by display name.")
 
@@ -60,6 +61,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Show: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an account: organizations, groups, SSH keys and effective permissions with the reason.")
 
         @Argument(help: "The account's login.") var login: String
@@ -125,6 +127,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Add: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an account to one or more organizations.",
             discussion: "Example: gatehouse users add --login build-agent-07 --name \"Build agent 07\" --kind job-agent --org Fabrikam")
 
@@ -152,7 +155,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Edit: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Change an account's name, login, email, kind, source or access level.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change an account's name, login, email, kind, source or access level.")
 
         @Argument(help: "The account's login.") var login: String
         @Option(help: "New display name.") var name: String?
@@ -186,6 +189,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Disable: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Disable an account: it can no longer act, and none of its tokens verify.",
             discussion: "Its tokens stay as they are (enable the account and they work again); to revoke them, run `gatehouse tokens revoke --filter --owner LOGIN`.")
 
@@ -201,7 +205,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Enable: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled account.")
 
         @Argument(help: "The account's login.") var login: String
         @OptionGroup var directory: DirectoryOptions
@@ -216,6 +220,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Delete: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete an account with its tokens, SSH keys and memberships.",
             discussion: "The audit log keeps its history. To keep the tokens' records, disable the account instead.")
 

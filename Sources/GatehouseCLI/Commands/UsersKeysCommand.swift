@@ -10,7 +10,7 @@ struct UsersKeysCommand: ParsableCommand {
         subcommands: [List.self, Add.self, Remove.self])
 
     struct List: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "List an account's SSH keys with their SHA256 fingerprints.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List an account's SSH keys with their SHA256 fingerprints.")
 
         @Argument(help: "The account's login.") var login: String
         @OptionGroup var directory: DirectoryOptions
@@ -33,6 +33,7 @@ struct UsersKeysCommand: ParsableCommand {
 
     struct Add: DirectoryCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a public key (one OpenSSH line) to an account.",
             discussion: "Reads the key from --file, or from stdin: gatehouse users keys add alice < ~/.ssh/id_ed25519.pub")
 
@@ -55,7 +56,7 @@ struct UsersKeysCommand: ParsableCommand {
     }
 
     struct Remove: DirectoryCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove one of an account's SSH keys, by id (prefix) or fingerprint.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove one of an account's SSH keys, by id (prefix) or fingerprint.")
 
         @Argument(help: "The account's login.") var login: String
         @Argument(help: "The key's id or id prefix (from `users keys list`), or its SHA256:… fingerprint.") var key: String

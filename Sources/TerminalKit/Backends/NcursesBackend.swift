@@ -9,8 +9,10 @@ import Glibc
 ///     await runLoop(backend: terminal, render: ..., handle: ...)
 /// }
 /// ```
-/// Frames are drawn with `werase` + cells + `wnoutrefresh` + `doupdate` (never `clear`), so
-/// curses sends only the cells that changed: moving a selection costs tens of bytes.
+/// Frames are drawn with the rows that changed since the last frame + `wnoutrefresh` + `doupdate`
+/// (never `clear`), so curses sends only the cells that changed: moving a selection costs tens of
+/// bytes, and giving curses only the changed rows keeps a 200x60 frame from costing 12,000 cell
+/// writes when two rows changed.
 @MainActor
 public final class NcursesBackend: Backend {
     public let theme: Theme
@@ -22,6 +24,9 @@ public final class NcursesBackend: Backend {
     private var colorPairs: ColorPairs
     private var cursorShown: Bool?
     private var isStopped = false
+    /// The last frame given to curses and the screen size then: the next frame writes only the rows
+    /// that differ. nil after anything that may have changed curses' window behind it.
+    private var drawn: (buffer: Buffer, screen: Size)?
     private var pendingKeys: [Key] = []
     /// Reads in a row that found the tty readable but gave no key: end of file or EIO.
     private var deadReads = 0
@@ -125,10 +130,17 @@ public final class NcursesBackend: Backend {
     public func draw(_ buffer: Buffer) {
         guard !isStopped else { return }
         let screenSize = size
-        werase(window)
+        let previous = drawn.flatMap { $0.buffer.size == buffer.size && $0.screen == screenSize ? $0.buffer : nil }
+        if previous == nil { werase(window) }
         var characters = [wchar_t](repeating: 0, count: Int(cn_CCHARW_MAX()) + 1)
         var cell = cchar_t()
         for y in 0..<min(buffer.height, screenSize.height) {
+            if let previous {
+                let row = y * buffer.width..<(y + 1) * buffer.width
+                if previous.cells[row] == buffer.cells[row] { continue }
+                wmove(window, Int32(y), 0)
+                wclrtoeol(window)
+            }
             for x in 0..<min(buffer.width, screenSize.width) {
                 guard let source = buffer.cell(atX: x, y: y), !source.isContinuation else { continue }
                 if source.width == 2 && x + 1 >= screenSize.width { continue }
@@ -152,6 +164,7 @@ public final class NcursesBackend: Backend {
         }
         wnoutrefresh(window)
         doupdate()
+        drawn = (buffer, screenSize)
     }
 
     /// The cells curses is given for `cell`: itself, or for a two-column emoji whose first scalar
@@ -317,6 +330,7 @@ public final class NcursesBackend: Backend {
 
     public func invalidate() {
         guard !isStopped else { return }
+        drawn = nil
         clearok(window, true)
     }
 
