@@ -18,6 +18,10 @@ public enum Sanitizer {
     public static func sanitize(_ text: String, allowNewlines: Bool = false) -> String {
         // Fast path: printable ASCII needs no work (the common case for every frame).
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        // Second fast path: text whose every scalar is a visible, spacing character of the blocks
+        // the chrome and most names use ("…", "▲", "›", "é", "─"): nothing to replace and no
+        // orphan mark possible. It skips a general-category lookup per scalar on every frame.
+        if text.unicodeScalars.allSatisfy(isKnownSafe) { return text }
 
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -30,8 +34,21 @@ public enum Sanitizer {
         return attachOrphanMarks(String(scalars))
     }
 
+    /// Scalars the full check always keeps, and that are never zero-width: printable ASCII,
+    /// Latin-1 (but the soft hyphen, a format character), Latin Extended-A/B, the general
+    /// punctuation before the separators and after the bidi controls (U+2010–U+2027,
+    /// U+2030–U+205E), arrows, mathematical operators, box drawing, blocks, geometric shapes and
+    /// the CJK unified ideographs. A test checks every one against `replacement(for:)` and the width.
+    static func isKnownSafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x24F, 0x2010...0x2027, 0x2030...0x205E,
+             0x2190...0x23FF, 0x2500...0x25FF, 0x4E00...0x9FFF: true
+        default: false
+        }
+    }
+
     /// `nil` keeps the scalar; `.some(nil)` removes it; `.some(x)` replaces it with `x`.
-    private static func replacement(for scalar: Unicode.Scalar, allowNewlines: Bool) -> Unicode.Scalar?? {
+    static func replacement(for scalar: Unicode.Scalar, allowNewlines: Bool) -> Unicode.Scalar?? {
         let value = scalar.value
         switch value {
         case 0x0A, 0x09:
