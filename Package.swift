@@ -46,13 +46,9 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // libpq (Debian's libpq-dev) as a Swift module, for the PostgreSQL store.
-        .systemLibrary(
-            name: "CLibpq",
-            path: "Sources/CLibpq",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq's headers (Debian's libpq-dev), the library loaded at run time only for a
+        // postgresql:// directory (dlopen), so the SQLite path neither needs nor loads it.
+        .target(name: "CLibpq"),
         // The shared store for several hosts: PostgreSQL 15 through libpq, behind the same
         // synchronous store protocol (see PostgresDirectoryStore).
         .target(

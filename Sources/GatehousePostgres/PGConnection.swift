@@ -149,6 +149,7 @@ final class PGConnection {
     /// Connects with libpq's own parameter parsing (a postgresql:// URL or key=value pairs).
     init(conninfo: String, location: String) throws(PGError) {
         self.location = location
+        try Self.requireLibpq()
         let keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
         let values = [conninfo, "5", "gatehouse", "UTF8"]
         let pointer: OpaquePointer? = Self.withCStrings(keywords) { keys in
@@ -166,6 +167,16 @@ final class PGConnection {
     }
 
     deinit { PQfinish(handle) }
+
+    /// libpq is loaded when the first PostgreSQL connection opens (`CLibpq`); a machine without it
+    /// gets this, naming the package, instead of failing to start every command.
+    static func requireLibpq() throws(PGError) {
+        var problem: UnsafePointer<CChar>?
+        guard gatehouse_libpq_load(&problem) == 0 else { return }
+        let why = problem.map { String(cString: $0) } ?? "it could not be loaded"
+        throw PGError(sqlState: "", message: "PostgreSQL needs libpq 5, which is not installed (Debian: apt-get install libpq5): \(why)",
+                      constraint: nil, table: nil, connectionLost: true)
+    }
 
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 

@@ -22,6 +22,8 @@ public struct PostgresLocation: Sendable, Equatable {
     /// What libpq finds wrong with the URL (a bad percent-escape, an unknown option), before
     /// anything connects; nil when it parses. A typo is the caller's to fix, not "unreachable".
     public static func syntaxProblem(_ text: String) -> String? {
+        // Without libpq the URL cannot be checked here; opening says libpq is missing (exit 8).
+        guard gatehouse_libpq_load(nil) == 1 else { return nil }
         var message: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(text, &message) else {
             defer { if let message { PQfreemem(message) } }
