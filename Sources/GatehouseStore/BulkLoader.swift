@@ -386,6 +386,13 @@ public enum BulkLoader {
             for object in dropped { try db.execute(sql: object.sql) }
             for search in ["user_search", "token_search", "audit_search"] { try db.execute(sql: "INSERT INTO \(search)(\(search)) VALUES ('rebuild')") }
             try db.execute(sql: "UPDATE verification_epoch SET value = value + 1")
+            // The list counters' triggers were off during the load: counted again, whole.
+            try db.execute(sql: """
+                UPDATE list_counter SET value = (SELECT COUNT(*) FROM user) WHERE name = 'accounts';
+                DELETE FROM unrevoked_tokens_by_expiry_day;
+                INSERT INTO unrevoked_tokens_by_expiry_day (day, tokens)
+                    SELECT CAST(valid_to / 86400 AS INTEGER), COUNT(*) FROM token WHERE revoked_at IS NULL GROUP BY 1;
+                """)
             try SQLiteTransaction(db).setSetting(generatedSetting, to: "gatehouse dev seed --users \(plan.users) --tokens \(plan.tokens) (\(TextFormat.dateTime(now)))")
         }
         phase("indexes")
