@@ -6,6 +6,17 @@ import TerminalKit
 struct ListSource<Item: Sendable>: Sendable {
     let fetch: @Sendable (PageRequest) throws(GatehouseError) -> Page<Item>
     let count: @Sendable (_ cap: Int?) throws(GatehouseError) -> ListCount
+    /// A page and the capped count in one read, where the façade offers it: a reload then costs
+    /// one transaction (and one authorization), not two.
+    var fetchCounted: (@Sendable (PageRequest, _ cap: Int) throws(GatehouseError) -> (Page<Item>, ListCount))?
+
+    init(fetch: @escaping @Sendable (PageRequest) throws(GatehouseError) -> Page<Item>,
+         count: @escaping @Sendable (_ cap: Int?) throws(GatehouseError) -> ListCount,
+         fetchCounted: (@Sendable (PageRequest, _ cap: Int) throws(GatehouseError) -> (Page<Item>, ListCount))? = nil) {
+        self.fetch = fetch
+        self.count = count
+        self.fetchCounted = fetchCounted
+    }
 }
 
 /// A paged list whose every read is an effect: keys move the selection at once and the frame is
@@ -133,7 +144,12 @@ struct LiveList<Item: Sendable> {
         do throws(GatehouseError) {
             switch load {
             case let .reload(limit, counted):
-                let page = try source.fetch(PageRequest(.first, limit: limit))
+                let request = PageRequest(.first, limit: limit)
+                if counted, let fetchCounted = source.fetchCounted {
+                    let (page, count) = try fetchCounted(request, ListCount.defaultCap)
+                    return Reply(id: id, epoch: epoch, load: load, page: page, count: count, error: nil)
+                }
+                let page = try source.fetch(request)
                 let count = counted ? try source.count(ListCount.defaultCap) : nil
                 return Reply(id: id, epoch: epoch, load: load, page: page, count: count, error: nil)
             case let .refresh(request, reach):

@@ -69,6 +69,9 @@ struct TokensPane: ListPane, BindingScreen {
                           count: { cap throws(GatehouseError) in
                               if let cap { return try service.count(resolve(), cap: cap, by: actor) }
                               return .exact(try service.count(resolve(), by: actor))
+                          },
+                          fetchCounted: { request, cap throws(GatehouseError) in
+                              try service.tokensWithOwners(resolve(), page: request, countCap: cap, by: actor)
                           })
     }
 

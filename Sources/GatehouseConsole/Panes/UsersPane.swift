@@ -8,6 +8,12 @@ struct UserRow: Sendable {
     /// Active tokens; nil when the acting user may not see this account's tokens (the façade
     /// would count the actor's own instead).
     let tokenCount: Int?
+
+    init(_ counted: CountedUser) {
+        user = counted.user
+        groupCount = counted.groupCount
+        tokenCount = counted.activeTokenCount
+    }
 }
 
 /// The Users pane: every account, filtered as you type, with quick filters by kind, status and source.
@@ -46,16 +52,15 @@ struct UsersPane: ListPane, BindingScreen {
         let query = scoped
         let service = environment.service
         let actor = environment.actor
+        // Each page comes with its rows' counts (two queries for the page, not two per row).
         return ListSource(fetch: { request throws(GatehouseError) in
-            let page = try service.users(query, page: request, by: actor)
-            // Two queries for the whole page, not two per row.
-            let counts = try service.listCounts(for: page.items, by: actor)
-            return page.map { user in
-                UserRow(user: user, groupCount: counts[user.id]?.groups ?? 0, tokenCount: counts[user.id]?.activeTokens)
-            }
+            try service.userList(query, page: request, by: actor).map(UserRow.init)
         }, count: { cap throws(GatehouseError) in
             if let cap { return try service.count(query, cap: cap, by: actor) }
             return .exact(try service.count(query, by: actor))
+        }, fetchCounted: { request, cap throws(GatehouseError) in
+            let list = try service.userList(query, page: request, countCap: cap, by: actor)
+            return (list.page.map(UserRow.init), list.count)
         })
     }
 

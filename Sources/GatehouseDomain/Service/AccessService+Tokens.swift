@@ -15,11 +15,23 @@ extension AccessService {
     /// transaction: what a list draws, so drawing it asks nothing more (a million tokens have
     /// ~100,000 owners, and asking for each owner row by row authorized the actor every time).
     public func tokensWithOwners(_ query: TokenQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<OwnedToken> {
+        try read { reader in try ownedTokens(visibleQuery(query, try authorize(actor, reader)), page: page, reader) }
+    }
+
+    /// `tokensWithOwners` and the list's count (capped as `count(_:cap:by:)`) in one read and one
+    /// authorization: the count taken in the page's snapshot.
+    public func tokensWithOwners(_ query: TokenQuery, page: PageRequest = .first(), countCap: Int,
+                                 by actor: Actor) throws(GatehouseError) -> (page: Page<OwnedToken>, count: ListCount) {
         try read { reader in
-            let tokens = try reader.tokens(visibleQuery(query, try authorize(actor, reader)), now: clock.now, page: page)
-            let owners = try reader.users(Set(tokens.items.map(\.ownerID)))
-            return tokens.map { OwnedToken(token: $0, ownerLogin: owners[$0.ownerID]?.loginName) }
+            let visible = visibleQuery(query, try authorize(actor, reader))
+            return (try ownedTokens(visible, page: page, reader), try reader.count(visible, now: clock.now, cap: countCap))
         }
+    }
+
+    private func ownedTokens(_ visible: TokenQuery, page: PageRequest, _ reader: any DirectoryReader) throws -> Page<OwnedToken> {
+        let tokens = try reader.tokens(visible, now: clock.now, page: page)
+        let owners = try reader.users(Set(tokens.items.map(\.ownerID)))
+        return tokens.map { OwnedToken(token: $0, ownerLogin: owners[$0.ownerID]?.loginName) }
     }
 
     public func count(_ query: TokenQuery, by actor: Actor) throws(GatehouseError) -> Int {

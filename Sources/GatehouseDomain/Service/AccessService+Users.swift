@@ -8,6 +8,36 @@ extension AccessService {
         try read { reader in try reader.users(try visibleQuery(query, try authorize(actor, reader)), page: page) }
     }
 
+    /// A page of the Users list as the console shows it: each account with its group and active
+    /// token counts, in one read and one authorization.
+    public func userList(_ query: UserQuery, page: PageRequest = .first(), by actor: Actor) throws(GatehouseError) -> Page<CountedUser> {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            return try countedUsers(try visibleQuery(query, authorization), page: page, authorization, reader)
+        }
+    }
+
+    /// `userList` and the list's count (capped as `count(_:cap:by:)`), in the same read: where the
+    /// page, its counts and the list's count were three reads with three authorizations (~4 ms of
+    /// the console's first frame at 100,000 accounts), and the count now matches the page's snapshot.
+    public func userList(_ query: UserQuery, page: PageRequest = .first(), countCap: Int,
+                         by actor: Actor) throws(GatehouseError) -> (page: Page<CountedUser>, count: ListCount) {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            let visible = try visibleQuery(query, authorization)
+            return (try countedUsers(visible, page: page, authorization, reader), try reader.count(visible, cap: countCap))
+        }
+    }
+
+    private func countedUsers(_ visible: UserQuery, page: PageRequest, _ authorization: Authorization,
+                              _ reader: any DirectoryReader) throws -> Page<CountedUser> {
+        let users = try reader.users(visible, page: page)
+        let counts = try listCounts(for: users.items, authorization, reader)
+        return users.map { user in
+            CountedUser(user: user, groupCount: counts[user.id]?.groups ?? 0, activeTokenCount: counts[user.id]?.activeTokens)
+        }
+    }
+
     public func count(_ query: UserQuery, by actor: Actor) throws(GatehouseError) -> Int {
         try read { reader in try reader.count(try visibleQuery(query, try authorize(actor, reader))) }
     }
@@ -49,23 +79,25 @@ extension AccessService {
     /// Per user of a page: direct groups (of the actor's organizations) and the active tokens the
     /// actor may see. Token counts are given only for the actor and where it manages others' tokens.
     public func listCounts(for users: [User], by actor: Actor) throws(GatehouseError) -> [UserID: (groups: Int, activeTokens: Int?)] {
-        try read { reader in
-            let authorization = try authorize(actor, reader)
-            let managed = authorization.organizations(holding: .manageOthersTokens)
-            let visibility = tokenVisibility(authorization)
-            let counts = try reader.listCounts(for: users.map(\.id), now: clock.now,
-                                               groupOrganizations: authorization.filter(for: authorization.readableOrganizations),
-                                               tokens: visibility)
-            let organizations = try reader.organizationIDs(ofUsers: users.map(\.id))
-            var result: [UserID: (groups: Int, activeTokens: Int?)] = [:]
-            for user in users {
-                let count = counts[user.id] ?? (0, 0)
-                let theirs = organizations[user.id] ?? []
-                let seesTokens = (user.id == authorization.user.id && authorization.readsOwnTokens) || !managed.isDisjoint(with: theirs)
-                result[user.id] = (count.groups, seesTokens ? count.activeTokens : nil)
-            }
-            return result
+        try read { reader in try listCounts(for: users, try authorize(actor, reader), reader) }
+    }
+
+    private func listCounts(for users: [User], _ authorization: Authorization,
+                            _ reader: any DirectoryReader) throws -> [UserID: (groups: Int, activeTokens: Int?)] {
+        let managed = authorization.organizations(holding: .manageOthersTokens)
+        let visibility = tokenVisibility(authorization)
+        let counts = try reader.listCounts(for: users.map(\.id), now: clock.now,
+                                           groupOrganizations: authorization.filter(for: authorization.readableOrganizations),
+                                           tokens: visibility)
+        let organizations = try reader.organizationIDs(ofUsers: users.map(\.id))
+        var result: [UserID: (groups: Int, activeTokens: Int?)] = [:]
+        for user in users {
+            let count = counts[user.id] ?? (0, 0)
+            let theirs = organizations[user.id] ?? []
+            let seesTokens = (user.id == authorization.user.id && authorization.readsOwnTokens) || !managed.isDisjoint(with: theirs)
+            result[user.id] = (count.groups, seesTokens ? count.activeTokens : nil)
         }
+        return result
     }
 
     /// Groups the user belongs to directly, in the organizations the actor may read.

@@ -117,3 +117,17 @@ public struct CountedGroup: Sendable {
         self.memberCount = memberCount
     }
 }
+
+/// An account as the Users list shows it: its direct groups (in the reader's organizations) and,
+/// where the reader may see them, its active tokens (nil otherwise).
+public struct CountedUser: Sendable {
+    public let user: User
+    public let groupCount: Int
+    public let activeTokenCount: Int?
+
+    public init(user: User, groupCount: Int, activeTokenCount: Int?) {
+        self.user = user
+        self.groupCount = groupCount
+        self.activeTokenCount = activeTokenCount
+    }
+}

@@ -34,9 +34,9 @@ struct AuthorizationMatrixTests {
     }
 
     enum EntryPoint: String, Sendable, CaseIterable {
-        case listUsers, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
+        case listUsers, listUsersWithCounts, listUsersCounted, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
         case listGroups, listGroupsWithMemberCounts, showGroup, memberCount, listMembers, memberPage, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
-        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, listTokensWithOwners, bulkRevokeChunk, createTokenFor, introspect
+        case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, listTokensWithOwners, listTokensWithOwnersCounted, bulkRevokeChunk, createTokenFor, introspect
         /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
         case administeredTokens, revokeAuthorizations
         case readPolicies, editPolicy, policyImpact
@@ -59,6 +59,12 @@ struct AuthorizationMatrixTests {
         Row(entry: .listUsers, target: "target-a", expected: "++++++x+00+0++"),
         Row(entry: .listUsers, target: "target-b", expected: "000000x00+0000"),
         Row(entry: .listUsers, target: "shared", expected: "++++++x+0++0++"),
+        Row(entry: .listUsersWithCounts, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .listUsersWithCounts, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .listUsersWithCounts, target: "shared", expected: "++++++x+0++0++"),
+        Row(entry: .listUsersCounted, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .listUsersCounted, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .listUsersCounted, target: "shared", expected: "++++++x+0++0++"),
         Row(entry: .showUser, target: "target-a", expected: "++++++x+00+0++"),
         Row(entry: .showUser, target: "target-b", expected: "000000x00+0000"),
         Row(entry: .showUser, target: "shared", expected: "++++++x+0++0++"),
@@ -165,6 +171,10 @@ struct AuthorizationMatrixTests {
         Row(entry: .listTokensWithOwners, target: "B", expected: "000000x00+0000"),
         Row(entry: .listTokensWithOwners, target: "global", expected: "+00000x00+000+"),
         Row(entry: .listTokensWithOwners, target: "service A", expected: "+0000+x000000+"),
+        Row(entry: .listTokensWithOwnersCounted, target: "A", expected: "+00000x000000+"),
+        Row(entry: .listTokensWithOwnersCounted, target: "B", expected: "000000x00+0000"),
+        Row(entry: .listTokensWithOwnersCounted, target: "global", expected: "+00000x00+000+"),
+        Row(entry: .listTokensWithOwnersCounted, target: "service A", expected: "+0000+x000000+"),
         Row(entry: .bulkRevokeChunk, target: "A", expected: "+00000x000000+"),
         Row(entry: .bulkRevokeChunk, target: "B", expected: "000000x00+0000"),
         Row(entry: .bulkRevokeChunk, target: "global", expected: "+00000x00+000+"),
@@ -272,6 +282,16 @@ struct AuthorizationMatrixTests {
         // Accounts
         case .listUsers:
             return try collectAll { try service.users(UserQuery(), page: $0, by: actor) }.contains { $0.loginName == target }
+        case .listUsersWithCounts:
+            let listed = try collectAll { try service.userList(UserQuery(), page: $0, by: actor) }
+            // Counts come only with accounts the reader may list: the same accounts as `users`.
+            if listed.map(\.user.id) != (try collectAll { try service.users(UserQuery(), page: $0, by: actor) }).map(\.id) { throw MatrixLeak.wrongCount }
+            return listed.contains { $0.user.loginName == target }
+        case .listUsersCounted:
+            let (page, count) = try service.userList(UserQuery(), page: .first(1_000), countCap: 10_000, by: actor)
+            // The count is of the accounts the reader sees, never of those behind the wall.
+            if count != .exact(page.items.count) { throw MatrixLeak.wrongCount }
+            return page.items.contains { $0.user.loginName == target }
         case .showUser:
             return try service.user(world.user(target).id, by: actor).loginName == target
         case .listSSHKeys:
@@ -360,6 +380,11 @@ struct AuthorizationMatrixTests {
         case .listTokensWithOwners:
             let id = world.tokens[target]!.token.id
             return try collectAll { try service.tokensWithOwners(TokenQuery(), page: $0, by: actor) }.contains { $0.token.id == id }
+        case .listTokensWithOwnersCounted:
+            let id = world.tokens[target]!.token.id
+            let (page, count) = try service.tokensWithOwners(TokenQuery(), page: .first(1_000), countCap: 10_000, by: actor)
+            if count != .exact(page.items.count) { throw MatrixLeak.wrongCount }
+            return page.items.contains { $0.token.id == id }
         case .bulkRevokeChunk:
             // Only the target matches, so a refused cell may not revoke anything else either.
             let id = world.tokens[target]!.token.id
