@@ -25,8 +25,13 @@ public struct GatehouseCommand: AsyncParsableCommand {
     /// so a secret typed as an argument is never echoed on stderr.
     public static func runAsProcess(_ arguments: [String]? = nil) async -> Never {
         let typed = arguments ?? Array(CommandLine.arguments.dropFirst())
-        let (reordered, moved) = LeadingOptions.reorder(typed, root: GatehouseCommand.self)
+        let console = ConsoleFastPath.command(for: typed)
+        let (reordered, moved) = console == nil ? LeadingOptions.reorder(typed, root: GatehouseCommand.self) : (typed, [])
         do {
+            if let console {
+                try await console.run()
+                Foundation.exit(0)
+            }
             var command = try parseAsRoot(reordered)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -49,7 +54,7 @@ public struct GatehouseCommand: AsyncParsableCommand {
     /// Parses a command line as the process does: options typed before the subcommand
     /// (`gatehouse --db X tokens list`) are moved after it first.
     public static func parseCommandLine(_ arguments: [String]) throws -> any ParsableCommand {
-        try parseAsRoot(LeadingOptions.reorder(arguments, root: GatehouseCommand.self).arguments)
+        try ConsoleFastPath.command(for: arguments) ?? parseAsRoot(LeadingOptions.reorder(arguments, root: GatehouseCommand.self).arguments)
     }
 
     /// What the parser would print for `error`, with anything shaped like a token secret redacted.
