@@ -10,6 +10,15 @@ struct PermissionTests {
         GroupPath(names.map { GroupReference(id: GroupID(), name: $0) })
     }
 
+    @Test("a group's settings as the stores aggregate them: each known pair read, unknown names and values skipped")
+    func aggregatedSettings() {
+        let read = GroupReachEdge.settings(aggregated: "manage-users=allow create-tokens=deny future-permission=allow manage-groups=maybe edit-policies=not-set =allow manage-others-tokens=")
+        #expect(read == [.manageUsers: .allow, .createTokens: .deny, .editPolicies: .notSet])
+        #expect(GroupReachEdge.settings(aggregated: nil).isEmpty)
+        #expect(GroupReachEdge.settings(aggregated: "").isEmpty)
+        #expect(GroupReachEdge.settings(aggregated: "manage-users=allow  manage-users=deny") == [.manageUsers: .deny])
+    }
+
     @Test("a Deny anywhere wins over an Allow, whatever the order the groups are reached in")
     func denyWinsInEvaluator() {
         let allow = Self.path("Contributors")

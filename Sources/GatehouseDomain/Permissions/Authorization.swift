@@ -167,15 +167,22 @@ public struct GroupReachEdge: Sendable {
 
     /// A group's settings as the stores' reach queries aggregate them: "permission=setting"
     /// pairs separated by spaces; unknown names (a newer Gatehouse's) are skipped.
+    /// Read in place, comparing bytes with the names (no string per pair): every authorization
+    /// reads one such string per group it reaches.
     public static func settings(aggregated stored: String?) -> [Permission: PermissionSetting] {
-        var settings: [Permission: PermissionSetting] = [:]
-        for pair in (stored ?? "").split(separator: " ") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2, let permission = Permission(rawValue: parts[0]), let setting = PermissionSetting(rawValue: parts[1]) {
-                settings[permission] = setting
+        guard var stored, !stored.isEmpty else { return [:] }
+        return stored.withUTF8 { bytes in
+            var settings: [Permission: PermissionSetting] = [:]
+            for pair in bytes.split(separator: UInt8(ascii: " ")) {
+                guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let name = pair[..<equals], value = pair[(equals + 1)...]
+                if let permission = Permission.allCases.first(where: { $0.rawValue.utf8.elementsEqual(name) }),
+                   let setting = PermissionSetting.allCases.first(where: { $0.rawValue.utf8.elementsEqual(value) }) {
+                    settings[permission] = setting
+                }
             }
+            return settings
         }
-        return settings
     }
 }
 
