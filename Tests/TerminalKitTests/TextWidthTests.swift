@@ -3,6 +3,34 @@ import Testing
 
 @Suite("Text width and truncation")
 struct TextWidthTests {
+    @Test("the scalars measured by counting are each a grapheme one column wide, as wcwidth and the grapheme rules say, and the sanitizer keeps them")
+    func simpleNarrowScalarsAreOneColumnEach() {
+        var simple: [Unicode.Scalar] = []
+        var wrong: [String] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), TextWidth.isSimpleNarrow(scalar) else { continue }
+            simple.append(scalar)
+            if TextWidth.width(of: Character(scalar)) != 1 || !Sanitizer.isKnownSafe(scalar) || scalar.properties.generalCategory == .format {
+                wrong.append("U+" + String(value, radix: 16))
+            }
+        }
+        #expect(wrong.isEmpty, "not one column, or not kept: \(wrong.prefix(20))")
+        #expect(simple.count > 900)
+        // Side by side in any order they stay apart (no pair joins into one grapheme), so counting
+        // scalars gives what the grapheme-by-grapheme measure and cut give.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0...24, using: &generator)).map { _ in simple.randomElement(using: &generator)! }))
+            #expect(text.count == text.unicodeScalars.count, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(TextWidth.width(text) == text.reduce(0) { $0 + TextWidth.width(of: $1) })
+            let width = Int.random(in: 0...26, using: &generator)
+            var buffer = Buffer(width: 30, height: 1)
+            buffer.put(text, x: 0, y: 0, maxWidth: max(1, width))
+            let expected = TextWidth.truncate(text, toWidth: max(1, width))
+            #expect(buffer.lines[0].trimmingSuffix() == expected.trimmingSuffix(), "\(text) at \(width)")
+        }
+    }
+
     @Test(arguments: [
         ("abc", 3), ("", 0), ("漢字", 4), ("e\u{301}", 1), ("café", 4), ("🚀", 2), ("😀x", 3),
         ("\u{FFFD}", 1), ("…", 1), ("한국어", 6), ("Ａ", 2), ("a\u{0308}\u{0301}", 1),
@@ -100,4 +128,8 @@ struct EmojiPresentationWidthTests {
         #expect(heart.map(\.symbol) == ["\u{2764}", " "])
         #expect(heart.allSatisfy { $0.width == 1 })
     }
+}
+
+private extension String {
+    func trimmingSuffix() -> Substring { self[..<(lastIndex { $0 != " " }.map { index(after: $0) } ?? startIndex)] }
 }

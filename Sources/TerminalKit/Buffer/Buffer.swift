@@ -36,6 +36,7 @@ public struct Buffer: Hashable, Sendable {
         let available = min(maxWidth ?? Int.max, width - x)
         guard available > 0 else { return 0 }
         if TextWidth.isPrintableASCII(text) { return putASCII(text, x: x, y: y, style: style, available: available) }
+        if TextWidth.isSimpleNarrow(text) { return putSimpleNarrow(text, x: x, y: y, style: style, available: available) }
         let visible = TextWidth.truncate(Sanitizer.sanitize(text), toWidth: available)
         var column = x
         for character in visible {
@@ -58,6 +59,23 @@ public struct Buffer: Hashable, Sendable {
         var column = x
         for byte in bytes.prefix(shown) {
             setCell(Cell(trusted: Character(Unicode.Scalar(byte)), width: 1, style: style), x: column, y: y)
+            column += 1
+        }
+        if !fits {
+            setCell(Cell(trusted: "\u{2026}", width: 1, style: style), x: column, y: y)
+            column += 1
+        }
+        return column - x
+    }
+
+    /// `put` for text of one-column scalars that are graphemes of their own (`TextWidth.isSimpleNarrow`,
+    /// all kept by the sanitizer): a cell per scalar, cut as `TextWidth.truncate` cuts.
+    private mutating func putSimpleNarrow(_ text: String, x: Int, y: Int, style: Style, available: Int) -> Int {
+        let scalars = text.unicodeScalars
+        let fits = scalars.count <= available
+        var column = x
+        for scalar in scalars.prefix(fits ? scalars.count : available - 1) {
+            setCell(Cell(trusted: Character(scalar), width: 1, style: style), x: column, y: y)
             column += 1
         }
         if !fits {

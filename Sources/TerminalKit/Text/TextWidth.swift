@@ -40,9 +40,29 @@ public enum TextWidth {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
+    /// Scalars that are each a whole grapheme one column wide, whatever surrounds them: printable
+    /// ASCII, Latin-1 (but the soft hyphen), Latin Extended-A/B, the general punctuation before
+    /// the separators and after the bidi controls, arrows, box drawing, blocks and the geometric
+    /// shapes before the two wide squares. No combining mark, joiner, selector or regional
+    /// indicator is among them, so text made only of these is measured and cut by counting
+    /// scalars ("…", "†", "▲", "é" in most cells of a frame). A test checks every one against `wcwidth`.
+    @inline(__always)
+    static func isSimpleNarrow(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x24F, 0x2010...0x2027, 0x2030...0x205E,
+             0x2190...0x21FF, 0x2500...0x259F, 0x25A0...0x25FC: true
+        default: false
+        }
+    }
+
+    static func isSimpleNarrow(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.allSatisfy(isSimpleNarrow)
+    }
+
     /// The width of a string: the sum of its graphemes' widths.
     public static func width(_ text: some StringProtocol) -> Int {
         if isPrintableASCII(text) { return text.utf8.count }
+        if isSimpleNarrow(text) { return text.unicodeScalars.count }
         var total = 0
         for character in text { total += width(of: character) }
         return total
@@ -67,6 +87,7 @@ public enum TextWidth {
     /// The longest prefix of whole graphemes that fits in `width` columns.
     public static func prefix(_ text: String, width: Int) -> String {
         if isPrintableASCII(text) { return String(decoding: text.utf8.prefix(max(0, width)), as: UTF8.self) }
+        if isSimpleNarrow(text) { return String(String.UnicodeScalarView(text.unicodeScalars.prefix(max(0, width)))) }
         var used = 0
         var result = ""
         for character in text {
