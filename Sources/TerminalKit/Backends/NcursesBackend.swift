@@ -71,6 +71,13 @@ public final class NcursesBackend: Backend {
         noecho()
         nonl()
         keypad(window, true)
+        // A frame goes out in one write: curses otherwise polls the input before each line and
+        // flushes what it has so far (one write per changed line); our frames take well under a
+        // millisecond, so there is nothing to gain by stopping one halfway for a key.
+        typeahead(-1)
+        // When the list scrolls, curses may shift the lines on the terminal (insert/delete line)
+        // and send only the new one, instead of rewriting every row.
+        idlok(window, true)
         set_escdelay(Int32(max(0, options.escapeDelayMilliseconds)))
         wtimeout(window, 50)
 
