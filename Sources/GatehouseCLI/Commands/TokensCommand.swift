@@ -31,6 +31,7 @@ struct TokensCommand: ParsableCommand {
     /// Prints tokens as a table or a JSON array.
     static func print(_ tokens: [PersonalAccessToken], _ invocation: Invocation, empty: String) {
         let names = NameCache(invocation.service, actor: invocation.actor)
+        names.prime(tokens.map(\.ownerID))
         if invocation.json {
             invocation.print(.array(tokens.map { JSONShapes.token($0, names: names, now: invocation.now) }))
             return
@@ -119,7 +120,11 @@ struct TokensCommand: ParsableCommand {
                 limit: limit, empty: "No tokens match.", table: TokensCommand.table(),
                 row: { TokensCommand.row($0, names: names, invocation: invocation) },
                 json: { JSONShapes.token($0, names: names, now: invocation.now) }
-            ) { page throws(GatehouseError) in try invocation.service.tokens(query, page: page, by: invocation.actor) }
+            ) { page throws(GatehouseError) in
+                let tokens = try invocation.service.tokens(query, page: page, by: invocation.actor)
+                names.prime(tokens.items.map(\.ownerID))
+                return tokens
+            }
         }
     }
 
@@ -192,6 +197,7 @@ struct TokensCommand: ParsableCommand {
             if let owner { query.ownerID = try invocation.user(owner).id }
             let tokens = try invocation.collect(limit: nil) { page throws(GatehouseError) in try invocation.service.tokens(query, page: page, by: invocation.actor) }
             let names = NameCache(invocation.service, actor: invocation.actor)
+            names.prime(tokens.map(\.ownerID))
             var owners: [UserID] = []
             var byOwner: [UserID: [PersonalAccessToken]] = [:]
             for token in tokens {

@@ -193,6 +193,13 @@ final class NameCache {
         self.actor = actor
     }
 
+    /// Reads the accounts not cached yet in one go (a page's owners), where `user` reads one each.
+    func prime(_ ids: some Sequence<UserID>) {
+        let missing = Set(ids).filter { users[$0] == nil }
+        guard !missing.isEmpty, let found = try? service.users(withIDs: missing, by: actor) else { return }
+        for id in missing { users[id] = .some(found[id]) }
+    }
+
     func user(_ id: UserID) -> User? {
         if let cached = users[id] { return cached }
         let user = try? service.user(id, by: actor)

@@ -51,6 +51,19 @@ extension AccessService {
         try read { reader in try visibleUser(id, try authorize(actor, reader), reader) }
     }
 
+    /// The accounts among `ids` the actor may see, as `user(_:by:)` shows them (the others are
+    /// left out, as if deleted), in one read: a CLI list names each row's owner without a read per owner.
+    public func users(withIDs ids: Set<UserID>, by actor: Actor) throws(GatehouseError) -> [UserID: User] {
+        try read { reader in
+            let authorization = try authorize(actor, reader)
+            let found = try reader.users(ids)
+            let organizations = try reader.organizationIDs(ofUsers: Array(found.keys))
+            return found.filter { id, _ in
+                id == authorization.user.id || !authorization.readableOrganizations.isDisjoint(with: organizations[id] ?? [])
+            }
+        }
+    }
+
     public func user(login: String, by actor: Actor) throws(GatehouseError) -> User {
         try read { reader in
             let authorization = try authorize(actor, reader)

@@ -34,7 +34,7 @@ struct AuthorizationMatrixTests {
     }
 
     enum EntryPoint: String, Sendable, CaseIterable {
-        case listUsers, listUsersWithCounts, listUsersCounted, showUser, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
+        case listUsers, listUsersWithCounts, listUsersCounted, showUser, showUsersByID, listSSHKeys, effectivePermissions, editUser, disableUser, deleteUser, addSSHKey, joinOrganization, impersonate
         case listGroups, listGroupsWithMemberCounts, showGroup, memberCount, listMembers, memberPage, addMember, removeMember, setPermission, setPermissions, createGroup, deleteGroup, listContainingGroups
         case listTokens, showToken, revokeToken, editToken, regenerateToken, bulkRevokeDryRun, listTokensWithOwners, listTokensWithOwnersCounted, bulkRevokeChunk, createTokenFor, introspect
         /// Azure DevOps' Token Administration (`gatehouse serve`): a user's tokens in one organization, revoking a list.
@@ -68,6 +68,9 @@ struct AuthorizationMatrixTests {
         Row(entry: .showUser, target: "target-a", expected: "++++++x+00+0++"),
         Row(entry: .showUser, target: "target-b", expected: "000000x00+0000"),
         Row(entry: .showUser, target: "shared", expected: "++++++x+0++0++"),
+        Row(entry: .showUsersByID, target: "target-a", expected: "++++++x+00+0++"),
+        Row(entry: .showUsersByID, target: "target-b", expected: "000000x00+0000"),
+        Row(entry: .showUsersByID, target: "shared", expected: "++++++x+0++0++"),
         Row(entry: .listSSHKeys, target: "target-a", expected: "+-----x-00-0--"),
         Row(entry: .listSSHKeys, target: "target-b", expected: "000000x00+0000"),
         Row(entry: .listSSHKeys, target: "shared", expected: "+-----x-0+-0--"),
@@ -294,6 +297,14 @@ struct AuthorizationMatrixTests {
             return page.items.contains { $0.user.loginName == target }
         case .showUser:
             return try service.user(world.user(target).id, by: actor).loginName == target
+        case .showUsersByID:
+            // Asked with every account's id: only those the reader may see come back.
+            let everyone = Set(try collectAll { try world.service.users(UserQuery(), page: $0, by: world.root) }.map(\.id))
+            let found = try service.users(withIDs: everyone, by: actor)
+            if Set(found.keys) != Set(try collectAll { try service.users(UserQuery(), page: $0, by: actor) }.map(\.id)).union([actor.user.id]).intersection(everyone) {
+                throw MatrixLeak.wrongCount
+            }
+            return found.values.contains { $0.loginName == target }
         case .listSSHKeys:
             _ = try service.sshKeys(of: world.user(target).id, by: actor)
         case .effectivePermissions:
