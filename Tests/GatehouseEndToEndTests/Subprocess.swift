@@ -6,6 +6,9 @@ import Glibc
 /// Runs a program and waits for it with posix_spawn and waitpid. Foundation's `Process` can miss
 /// the exit of a child that forks a daemon (tmux does), leaving the test waiting forever.
 enum Subprocess {
+    /// Held from making a child's pipes to spawning it, so no other child starts in between.
+    private static let spawning = NSLock()
+
     struct Result {
         let status: Int32
         let output: String
@@ -14,7 +17,16 @@ enum Subprocess {
 
     static func run(_ executable: String, _ arguments: [String], input: String? = nil, captureOutput: Bool = true) throws -> Result {
         var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
-        guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else { throw SubprocessError.pipe }
+        // Close-on-exec, and made under the spawn lock: tests spawn from several threads at once,
+        // and a pipe end that another child inherited (a tmux server, which outlives its client)
+        // kept this drain from ever seeing the end of its output. dup2 gives our own child its
+        // 0, 1 and 2 without the flag.
+        spawning.lock()
+        guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+            spawning.unlock()
+            throw SubprocessError.pipe
+        }
+        for descriptor in stdinPipe + stdoutPipe + stderrPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,6 +46,7 @@ enum Subprocess {
         defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        spawning.unlock()
         close(stdinPipe[0]); close(stdoutPipe[1]); close(stderrPipe[1])
         guard spawned == 0 else {
             close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
@@ -71,7 +84,9 @@ enum Subprocess {
         var attributes = cleanSignalAttributes()
         defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
+        spawning.lock()
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        spawning.unlock()
         guard spawned == 0 else { throw SubprocessError.spawn(executable, spawned) }
         return pid
     }
