@@ -69,4 +69,21 @@ struct BufferTests {
         buffer.drawBox(buffer.area, title: "x")
         #expect(buffer.lines.count == max(0, height))
     }
+
+    /// Cells keep their grapheme inline, or number a long one: every grapheme comes back whole,
+    /// and cells are equal (and hash alike) exactly when their graphemes are.
+    @Test func cellsKeepEveryGraphemeWhole() {
+        let texts = ["a", " ", "~", "\u{E9}", "e\u{301}", "漢", "\u{2026}", "🇫🇷", "❤️", "👨‍👩‍👧‍👦", "👩🏽‍❤️‍💋‍👨🏻",
+                     "a" + String(repeating: "\u{301}", count: 30), "b" + String(repeating: "\u{301}", count: 30)]
+        let cells = texts.map { text in Cell(trusted: Character(text), width: TextWidth.width(text) > 1 ? 2 : 1, style: .plain) }
+        for (text, cell) in zip(texts, cells) {
+            #expect(cell.symbol == text, "\(text.debugDescription)")
+            let again = Cell(trusted: Character(text), width: cell.width, style: .plain)
+            #expect(again == cell && again.hashValue == cell.hashValue)
+        }
+        #expect(Set(cells).count == texts.count, "different graphemes make different cells")
+        #expect(Cell.blank.symbol == " " && Cell.continuation(style: .plain).symbol == "")
+        #expect(MemoryLayout<Cell>.stride <= 32, "a cell is plain memory, no bigger than it was")
+        #expect(_isPOD(Cell.self), "no reference counting per cell")
+    }
 }

@@ -4,6 +4,8 @@ import CNcursesw
 @MainActor
 struct ColorPairs {
     private var pairs: [Key: Int16] = [:]
+    /// The pair asked last: neighbouring cells mostly share colors, and a frame asks per cell.
+    private var last: (key: Key, pair: Int16)?
     private let enabled: Bool
     private let defaultColorsWork: Bool
     private let limit: Int
@@ -22,7 +24,11 @@ struct ColorPairs {
     mutating func pair(foreground: Color, background: Color) -> Int16 {
         guard enabled, foreground != .default || background != .default else { return 0 }
         let key = Key(foreground: foreground, background: background)
-        if let pair = pairs[key] { return pair }
+        if let last, last.key == key { return last.pair }
+        if let pair = pairs[key] {
+            last = (key, pair)
+            return pair
+        }
         let number = pairs.count + 1
         guard number < min(limit, Int(Int16.max)) else { return 0 }
         init_pair(Int16(number), curses(foreground, isBackground: false), curses(background, isBackground: true))

@@ -58,7 +58,7 @@ public struct Buffer: Hashable, Sendable {
         let shown = fits ? bytes.count : available - 1
         var column = x
         for byte in bytes.prefix(shown) {
-            setCell(Cell(trusted: Character(Unicode.Scalar(byte)), width: 1, style: style), x: column, y: y)
+            setCell(Cell(trustedASCII: byte, style: style), x: column, y: y)
             column += 1
         }
         if !fits {
