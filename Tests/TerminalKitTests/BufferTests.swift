@@ -70,6 +70,23 @@ struct BufferTests {
         #expect(buffer.lines.count == max(0, height))
     }
 
+    /// Left-aligned text in a rect is cut by `put` itself: the same cells as sanitizing and cutting
+    /// it to the rect first, also where the rect runs past the buffer's edge.
+    @Test func leftAlignedTextInARectIsCutAsBefore() {
+        let texts = ["plain ascii text", "漢字かな混じり文", "e\u{301}te\u{301}", "❤️🇫🇷 flags", "tab\there", "\u{1B}]52;c;x\u{7}", "…†▲ narrow", "", "a"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 1...3, using: &generator)).map { _ in texts.randomElement(using: &generator)! }.joined()
+            let rect = Rect(x: Int.random(in: 0...12, using: &generator), y: 0, width: Int.random(in: 1...20, using: &generator), height: 1)
+            var now = Buffer(width: 16, height: 1)
+            var before = now
+            let used = now.put(text, in: rect, alignment: .left)
+            let cut = TextWidth.truncate(Sanitizer.sanitize(text), toWidth: rect.width)
+            let usedBefore = before.put(cut, x: rect.x, y: rect.y, maxWidth: rect.width)
+            #expect(now == before && used == usedBefore, "\(text.debugDescription) in \(rect)")
+        }
+    }
+
     /// Cells keep their grapheme inline, or number a long one: every grapheme comes back whole,
     /// and cells are equal (and hash alike) exactly when their graphemes are.
     @Test func cellsKeepEveryGraphemeWhole() {

@@ -149,4 +149,32 @@ struct TableColorRunTests {
         #expect(buffer.style(atX: 1, y: 2) == Theme.color[.normal])
         #expect(buffer.style(atX: 4, y: 2) == Theme.color[.normal])
     }
+
+    /// Random rows from names that share long prefixes (the distinguishing width matters), wide
+    /// and control characters, at random widths and sorts, some repeated: a table with a memo
+    /// draws exactly what one without draws, frame after frame.
+    @Test func theWidthMemoNeverChangesWhatIsDrawn() {
+        let columns = [TableColumn("Name", minWidth: 4), TableColumn("Owner", minWidth: 5, priority: 1),
+                       TableColumn("Scopes", minWidth: 6), TableColumn("Expires", minWidth: 7, alignment: .right, priority: 2)]
+        let words = ["deploy-prod-eu", "deploy-prod-us", "漢字の名前", "ci\u{1B}[31m", "❤️ team", "x", "", "build \u{2026} agent", "deploy-prod-eu-2"]
+        var generator = SystemRandomNumberGenerator()
+        let memo = TableWidthMemo()
+        var previous: [[String]] = []
+        for round in 0..<300 {
+            let rows = round % 3 == 2 ? previous : (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                columns.map { _ in words.randomElement(using: &generator)! }
+            }
+            previous = rows
+            let width = round % 5 == 4 ? 40 : Int.random(in: 1...60, using: &generator)
+            let sort = Bool.random(using: &generator) ? TableSort(column: Int.random(in: 0..<4, using: &generator)) : nil
+            var state = TableState()
+            state.select(rows.isEmpty ? 0 : Int.random(in: 0..<rows.count, using: &generator), rowCount: rows.count, pageHeight: 9)
+            let page = TablePage(allRows: rows)
+            var plain = Buffer(width: width, height: 10)
+            var memoized = plain
+            Table(columns: columns, sort: sort).render(into: &plain, area: plain.area, theme: .color, state: state, source: page)
+            Table(columns: columns, sort: sort, widthMemo: memo).render(into: &memoized, area: memoized.area, theme: .color, state: state, source: page)
+            #expect(memoized == plain, "round \(round), width \(width):\n\(memoized.lines.joined(separator: "\n"))\nvs\n\(plain.lines.joined(separator: "\n"))")
+        }
+    }
 }

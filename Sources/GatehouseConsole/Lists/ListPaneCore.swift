@@ -12,6 +12,9 @@ struct ListPaneCore<Item: Sendable> {
     /// The filter the rows were found with, when it is not the text typed (Audit keeps the last
     /// filter that parsed while the text does not); nil: the typed text.
     var appliedFilterText: String?
+    /// The table's widths for the rows last drawn (a cache shared by copies of this list: it is
+    /// keyed by those rows).
+    let widthMemo = TableWidthMemo()
 
     init(columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String) {
         self.columns = columns
@@ -118,7 +121,7 @@ struct ListPaneCore<Item: Sendable> {
         let applied = appliedFilterText ?? filter.text
         let empty = !live.hasLoaded ? "Loading\u{2026}"
             : applied.isEmpty ? emptyMessage : "Nothing matches \u{201C}\(applied)\u{201D}. Esc clears the filter."
-        let table = Table(columns: columns, sort: sort, emptyMessage: empty)
+        let table = Table(columns: columns, sort: sort, emptyMessage: empty, widthMemo: widthMemo)
         let source = TablePage(rowCount: list.count, firstRow: visible.first?.index ?? 0,
                                rows: cells.map { $0.map(\.text) }, roles: cells.map { $0.map(\.role) })
         table.render(into: &buffer, area: tableArea, theme: theme, state: list.state, source: source)

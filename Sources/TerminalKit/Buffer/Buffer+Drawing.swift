@@ -32,6 +32,9 @@ extension Buffer {
     @discardableResult
     public mutating func put(_ text: String, in rect: Rect, alignment: Alignment, style: Style = .plain) -> Int {
         guard rect.width > 0, rect.height > 0 else { return 0 }
+        // Left-aligned, `put` cuts it the same way itself (a cut of a cut to a narrower width is
+        // that narrower cut): no second sanitizing and measuring of every table cell.
+        if alignment == .left { return put(text, x: rect.x, y: rect.y, style: style, maxWidth: rect.width) }
         let cut = TextWidth.truncate(Sanitizer.sanitize(text), toWidth: rect.width)
         let w = TextWidth.width(cut)
         let x: Int

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A table with a header row, adaptive column widths, virtual scrolling, a highlighted
 /// selection, a sort indicator and an empty-state message.
 ///
@@ -18,10 +20,12 @@ public struct Table: Sendable {
     /// the width its content needs, at least enough to tell the rows in view apart, and it takes
     /// whatever width is left over.
     public var keyColumn: Int
+    /// Where the widths of the last rows drawn are kept (see `TableWidthMemo`); nil: measured every frame.
+    public var widthMemo: TableWidthMemo?
 
     public init(
         columns: [TableColumn], sort: TableSort? = nil, emptyMessage: String = "Nothing to show",
-        isFocused: Bool = true, columnSpacing: Int = 2, keyColumn: Int = 0
+        isFocused: Bool = true, columnSpacing: Int = 2, keyColumn: Int = 0, widthMemo: TableWidthMemo? = nil
     ) {
         self.columns = columns
         self.sort = sort
@@ -29,6 +33,7 @@ public struct Table: Sendable {
         self.isFocused = isFocused
         self.columnSpacing = max(0, columnSpacing)
         self.keyColumn = keyColumn
+        self.widthMemo = widthMemo
     }
 
     /// Rows available for data in `area` (the header takes one): the `pageHeight` for the state.
@@ -150,7 +155,8 @@ public struct Table: Sendable {
         let inView = state.visibleRange(rowCount: source.rowCount, pageHeight: max(0, area.height - 1))
         // Asked once: they size the columns and are drawn.
         let rowsInView = source.rowCount > 0 && !inView.isEmpty ? source.rows(in: inView) : []
-        let widths = columnWidths(for: area.width, content: rowsInView)
+        let widths = widthMemo?.widths(for: self, totalWidth: area.width, content: rowsInView)
+            ?? columnWidths(for: area.width, content: rowsInView)
         var positions: [(index: Int, x: Int, width: Int)] = []
         var x = area.x
         for (index, width) in widths.enumerated() {
@@ -223,5 +229,33 @@ public struct Table: Sendable {
             }
             start = end + 1
         }
+    }
+}
+
+/// The column widths a table last computed, and for what. Most keys only move the selection among
+/// the rows in view: the same rows at the same width get the same widths, without measuring every
+/// cell and searching for the width that tells the names apart again. Only a cache: whatever it
+/// holds, the widths are those `columnWidths(for:content:)` gives.
+public final class TableWidthMemo: Sendable {
+    private struct Key: Equatable {
+        let columns: [TableColumn]
+        let sort: TableSort?
+        let keyColumn: Int
+        let columnSpacing: Int
+        let totalWidth: Int
+        let rows: [[String]]
+    }
+
+    private let last = Mutex<(key: Key, widths: [Int?])?>(nil)
+
+    public init() {}
+
+    func widths(for table: Table, totalWidth: Int, content rows: [[String]]) -> [Int?] {
+        let key = Key(columns: table.columns, sort: table.sort, keyColumn: table.keyColumn,
+                      columnSpacing: table.columnSpacing, totalWidth: totalWidth, rows: rows)
+        if let hit = last.withLock({ $0?.key == key ? $0?.widths : nil }) { return hit }
+        let widths = table.columnWidths(for: totalWidth, content: rows)
+        last.withLock { $0 = (key, widths) }
+        return widths
     }
 }
