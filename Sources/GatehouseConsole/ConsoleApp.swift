@@ -22,7 +22,7 @@ public enum ConsoleApp {
         var endedBy: Int32 = 0
         var ended: String?
         try await NcursesBackend.run(options: options) { terminal in
-            let console = Console(service: service, actor: actor)
+            let console = Console(service: service, actor: actor, size: terminal.size)
             let wakeup = terminal.wakeup
             // A finished effect wakes the loop through the terminal's self-pipe: its result is drawn at once.
             if let wakeup { console.mailbox.onPost { wakeup.signal() } }
@@ -118,14 +118,17 @@ public final class ConsoleDriver {
                 clipboardReach: ClipboardReach = .terminal, holdingEffects: Bool = false) {
         backend = MemoryBackend(width: width, height: height, theme: theme)
         holdsEffects = holdingEffects
-        console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant, clipboardReach: { clipboardReach }))
-        console.resize(to: backend.size)
+        console = Console(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock, instant: instant, clipboardReach: { clipboardReach }),
+                          size: backend.size)
         if !holdsEffects { console.runEffectsNow() }
         draw()
     }
 
     /// Effects asked for and not run yet (while `holdsEffects`).
     public var heldEffectCount: Int { console.queuedEffectCount }
+
+    /// Held effects that only read ahead of a list's view: the frame never waits for them.
+    public var heldPrefetchCount: Int { console.queuedPrefetchCount }
 
     /// Runs the held effects, and those their answers ask for, until none is left; then draws.
     public func releaseEffects() {

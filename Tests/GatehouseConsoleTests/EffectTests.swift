@@ -92,4 +92,19 @@ import Testing
         #expect(fixture.shows("forty-two"), "\(fixture.dump)")
         #expect(fixture.messageRow.contains("Answer: forty-two"))
     }
+
+    @Test func theFrameWaitsForLoadsButNotForPrefetches() {
+        let mailbox = EffectMailbox()
+        let load = EffectTicket(pane: .users, depth: 0, breadcrumb: "Users", progress: nil)
+        var prefetch = load
+        prefetch.isPrefetch = true
+        mailbox.started(prefetch)
+        #expect(!mailbox.isWorking, "nothing on screen waits for rows read ahead")
+        mailbox.started(load)
+        #expect(mailbox.isWorking)
+        mailbox.post(load, 1)
+        #expect(!mailbox.isWorking)
+        mailbox.post(prefetch, 2)
+        #expect(mailbox.take().count == 2, "a prefetch's answer is delivered like any other")
+    }
 }

@@ -98,6 +98,56 @@ final class SlowConsole {
         #expect(console.store.refused == 0)
     }
 
+    @Test func aReloadReadsTheRowsInViewAndTheRestFollowsAsAPrefetch() throws {
+        let console = try SlowConsole()
+        #expect(console.driver.heldPrefetchCount == 0, "the first page is no prefetch: the frame waits for it")
+        console.driver.releaseOneRound()
+        let inView = console.tableRows.count
+        #expect(inView > 10 && console.placeholderRows == 0, "one read brings every row in view\(console.dump)")
+        #expect(console.driver.heldPrefetchCount == 1, "the rows below the view come next, as a prefetch")
+        #expect(!console.messageRow.contains("Loading"), "nothing in view waits for it\(console.dump)")
+        // A page down before the prefetch answers: only the view (and one row) was read.
+        console.sendRefusing(.pageDown)
+        #expect(console.placeholderRows >= inView - 2, "the next page was not read with the first\(console.dump)")
+        #expect(console.messageRow.contains("Loading\u{2026}"), "rows in view wait for it now\(console.dump)")
+        console.driver.releaseEffects()
+        #expect(console.placeholderRows == 0, "\(console.dump)")
+        #expect(console.store.refused == 0)
+    }
+
+    @Test func theFirstReadIsForTheTerminalsSizeAndTheFirstKeyReadsNothingAgain() throws {
+        let console = try SlowConsole(width: 120, height: 40)
+        console.driver.releaseOneRound()
+        #expect(console.tableRows.count > 30 && console.placeholderRows == 0, "one read fills the first frame of a tall terminal\(console.dump)")
+        console.driver.releaseEffects()
+        console.sendRefusing(.down)
+        #expect(console.driver.heldEffectCount == 0, "the first key reloads nothing: the size was known from the start")
+        #expect(console.store.refused == 0)
+    }
+
+    @Test func aNewFilterDoesNotWaitForAPrefetchAndItsAnswerIsDropped() throws {
+        let overtaking = try SlowConsole()
+        overtaking.driver.releaseOneRound()
+        #expect(overtaking.driver.heldPrefetchCount == 1)
+        let held = overtaking.driver.heldEffectCount
+        overtaking.sendRefusing(.character("/"), .character("k"))
+        #expect(overtaking.driver.heldEffectCount == held + 1, "the filter is asked at once, beside the prefetch")
+        overtaking.driver.releaseEffects()
+        // The same filter typed with nothing in flight: the same count and rows.
+        let plain = try SlowConsole()
+        plain.driver.releaseEffects()
+        plain.sendRefusing(.character("/"), .character("k"))
+        plain.driver.releaseEffects()
+        #expect(overtaking.titleRow == plain.titleRow, "\(overtaking.dump)\(plain.dump)")
+        #expect(overtaking.tableRows == plain.tableRows, "the prefetch's rows never joined the filtered list\(overtaking.dump)")
+        overtaking.sendRefusing(.enter, .end)
+        plain.sendRefusing(.enter, .end)
+        overtaking.driver.releaseEffects()
+        plain.driver.releaseEffects()
+        #expect(overtaking.tableRows == plain.tableRows, "nor its end\(overtaking.dump)")
+        #expect(overtaking.store.refused == 0 && plain.store.refused == 0)
+    }
+
     @Test func aSupersededFilterResultNeverShowsAndTheOldRowsStayMeanwhile() throws {
         let console = try SlowConsole()
         console.driver.releaseEffects()
@@ -121,20 +171,24 @@ final class SlowConsole {
     @Test func scrollingAsksForTheNextPageAheadAndFarJumpsShowPlaceholdersUntilTheirPage() throws {
         let console = try SlowConsole()
         console.driver.releaseEffects()
-        #expect(console.driver.heldEffectCount == 0, "the first page covers the view and the prefetch margin")
+        #expect(console.driver.heldEffectCount == 0, "the first page and its prefetch cover the view and the margin")
         var asked = false
-        for _ in 0..<24 {
+        // 63 accounts: the first read and its prefetch hold 56, so the next page is due on the way down.
+        for _ in 0..<50 {
             console.sendRefusing(.down)
             #expect(console.placeholderRows == 0, "scrolling row by row never meets a placeholder\(console.dump)")
             if console.driver.heldEffectCount > 0 { asked = true }
         }
         #expect(asked, "the next page was asked for before the selection reached the window's edge")
-        console.driver.releaseEffects()
-        console.sendRefusing(.end)
-        #expect(console.placeholderRows > 0, "rows not loaded yet are placeholders\(console.dump)")
-        console.driver.releaseEffects()
-        #expect(console.placeholderRows == 0, "\(console.dump)")
         #expect(console.store.refused == 0)
+        // A far jump on a fresh console, whose first read held only the rows in view.
+        let jumping = try SlowConsole()
+        jumping.driver.releaseOneRound()
+        jumping.sendRefusing(.end)
+        #expect(jumping.placeholderRows > 0, "rows not loaded yet are placeholders\(jumping.dump)")
+        jumping.driver.releaseEffects()
+        #expect(jumping.placeholderRows == 0, "\(jumping.dump)")
+        #expect(jumping.store.refused == 0)
     }
 
     @Test func aFailedLoadArrivesAsTheListsMessage() throws {

@@ -27,6 +27,8 @@ struct ListSource<Item: Sendable>: Sendable {
 ///   for "maria" once "m" is back, and "m"'s rows are dropped (each reload starts a new epoch).
 /// - A reload keeps the old rows on screen until the new ones arrive (as fzf), so a fast store
 ///   never flickers.
+/// - A reload reads the rows in view only; the margins follow as a prefetch, which the frame does
+///   not wait for and a newer reload overtakes (its answer is then dropped).
 /// - Answers carry the request's id (unique in the session), so one for a screen that is gone,
 ///   or for a superseded request, is never taken.
 struct LiveList<Item: Sendable> {
@@ -37,6 +39,8 @@ struct LiveList<Item: Sendable> {
     /// Bumped by every reload or refresh: answers asked before are dropped.
     private var epoch = 0
     private var inFlight: Int?
+    /// The load in flight only reads ahead of the view (see `Effect.isPrefetch`).
+    private var inFlightIsPrefetch = false
     private var wanted: Wanted?
     private var wantsExactCount = false
     /// End was pressed on a capped count: it jumps once the exact count is in.
@@ -70,8 +74,9 @@ struct LiveList<Item: Sendable> {
     /// Rows either side of the view that are loaded ahead.
     static func prefetch(_ pageHeight: Int) -> Int { max(pageHeight, 10) }
 
-    /// A load is running or waiting.
-    var isLoading: Bool { inFlight != nil || wanted != nil }
+    /// A load is running or waiting that the screen shows it waits for ("Loading…"): not a
+    /// prefetch, while the rows in view are all there.
+    var isLoading: Bool { (inFlight != nil && !inFlightIsPrefetch) || wanted != nil }
 
     // MARK: Asking
 
@@ -104,17 +109,25 @@ struct LiveList<Item: Sendable> {
                 return .unchanged
             }
         }
-        return list.move(key, pageHeight: pageHeight)
+        let outcome = list.move(key, pageHeight: pageHeight)
+        // Moved into rows the prefetch in flight brings: they are waited for now.
+        if inFlightIsPrefetch, list.visibleItems(pageHeight: pageHeight).contains(where: { $0.item == nil }) {
+            inFlightIsPrefetch = false
+        }
+        return outcome
     }
 
     /// The effect for what is needed next, if nothing is in flight (else it is asked when the
-    /// answer in flight comes back).
+    /// answer in flight comes back). Only a prefetch in flight does not hold back a reload or
+    /// refresh: that starts at once, and the prefetch's answer, of an older epoch, is dropped.
     mutating func nextLoad(pageHeight: Int, source: ListSource<Item>, _ environment: ConsoleEnvironment) -> [ConsoleAction] {
-        guard inFlight == nil else { return [] }
+        guard inFlight == nil || (inFlightIsPrefetch && wanted != nil) else { return [] }
         let load: Load
+        var isPrefetch = false
         if let wanted {
             switch wanted {
-            case .reload: load = .reload(limit: pageHeight + PagedList<Item>.margin(pageHeight), counted: !countWaits)
+            // One row more than the view tells a list that just fits from a longer one.
+            case .reload: load = .reload(limit: pageHeight + 1, counted: !countWaits)
             case .refresh: load = .refresh(list.refreshRequest(pageHeight: pageHeight), reach: list.refreshReach(pageHeight: pageHeight))
             }
             self.wanted = nil
@@ -127,13 +140,15 @@ struct LiveList<Item: Sendable> {
             load = .settle
         } else if loadError == nil, hasLoaded, let missing = list.missingPage(pageHeight: pageHeight, prefetch: Self.prefetch(pageHeight)) {
             load = .page(missing.request, missing.merge)
+            isPrefetch = list.visibleItems(pageHeight: pageHeight).allSatisfy { $0.item != nil }
         } else {
             return []
         }
         let id = environment.nextRequestID()
         inFlight = id
+        inFlightIsPrefetch = isPrefetch
         let epoch = epoch
-        return [.run(Effect { Self.perform(load, id: id, epoch: epoch, source: source) })]
+        return [.run(Effect(isPrefetch: isPrefetch) { Self.perform(load, id: id, epoch: epoch, source: source) })]
     }
 
     /// While true a reload does not count (the counter is not on screen while a filter is typed).
@@ -175,6 +190,7 @@ struct LiveList<Item: Sendable> {
     mutating func accept(_ value: any Sendable, pageHeight: Int, source: ListSource<Item>, _ environment: ConsoleEnvironment) -> [ConsoleAction]? {
         guard let reply = value as? Reply, reply.id == inFlight else { return nil }
         inFlight = nil
+        inFlightIsPrefetch = false
         if reply.epoch == epoch { apply(reply, pageHeight: pageHeight) }
         return nextLoad(pageHeight: pageHeight, source: source, environment)
     }

@@ -32,9 +32,12 @@ public final class Console {
     /// While a screen below the top takes an effect's answer, the depth its own loads go back to.
     private var answeringDepth: Int?
 
-    init(environment: ConsoleEnvironment, startPane: Pane = .users) {
+    /// `size`: the terminal's, so the first page read is the one the first frame shows (read
+    /// for another size, it was read again at the first key, with every pane's count).
+    init(environment: ConsoleEnvironment, startPane: Pane = .users, size: Size = Size(width: 80, height: 24)) {
         self.environment = environment
         self.pane = startPane
+        self.size = size
         changesElsewhere = ChangesElsewhere(store: environment.service.store)
         environment.contentArea = Self.contentArea(for: size)
         // Only the pane on screen is loaded; the others load on first visit (each runs counts
@@ -100,8 +103,8 @@ public final class Console {
         }
     }
 
-    public convenience init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock()) {
-        self.init(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock))
+    public convenience init(service: AccessService, actor: Actor, clock: any WallClock = SystemClock(), size: Size = Size(width: 80, height: 24)) {
+        self.init(environment: ConsoleEnvironment(service: service, actor: actor, clock: clock), size: size)
     }
 
     // MARK: Layout
@@ -224,6 +227,9 @@ public final class Console {
     }
 
     var queuedEffectCount: Int { queuedEffects.count }
+
+    /// Of those, the ones only reading ahead of a list's view (`Effect.isPrefetch`).
+    var queuedPrefetchCount: Int { queuedEffects.filter { $0.1.isPrefetch }.count }
 
     var hasRunningEffects: Bool { mailbox.isBusy || !queuedEffects.isEmpty }
 
@@ -393,7 +399,7 @@ public final class Console {
                 let screens = stack
                 let depth = min(answeringDepth ?? (screens.count - 1), screens.count - 1)
                 let breadcrumb = screens.indices.contains(depth) ? screens[depth].breadcrumb : ""
-                queuedEffects.append((EffectTicket(pane: pane, depth: depth, breadcrumb: breadcrumb, progress: effect.progress), effect))
+                queuedEffects.append((EffectTicket(pane: pane, depth: depth, breadcrumb: breadcrumb, progress: effect.progress, isPrefetch: effect.isPrefetch), effect))
                 if let progress = effect.progress { apply([.flash(progress, .info)]) }
             case let .copyToClipboard(text):
                 pendingClipboard = text

@@ -66,10 +66,14 @@ struct ScreenKey {
 struct Effect: Sendable {
     /// Said on the message row while the work runs.
     let progress: String?
+    /// Rows read ahead of the view (a list's prefetch margin): nothing on screen waits for them,
+    /// so the frame after a key is drawn without them, and a reload may overtake them.
+    let isPrefetch: Bool
     let work: @Sendable () -> any Sendable
 
-    init(progress: String? = nil, _ work: @escaping @Sendable () -> any Sendable) {
+    init(progress: String? = nil, isPrefetch: Bool = false, _ work: @escaping @Sendable () -> any Sendable) {
         self.progress = progress
+        self.isPrefetch = isPrefetch
         self.work = work
     }
 }
@@ -83,6 +87,8 @@ struct EffectTicket: Sendable, Hashable {
     let progress: String?
     /// The shell's own work (the acting user's permission answers), not a screen's.
     var forShell = false
+    /// See `Effect.isPrefetch`.
+    var isPrefetch = false
 }
 
 /// Finished effects, posted from worker threads and taken by the main loop: `wake` (the
@@ -91,14 +97,14 @@ final class EffectMailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var finished: [(EffectTicket, any Sendable)] = []
     private var running = 0
-    /// Every effect started and not posted yet, loads included.
+    /// Every effect started and not posted yet, loads included, prefetches not.
     private var outstanding = 0
     private var wake: (@Sendable () -> Void)?
 
     /// Work with a progress note (a save) is counted: quitting waits for it. Loads are not.
     func started(_ ticket: EffectTicket) {
         lock.withLock {
-            outstanding += 1
+            if !ticket.isPrefetch { outstanding += 1 }
             if ticket.progress != nil { running += 1 }
         }
     }
@@ -109,7 +115,7 @@ final class EffectMailbox: @unchecked Sendable {
     func post(_ ticket: EffectTicket, _ value: any Sendable) {
         let wake = lock.withLock {
             finished.append((ticket, value))
-            outstanding -= 1
+            if !ticket.isPrefetch { outstanding -= 1 }
             if ticket.progress != nil { running -= 1 }
             return self.wake
         }
@@ -126,7 +132,7 @@ final class EffectMailbox: @unchecked Sendable {
     /// A save (work with a progress note) is still running.
     var isBusy: Bool { lock.withLock { running > 0 } }
 
-    /// Some effect (a load too) has not answered yet.
+    /// Some effect the next frame waits for (a load too, not a prefetch) has not answered yet.
     var isWorking: Bool { lock.withLock { outstanding > 0 } }
 
     /// Results are waiting to be taken.
