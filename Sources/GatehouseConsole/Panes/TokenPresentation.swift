@@ -43,7 +43,7 @@ enum TokenPresentation {
         case .fullAccess:
             return CellText("Full access \u{2020}", .danger)
         case let .custom(identifiers):
-            let areas = identifiers.compactMap { catalog.lookup($0)?.area.name }
+            let areas = identifiers.compactMap(catalog.areaName(of:))
             let text = areas.joined(separator: ", ") + (token.isHighPrivilege ? " \u{2020}" : "")
             return CellText(text, token.isHighPrivilege ? .warning : nil)
         }

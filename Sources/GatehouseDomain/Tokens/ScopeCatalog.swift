@@ -72,6 +72,11 @@ public struct ScopeCatalog: Sendable {
         return (area, area.levels[position.level])
     }
 
+    /// The name of the area a scope belongs to (what a list row shows), without copying the area.
+    public func areaName(of identifier: String) -> String? {
+        index[identifier].map { areas[$0.area].name }
+    }
+
     /// The identifiers in catalog order, so a stored selection always reads the same way.
     func sortedByCatalog(_ identifiers: some Sequence<String>) -> [String] {
         identifiers.sorted { (index[$0]?.area ?? .max, index[$0]?.level ?? .max) < (index[$1]?.area ?? .max, index[$1]?.level ?? .max) }
