@@ -132,4 +132,18 @@ struct EmojiPresentationWidthTests {
 
 private extension String {
     func trimmingSuffix() -> Substring { self[..<(lastIndex { $0 != " " }.map { index(after: $0) } ?? startIndex)] }
+
+    /// The ASCII fast path reads contiguous bytes; it must say what a byte-by-byte look says, for
+    /// small and large strings and for substrings.
+    @Test func printableASCIIIsJudgedByEveryByte() {
+        let pieces = ["a", "Z", " ", "~", "\u{7F}", "\u{1F}", "\t", "\u{E9}", "漢", "plain text that is longer than fifteen bytes", ""]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let expected = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            #expect(TextWidth.isPrintableASCII(text) == expected, "\(text.debugDescription)")
+            let cut = text.dropFirst(min(1, text.count))
+            #expect(TextWidth.isPrintableASCII(cut) == cut.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "\(cut.debugDescription)")
+        }
+    }
 }

@@ -37,7 +37,12 @@ public enum TextWidth {
     /// byte. Most text of a frame is, and is then measured and cut without grapheme breaking.
     @inline(__always)
     static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        // Over the bytes in place when the text has them contiguous (every native string, small
+        // ones too): a plain loop instead of stepping a UTF-8 view index per byte, for every cell.
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) {
+            return answer
+        }
+        return text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// Scalars that are each a whole grapheme one column wide, whatever surrounds them: printable
