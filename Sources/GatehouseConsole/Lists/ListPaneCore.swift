@@ -94,7 +94,7 @@ struct ListPaneCore<Item: Sendable> {
 
     /// "12 of 3,400" (or "12 of 10,000+" when the count stopped at its cap) plus the filter, for the title row.
     func summary(extra: [String]) -> String {
-        var parts = [live.hasLoaded ? "\(list.count == 0 ? 0 : list.selectedIndex + 1) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")" : "Loading\u{2026}"]
+        var parts = [live.hasLoaded ? "\(Format.count(list.count == 0 ? 0 : list.selectedIndex + 1)) of \(Format.count(list.count))\(list.countIsExact ? "" : "+")" : "Loading\u{2026}"]
         let applied = appliedFilterText ?? filter.text
         if !applied.isEmpty { parts.append("filter \u{201C}\(applied)\u{201D}") }
         parts += extra
