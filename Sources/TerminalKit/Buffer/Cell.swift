@@ -89,7 +89,7 @@ struct Glyph: Hashable, Sendable {
             var kept = String.UnicodeScalarView()
             var used = 0
             for scalar in character.unicodeScalars {
-                let length = String(scalar).utf8.count
+                let length = UTF8.width(scalar)
                 guard used + length <= Self.capacity else { break }
                 kept.append(scalar)
                 used += length
@@ -107,7 +107,6 @@ struct Glyph: Hashable, Sendable {
 
     var string: String {
         if count == Self.numbered { return LongGraphemes.string(number: Int(bytes.0)) }
-        if count == 1, let byte = asciiByte { return String(Character(Unicode.Scalar(byte))) }
         return withUnsafeBytes(of: bytes) { raw in String(decoding: raw.prefix(Int(count)), as: UTF8.self) }
     }
 
