@@ -31,6 +31,10 @@ import Testing
         console.send(.enter)
         #expect(console.shows("Give the token a name, so you recognize it later"))
         #expect(console.wizardStep == "Name")
+        // Right under the field it is about, not at the foot of the box.
+        let lines = console.frame.lines
+        let field = try #require(lines.firstIndex { $0.contains("Name    ") }, "\(console.dump)")
+        #expect(lines[field + 1].contains("\u{2717} Give the token a name"), "\(console.dump)")
         console.type("   ")
         console.send(.enter)
         #expect(console.shows("Give the token a name"), "blanks are not a name")

@@ -437,7 +437,13 @@ struct NewTokenWizard: BindingScreen {
             scopes.render(into: &buffer, area: body, theme: theme)
         case .review: renderReview(into: &buffer, area: body, theme: theme, environment: environment)
         }
-        if let message {
+        if let message, step == .name {
+            // Under the name it refuses, in place of the hint, wrapped (up to three rows), never cut.
+            let field = Rect(x: body.x + 8, y: body.y + 3, width: max(1, body.width - 8), height: 3)
+            for (index, line) in TextWrap.wrap(theme.lineDrawing.errorMark + " " + message, width: field.width).prefix(field.height).enumerated() {
+                buffer.put(line, x: field.x, y: field.y + index, style: theme[.errorText], maxWidth: field.width)
+            }
+        } else if let message {
             // Wrapped upward (up to three rows), never cut: a refusal's remedy is at its end.
             let lines = Array(TextWrap.wrap(theme.lineDrawing.errorMark + " " + message, width: max(1, inner.width - 2)).prefix(3))
             for (index, line) in lines.enumerated() {
@@ -477,10 +483,12 @@ struct NewTokenWizard: BindingScreen {
             .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 2), theme: theme)
         buffer.put("Name", x: area.x, y: area.y + 2, style: theme[.title])
         name.render(into: &buffer, area: Rect(x: area.x + 8, y: area.y + 2, width: min(60, area.width - 8), height: 1), theme: theme)
-        buffer.put("1\u{2013}100 characters, unique among \(owner.id == environment.actor.user.id ? "your" : owner.loginName + "'s") active tokens.",
-                   x: area.x + 8, y: area.y + 3, style: theme[.muted], maxWidth: area.width - 8)
+        if message == nil {  // else the refusal takes the hint's place (see `render`)
+            buffer.put("1\u{2013}100 characters, unique among \(owner.id == environment.actor.user.id ? "your" : owner.loginName + "'s") active tokens.",
+                       x: area.x + 8, y: area.y + 3, style: theme[.muted], maxWidth: area.width - 8)
+        }
         if owner.id != environment.actor.user.id {
-            buffer.put("Owner: \(owner.displayName) (\(owner.loginName), \(owner.kind.title.lowercased()))", x: area.x, y: area.y + 5, style: theme[.accent], maxWidth: area.width)
+            buffer.put("Owner: \(owner.displayName) (\(owner.loginName), \(owner.kind.title.lowercased()))", x: area.x, y: area.y + 7, style: theme[.accent], maxWidth: area.width)
         }
     }
 
